@@ -1,0 +1,86 @@
+/**
+ * Builds the test images the engine, VS Code and e2e tests need, on the real engine.
+ * No registry is reachable, so every image starts FROM scratch with Debian's static
+ * busybox. Each carries the label `strata.test` so it can be found and removed, and
+ * a per-run tag so tests never depend on what else the engine holds.
+ */
+import * as fs from 'fs';
+import Docker from 'dockerode';
+import * as tar from 'tar-stream';
+
+export const TEST_LABEL = 'strata.test';
+const BUSYBOX = '/bin/busybox';
+
+/** A tag unique to this process, so parallel or leftover runs cannot collide. */
+export function runTag(prefix = 'run'): string {
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}`;
+}
+
+export interface BuildOptions {
+  /** Lines after the busybox base (FROM scratch + busybox + its applet links). */
+  steps?: string[];
+  /** Extra files put in the build context, name → contents. */
+  files?: Record<string, string | Buffer>;
+  /** Replaces the busybox base completely (first line must be FROM). */
+  dockerfile?: string;
+}
+
+export function busyboxDockerfile(steps: string[] = []): string {
+  return [
+    'FROM scratch',
+    'COPY busybox /bin/busybox',
+    'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
+    ...steps,
+  ].join('\n');
+}
+
+function buildContext(dockerfile: string, files: Record<string, string | Buffer>): tar.Pack {
+  if (!fs.existsSync(BUSYBOX)) {
+    throw new Error(`${BUSYBOX} is missing: install Debian's busybox-static (apt-get install -y busybox-static).`);
+  }
+  const pack = tar.pack();
+  pack.entry({ name: 'Dockerfile' }, dockerfile);
+  pack.entry({ name: 'busybox', mode: 0o755 }, fs.readFileSync(BUSYBOX));
+  for (const [name, contents] of Object.entries(files)) {
+    pack.entry({ name }, contents);
+  }
+  pack.finalize();
+  return pack;
+}
+
+/** Builds `reference` on the engine with the legacy builder (what dockerode's buildImage calls). */
+export async function buildFixtureImage(docker: Docker, reference: string, options: BuildOptions = {}): Promise<string> {
+  const base = options.dockerfile ?? busyboxDockerfile(options.steps);
+  const dockerfile = `${base}\nLABEL ${TEST_LABEL}="${process.pid}"\n`;
+  const stream = await docker.buildImage(buildContext(dockerfile, options.files ?? {}) as unknown as NodeJS.ReadableStream, {
+    t: reference,
+    rm: true,
+    forcerm: true,
+  });
+  const output = await new Promise<Array<{ error?: string; stream?: string }>>((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: Error | null, res: Array<{ error?: string }>) =>
+      err ? reject(err) : resolve(res),
+    ),
+  );
+  const failure = output.find((o) => o.error);
+  if (failure) {
+    throw new Error(`building ${reference} failed: ${failure.error}`);
+  }
+  const info = await docker.getImage(reference).inspect();
+  return info.Id;
+}
+
+/** Removes every image this process labelled, and any containers made from them. */
+export async function removeFixtureImages(docker: Docker, onlyThisRun = true): Promise<void> {
+  const label = onlyThisRun ? `${TEST_LABEL}=${process.pid}` : TEST_LABEL;
+  const containers = await docker.listContainers({ all: true, filters: { label: [label] } });
+  for (const c of containers) {
+    await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+  }
+  const images = await docker.listImages({ all: true, filters: { label: [label] } });
+  // Children before parents: newest first.
+  images.sort((a, b) => b.Created - a.Created);
+  for (const image of images) {
+    await docker.getImage(image.Id).remove({ force: true, noprune: false }).catch(() => undefined);
+  }
+}

@@ -1,0 +1,80 @@
+import * as assert from 'assert';
+import Docker from 'dockerode';
+import * as vscode from 'vscode';
+import type { StrataApi } from '../../src/extension';
+import { DockerEngine } from '../../src/engine/dockerEngine';
+import { ImageNode } from '../../src/views/imageNode';
+import { EngineStatus } from '../../src/views/engineStatus';
+import { ImagesTreeProvider } from '../../src/views/imagesTreeProvider';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+
+const EXTENSION_ID = 'strata-dev.strata';
+
+describe('Images view in a real extension host', () => {
+  const docker = new Docker();
+  const reference = `strata-test/vscode:${runTag('v')}`;
+  let imageId: string;
+  let api: StrataApi;
+
+  before(async () => {
+    imageId = await buildFixtureImage(docker, reference, { steps: ['RUN echo hello > /hello.txt'] });
+    const extension = vscode.extensions.getExtension<StrataApi>(EXTENSION_ID);
+    assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
+    api = await extension.activate();
+  });
+
+  after(async () => {
+    await removeFixtureImages(docker);
+  });
+
+  async function findFixture(): Promise<ImageNode | undefined> {
+    const nodes = await api.images.getChildren();
+    return nodes.find((n) => n.label === reference);
+  }
+
+  it('lists the fixture image as repository:tag with size and age', async () => {
+    const node = await findFixture();
+    assert.ok(node, `${reference} is not among the view's nodes`);
+    const item = api.images.getTreeItem(node);
+    assert.strictEqual(item.contextValue, 'image');
+    assert.match(String(item.description), /^\d+(\.\d+)? (B|kB|MB) · (just now|\d+ minutes? ago)$/);
+    const tooltip = (item.tooltip as vscode.MarkdownString).value;
+    assert.ok(tooltip.includes(imageId.replace('sha256:', '')), 'tooltip has the full id');
+    const inspect = await docker.getImage(imageId).inspect();
+    assert.ok(tooltip.includes(inspect.Size.toLocaleString('en-US')), 'tooltip has the size in bytes');
+    assert.strictEqual(api.status.state, 'connected');
+  });
+
+  it('Strata: Refresh picks up an image removed meanwhile', async () => {
+    const extra = `strata-test/vscode-extra:${runTag('v')}`;
+    await docker.getImage(imageId).tag({ repo: extra.split(':')[0], tag: extra.split(':')[1] });
+    let fired = false;
+    const sub = api.images.onDidChangeTreeData(() => (fired = true));
+    await vscode.commands.executeCommand('strata.refresh');
+    sub.dispose();
+    assert.ok(fired, 'refresh fires onDidChangeTreeData');
+    assert.ok((await api.images.getChildren()).some((n) => n.label === extra));
+    await docker.getImage(extra).remove();
+    assert.ok(!(await api.images.getChildren()).some((n) => n.label === extra));
+  });
+
+  it('an unreachable engine gives an empty tree and a problem a person can act on', async () => {
+    const missing = '/tmp/strata-no-such-engine.sock';
+    const engine = new DockerEngine({ DOCKER_HOST: `unix://${missing}` });
+    const log = vscode.window.createOutputChannel('Strata test', { log: true });
+    const status = new EngineStatus(engine, log);
+    const provider = new ImagesTreeProvider(engine, status, { showDangling: () => false });
+    try {
+      assert.deepStrictEqual(await provider.getChildren(), []);
+      assert.strictEqual(status.state, 'notRunning');
+      assert.strictEqual(
+        status.problem?.message,
+        `Docker is not running: ${missing} does not exist. Start the Docker Engine, or set DOCKER_HOST to the engine you use.`,
+      );
+    } finally {
+      provider.dispose();
+      status.dispose();
+      log.dispose();
+    }
+  });
+});
