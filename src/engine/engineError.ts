@@ -71,3 +71,30 @@ export function describeEngineError(err: unknown, endpoint: EngineEndpoint): Eng
       return { kind: 'otherError', message: `The Docker Engine at ${where} answered: ${engineMessage(err)}` };
   }
 }
+
+export interface RemoveImageRefusal {
+  message: string;
+  /** The container that keeps the image, when the engine named one. */
+  containerId?: string;
+}
+
+/** Why the engine refused `docker rmi NAME`, in words; the container named when there is one. */
+export function describeRemoveImageError(err: unknown, reference: string): RemoveImageRefusal {
+  const text = engineMessage(err);
+  const status = (err as ErrorLike | undefined)?.statusCode;
+  const container = /container ([0-9a-f]{12,64})/.exec(text)?.[1];
+  if (container) {
+    const running = /running container/.test(text);
+    return {
+      message: `${reference} is used by ${running ? 'the running' : 'the'} container ${container.slice(0, 12)}: remove that container first, then the image.`,
+      containerId: container,
+    };
+  }
+  if (/dependent child images/.test(text)) {
+    return { message: `${reference} cannot be removed: other images are built on it. Remove those images first.` };
+  }
+  if (status === 404 || /No such image/i.test(text)) {
+    return { message: `${reference} no longer exists: it was removed or renamed meanwhile.` };
+  }
+  return { message: `${reference} could not be removed: ${text}` };
+}

@@ -57,6 +57,10 @@ export interface EntryOptions {
 
 /** One entry per tag (an image tagged twice appears twice), newest first, then by name. */
 export function toImageEntries(images: ImageSummary[], options: EntryOptions): ImageEntry[] {
+  return sortEntries(imageEntries(images, options), 'created');
+}
+
+function imageEntries(images: ImageSummary[], options: EntryOptions): ImageEntry[] {
   const entries: ImageEntry[] = [];
   for (const image of images) {
     if (image.repoTags.length === 0) {
@@ -75,7 +79,44 @@ export function toImageEntries(images: ImageSummary[], options: EntryOptions): I
       entries.push({ image, reference, ...splitReference(reference), dangling: false });
     }
   }
-  return entries.sort(
-    (a, b) => b.image.created.getTime() - a.image.created.getTime() || a.reference.localeCompare(b.reference),
-  );
+  return entries;
+}
+
+export type SortBy = 'created' | 'name' | 'size';
+
+const byName = (a: ImageEntry, b: ImageEntry) => a.reference.localeCompare(b.reference);
+const COMPARE: Record<SortBy, (a: ImageEntry, b: ImageEntry) => number> = {
+  created: (a, b) => b.image.created.getTime() - a.image.created.getTime() || byName(a, b),
+  name: byName,
+  size: (a, b) => b.image.size - a.image.size || byName(a, b),
+};
+
+export function sortEntries(entries: ImageEntry[], sortBy: SortBy): ImageEntry[] {
+  return [...entries].sort(COMPARE[sortBy] ?? COMPARE.created);
+}
+
+export interface RepositoryGroup {
+  repository: string;
+  entries: ImageEntry[];
+}
+
+/**
+ * Entries grouped by repository. Groups are ordered by their first entry under the same
+ * order (newest, largest, or by name); untagged images form one group, always last.
+ */
+export function groupByRepository(images: ImageSummary[], options: EntryOptions & { sortBy: SortBy }): RepositoryGroup[] {
+  const groups = new Map<string, ImageEntry[]>();
+  for (const entry of sortEntries(imageEntries(images, options), options.sortBy)) {
+    const list = groups.get(entry.repository) ?? [];
+    list.push(entry);
+    groups.set(entry.repository, list);
+  }
+  const result = [...groups.entries()].map(([repository, entries]) => ({ repository, entries }));
+  const dangling = result.filter((g) => g.repository === '<none>');
+  const tagged = result.filter((g) => g.repository !== '<none>');
+  if (options.sortBy === 'name') {
+    tagged.sort((a, b) => a.repository.localeCompare(b.repository));
+  }
+  // Otherwise the Map kept the order of each group's first (best) entry.
+  return [...tagged, ...dangling];
 }

@@ -1,17 +1,24 @@
 import * as vscode from 'vscode';
+import type { BuiltOn } from '../engine/baseImages';
 import { formatAge, formatBytes } from '../engine/format';
 import type { ImageEntry } from '../engine/images';
 
-/** An image under one of its names; `contextValue` is what package.json menus match. */
+/** An image under one of its names; expanding it shows its layer stack. */
 export class ImageNode extends vscode.TreeItem {
   constructor(
     readonly entry: ImageEntry,
+    readonly builtOn: BuiltOn | undefined,
     now: Date = new Date(),
   ) {
-    super(entry.reference, vscode.TreeItemCollapsibleState.None);
+    super(entry.dangling ? entry.reference : entry.tag, vscode.TreeItemCollapsibleState.Collapsed);
     const { image } = entry;
-    this.id = `image:${image.id}:${entry.reference}`;
-    this.description = `${formatBytes(image.size)} · ${formatAge(image.created, now)}`;
+    this.id = entry.dangling ? `image:${image.id}` : `image:${entry.reference}`;
+    const parts = [formatBytes(image.size), formatAge(image.created, now)];
+    if (builtOn) {
+      parts.push(`built on ${builtOn.name}`);
+    }
+    this.description = parts.join(' · ');
+    // `image` and `image.dangling` are what package.json menus match.
     this.contextValue = entry.dangling ? 'image.dangling' : 'image';
     this.iconPath = new vscode.ThemeIcon(entry.dangling ? 'circle-outline' : 'package');
     const tooltip = new vscode.MarkdownString();
@@ -22,6 +29,18 @@ export class ImageNode extends vscode.TreeItem {
     tooltip.appendText(`Created: ${image.created.toLocaleString()}`);
     tooltip.appendMarkdown('  \n');
     tooltip.appendText(`Size: ${image.size.toLocaleString('en-US')} bytes (${formatBytes(image.size)})`);
+    if (builtOn) {
+      tooltip.appendMarkdown('  \n');
+      tooltip.appendText(`Built on: ${builtOn.name}${builtOn.local ? '' : ' (from its base-name label; not a local image)'}`);
+    }
     this.tooltip = tooltip;
+  }
+
+  get reference(): string {
+    return this.entry.reference;
+  }
+
+  get imageId(): string {
+    return this.entry.image.id;
   }
 }

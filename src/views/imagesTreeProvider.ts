@@ -1,50 +1,122 @@
 import * as vscode from 'vscode';
-import type { DockerEngine } from '../engine/dockerEngine';
-import { toImageEntries } from '../engine/images';
+import { attributeLayers, type BuiltOn } from '../engine/baseImages';
+import { describeEngineError } from '../engine/engineError';
+import type { ImageIndex } from '../engine/imageIndex';
+import { groupByRepository, type SortBy } from '../engine/images';
 import { Disposable } from '../lifecycle';
+import { BaseGroupNode } from './baseGroupNode';
 import type { EngineStatus } from './engineStatus';
 import { ImageNode } from './imageNode';
+import { LayerNode } from './layerNode';
+import { MessageNode } from './messageNode';
+import { RepositoryNode } from './repositoryNode';
 
+export type ImagesTreeNode = RepositoryNode | ImageNode | BaseGroupNode | LayerNode | MessageNode;
+
+/** The settings the view reads each time it draws (so changes apply on refresh). */
 export interface ImagesViewSettings {
   showDangling(): boolean;
+  sortBy(): SortBy;
+  showMetadataSteps(): boolean;
 }
 
-/** The Images view: one node per image name, newest first. */
-export class ImagesTreeProvider extends Disposable implements vscode.TreeDataProvider<ImageNode> {
-  private readonly changed = this._register(new vscode.EventEmitter<ImageNode | undefined>());
+/** The Images view: repositories, their images, each image's layer stack from base to app. */
+export class ImagesTreeProvider extends Disposable implements vscode.TreeDataProvider<ImagesTreeNode> {
+  private readonly changed = this._register(new vscode.EventEmitter<ImagesTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
+  private readonly didLoad = this._register(new vscode.EventEmitter<void>());
+  /** Fires after the root was (re)loaded from the engine: what the tests and benchmarks wait for. */
+  readonly onDidLoad = this.didLoad.event;
 
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly index: ImageIndex,
     private readonly status: EngineStatus,
     private readonly settings: ImagesViewSettings,
   ) {
     super();
   }
 
-  refresh(node?: ImageNode): void {
+  refresh(node?: ImagesTreeNode): void {
     this.changed.fire(node);
   }
 
-  getTreeItem(node: ImageNode): vscode.TreeItem {
+  getTreeItem(node: ImagesTreeNode): vscode.TreeItem {
     return node;
   }
 
-  async getChildren(node?: ImageNode): Promise<ImageNode[]> {
-    if (node) {
-      return [];
+  async getChildren(node?: ImagesTreeNode): Promise<ImagesTreeNode[]> {
+    if (!node) {
+      return this.repositories();
     }
+    if (node instanceof RepositoryNode) {
+      return this.images(node);
+    }
+    if (node instanceof ImageNode) {
+      return this.layers(node);
+    }
+    if (node instanceof BaseGroupNode) {
+      return node.layers;
+    }
+    return [];
+  }
+
+  private async repositories(): Promise<RepositoryNode[]> {
     try {
-      const images = await this.engine.listImages();
+      const images = await this.index.list();
       this.status.reportSuccess();
-      const now = new Date();
-      return toImageEntries(images, { showDangling: this.settings.showDangling() }).map(
-        (entry) => new ImageNode(entry, now),
-      );
+      return groupByRepository(images, {
+        showDangling: this.settings.showDangling(),
+        sortBy: this.settings.sortBy(),
+      }).map((g) => new RepositoryNode(g));
     } catch (err) {
       // An empty tree lets the welcome content for this problem show instead.
       this.status.reportFailure(err);
       return [];
+    } finally {
+      this.didLoad.fire();
     }
+  }
+
+  private async images(node: RepositoryNode): Promise<ImagesTreeNode[]> {
+    const now = new Date();
+    let all: Awaited<ReturnType<ImageIndex['allLayers']>> = [];
+    try {
+      all = await this.index.allLayers();
+    } catch {
+      // Without layers the images are still listed, only without "built on".
+    }
+    const byId = new Map(all.map((l) => [l.id, l]));
+    return node.group.entries.map((entry) => {
+      const layers = byId.get(entry.image.id);
+      const builtOn: BuiltOn | undefined = layers ? attributeLayers(layers, all).builtOn : undefined;
+      return new ImageNode(entry, builtOn, now);
+    });
+  }
+
+  private async layers(node: ImageNode): Promise<ImagesTreeNode[]> {
+    const parentId = node.id ?? node.imageId;
+    let stack;
+    try {
+      stack = await this.index.layerStack(node.imageId);
+    } catch (err) {
+      return [new MessageNode(parentId, describeEngineError(err, this.index.endpoint).message)];
+    }
+    const now = new Date();
+    const showMetadata = this.settings.showMetadataSteps();
+    const children: ImagesTreeNode[] = [];
+    if (!stack.exact) {
+      children.push(new MessageNode(parentId, 'The build history does not match the layers exactly; steps are shown as well as they fit.'));
+    }
+    for (const group of stack.groups) {
+      const layerNodes = group.steps
+        .filter((s) => showMetadata || s.diffId !== undefined)
+        .map((s) => new LayerNode(parentId, s, now));
+      if (group.base) {
+        children.push(new BaseGroupNode(parentId, group, layerNodes));
+      } else {
+        children.push(...layerNodes);
+      }
+    }
+    return children;
   }
 }

@@ -23,11 +23,17 @@ export interface BuildOptions {
   files?: Record<string, string | Buffer>;
   /** Replaces the busybox base completely (first line must be FROM). */
   dockerfile?: string;
+  /**
+   * Makes the bottom layer unique to this image (a file with its name), so that no other
+   * image on the engine, from earlier runs or elsewhere, can share its layers.
+   */
+  unique?: boolean;
 }
 
-export function busyboxDockerfile(steps: string[] = []): string {
+export function busyboxDockerfile(steps: string[] = [], unique = false): string {
   return [
     'FROM scratch',
+    ...(unique ? ['COPY strata-run-id /.strata-run-id'] : []),
     'COPY busybox /bin/busybox',
     'RUN ["/bin/busybox", "--install", "-s", "/bin"]',
     ...steps,
@@ -50,9 +56,10 @@ function buildContext(dockerfile: string, files: Record<string, string | Buffer>
 
 /** Builds `reference` on the engine with the legacy builder (what dockerode's buildImage calls). */
 export async function buildFixtureImage(docker: Docker, reference: string, options: BuildOptions = {}): Promise<string> {
-  const base = options.dockerfile ?? busyboxDockerfile(options.steps);
+  const base = options.dockerfile ?? busyboxDockerfile(options.steps, options.unique);
   const dockerfile = `${base}\nLABEL ${TEST_LABEL}="${process.pid}"\n`;
-  const stream = await docker.buildImage(buildContext(dockerfile, options.files ?? {}) as unknown as NodeJS.ReadableStream, {
+  const files = { 'strata-run-id': `${reference} ${Date.now()} ${Math.random()}\n`, ...options.files };
+  const stream = await docker.buildImage(buildContext(dockerfile, files) as unknown as NodeJS.ReadableStream, {
     t: reference,
     rm: true,
     forcerm: true,
@@ -68,6 +75,24 @@ export async function buildFixtureImage(docker: Docker, reference: string, optio
   }
   const info = await docker.getImage(reference).inspect();
   return info.Id;
+}
+
+/** Removes fixture images left by test processes that are gone (a run that was killed). */
+export async function removeOrphanFixtureImages(docker: Docker): Promise<void> {
+  const images = await docker.listImages({ all: true, filters: { label: [TEST_LABEL] } });
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const orphans = images.filter((i) => !alive(Number(i.Labels?.[TEST_LABEL])));
+  orphans.sort((a, b) => b.Created - a.Created);
+  for (const image of orphans) {
+    await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
+  }
 }
 
 /** Removes every image this process labelled, and any containers made from them. */

@@ -3,6 +3,7 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import { DockerEngine } from '../../src/engine/dockerEngine';
+import { ImageIndex } from '../../src/engine/imageIndex';
 import { ImageNode } from '../../src/views/imageNode';
 import { EngineStatus } from '../../src/views/engineStatus';
 import { ImagesTreeProvider } from '../../src/views/imagesTreeProvider';
@@ -27,15 +28,23 @@ describe('Images view in a real extension host', () => {
     await removeFixtureImages(docker);
   });
 
-  async function findFixture(): Promise<ImageNode | undefined> {
-    const nodes = await api.images.getChildren();
-    return nodes.find((n) => n.label === reference);
+  async function imageNodes(): Promise<ImageNode[]> {
+    const nodes: ImageNode[] = [];
+    for (const repo of await api.images.getChildren()) {
+      nodes.push(...((await api.images.getChildren(repo)) as ImageNode[]));
+    }
+    return nodes;
   }
 
-  it('lists the fixture image as repository:tag with size and age', async () => {
+  async function findFixture(): Promise<ImageNode | undefined> {
+    return (await imageNodes()).find((n) => n.reference === reference);
+  }
+
+  it('lists the fixture image under its repository, with size and age', async () => {
     const node = await findFixture();
     assert.ok(node, `${reference} is not among the view's nodes`);
     const item = api.images.getTreeItem(node);
+    assert.strictEqual(item.label, reference.split(':')[1]);
     assert.strictEqual(item.contextValue, 'image');
     assert.match(String(item.description), /^\d+(\.\d+)? (B|kB|MB) · (just now|\d+ minutes? ago)$/);
     const tooltip = (item.tooltip as vscode.MarkdownString).value;
@@ -53,9 +62,9 @@ describe('Images view in a real extension host', () => {
     await vscode.commands.executeCommand('strata.refresh');
     sub.dispose();
     assert.ok(fired, 'refresh fires onDidChangeTreeData');
-    assert.ok((await api.images.getChildren()).some((n) => n.label === extra));
+    assert.ok((await imageNodes()).some((n) => n.reference === extra));
     await docker.getImage(extra).remove();
-    assert.ok(!(await api.images.getChildren()).some((n) => n.label === extra));
+    assert.ok(!(await imageNodes()).some((n) => n.reference === extra));
   });
 
   it('an unreachable engine gives an empty tree and a problem a person can act on', async () => {
@@ -63,7 +72,11 @@ describe('Images view in a real extension host', () => {
     const engine = new DockerEngine({ DOCKER_HOST: `unix://${missing}` });
     const log = vscode.window.createOutputChannel('Strata test', { log: true });
     const status = new EngineStatus(engine, log);
-    const provider = new ImagesTreeProvider(engine, status, { showDangling: () => false });
+    const provider = new ImagesTreeProvider(new ImageIndex(engine), status, {
+      showDangling: () => false,
+      sortBy: () => 'created',
+      showMetadataSteps: () => true,
+    });
     try {
       assert.deepStrictEqual(await provider.getChildren(), []);
       assert.strictEqual(status.state, 'notRunning');

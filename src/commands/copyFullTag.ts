@@ -1,0 +1,15 @@
+import * as vscode from 'vscode';
+import type { ImageIndex } from '../engine/imageIndex';
+import type { ImageNode } from '../views/imageNode';
+import { imageFromNodeOrPick } from './pickImage';
+
+/** Strata: Copy Full Tag — `repository:tag` to the clipboard (the id for an untagged image). */
+export async function copyFullTag(index: ImageIndex, node?: ImageNode): Promise<void> {
+  const entry = await imageFromNodeOrPick(index, node, 'Image whose tag to copy');
+  if (!entry) {
+    return;
+  }
+  const text = entry.dangling ? entry.image.id : entry.reference;
+  await vscode.env.clipboard.writeText(text);
+  vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
+}

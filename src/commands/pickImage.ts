@@ -1,0 +1,38 @@
+import * as vscode from 'vscode';
+import { formatAge, formatBytes, shortId } from '../engine/format';
+import type { ImageIndex } from '../engine/imageIndex';
+import { type ImageEntry, toImageEntries } from '../engine/images';
+import type { ImageNode } from '../views/imageNode';
+
+/** The image a command acts on: the tree node it was invoked on, or one the user picks. */
+export async function imageFromNodeOrPick(
+  index: ImageIndex,
+  node: ImageNode | undefined,
+  placeHolder: string,
+): Promise<ImageEntry | undefined> {
+  if (node) {
+    return node.entry;
+  }
+  let images;
+  try {
+    images = await index.list();
+  } catch (err) {
+    void vscode.window.showErrorMessage(`Strata could not list images: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
+  }
+  const entries = toImageEntries(images, { showDangling: true });
+  if (entries.length === 0) {
+    void vscode.window.showInformationMessage('The Docker Engine has no images.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    entries.map((entry) => ({
+      label: entry.reference,
+      description: `${formatBytes(entry.image.size)} · ${formatAge(entry.image.created)}`,
+      detail: shortId(entry.image.id),
+      entry,
+    })),
+    { placeHolder, matchOnDescription: true, matchOnDetail: true },
+  );
+  return picked?.entry;
+}

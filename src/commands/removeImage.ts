@@ -1,0 +1,50 @@
+import * as vscode from 'vscode';
+import type { DockerEngine } from '../engine/dockerEngine';
+import { describeRemoveImageError } from '../engine/engineError';
+import type { ImageIndex } from '../engine/imageIndex';
+import type { ImageNode } from '../views/imageNode';
+import { InspectDocumentProvider, openInspectDocument } from '../views/inspectDocumentProvider';
+import { imageFromNodeOrPick } from './pickImage';
+
+/**
+ * Strata: Remove Image — like `docker rmi NAME`, after a modal confirmation. Removing one
+ * of several names only untags; the last name removes the image. The engine's refusals
+ * (a container uses it, images are built on it) become a sentence with a way forward.
+ */
+export async function removeImage(engine: DockerEngine, index: ImageIndex, onRemoved: () => void, node?: ImageNode): Promise<void> {
+  const entry = await imageFromNodeOrPick(index, node, 'Image to remove');
+  if (!entry) {
+    return;
+  }
+  const target = entry.dangling ? entry.image.id : entry.reference;
+  const otherNames = entry.image.repoTags.filter((t) => t !== entry.reference);
+  const detail =
+    otherNames.length > 0
+      ? `Only this name is removed; the image stays as ${otherNames.join(', ')}.`
+      : 'The image is deleted, with its layers unless other images use them. This cannot be undone.';
+  const choice = await vscode.window.showWarningMessage(`Remove image ${target}?`, { modal: true, detail }, 'Remove');
+  if (choice !== 'Remove') {
+    return;
+  }
+  try {
+    await engine.removeImage(target);
+    onRemoved();
+  } catch (err) {
+    const refusal = describeRemoveImageError(err, target);
+    if (!refusal.containerId) {
+      void vscode.window.showErrorMessage(refusal.message);
+      return;
+    }
+    let message = refusal.message;
+    try {
+      const c = await engine.inspectContainer(refusal.containerId);
+      message = `${target} is used by the ${c.State.Status} container ${c.Name.replace(/^\//, '')}: remove that container first, then the image.`;
+    } catch {
+      // the short id in the engine's words will do
+    }
+    const show = await vscode.window.showErrorMessage(message, 'Show Container');
+    if (show === 'Show Container') {
+      await openInspectDocument(InspectDocumentProvider.uri('container', refusal.containerId.slice(0, 12), refusal.containerId));
+    }
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * The engine's event stream (GET /events), kept open: image and container events are
+ * handed on as they come; when the stream breaks or the engine restarts, it reconnects
+ * with backoff and says so once it is back, so the views refresh once instead of polling.
+ */
+import type { DockerEngine } from './dockerEngine';
+
+export type EngineEventType = 'image' | 'container';
+
+export interface EngineEvent {
+  type: EngineEventType;
+  action: string;
+  /** Image id or reference, container id. */
+  id: string;
+  /** For images: the name involved (tag, untag); for containers: the container's name. */
+  name?: string;
+  /** When the engine says it happened, in ms since the epoch. */
+  time: number;
+}
+
+export const WATCHED_ACTIONS: Record<EngineEventType, readonly string[]> = {
+  image: ['pull', 'tag', 'untag', 'delete', 'import', 'load', 'build'],
+  container: ['create', 'start', 'die', 'destroy', 'rename', 'stop', 'pause', 'unpause'],
+};
+
+interface RawEvent {
+  Type?: string;
+  Action?: string;
+  id?: string;
+  Actor?: { ID?: string; Attributes?: Record<string, string> };
+  time?: number;
+  timeNano?: number;
+}
+
+/** Parses one line of the stream; undefined for events Strata does not watch. */
+export function parseEngineEvent(line: string): EngineEvent | undefined {
+  let raw: RawEvent;
+  try {
+    raw = JSON.parse(line) as RawEvent;
+  } catch {
+    return undefined;
+  }
+  const type = raw.Type as EngineEventType;
+  // Container actions may carry detail after a colon ("exec_start: sh").
+  const action = (raw.Action ?? '').split(':')[0];
+  if (!(type in WATCHED_ACTIONS) || !WATCHED_ACTIONS[type].includes(action)) {
+    return undefined;
+  }
+  const time = raw.timeNano ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000;
+  return { type, action, id: raw.Actor?.ID ?? raw.id ?? '', name: raw.Actor?.Attributes?.name, time };
+}
+
+/** Splits a byte stream into lines across chunk boundaries. */
+export class LineSplitter {
+  private rest = '';
+  push(chunk: string): string[] {
+    const text = this.rest + chunk;
+    const lines = text.split('\n');
+    this.rest = lines.pop() ?? '';
+    return lines.filter((l) => l.trim() !== '');
+  }
+}
+
+export interface EngineEventsListener {
+  onEvent(event: EngineEvent): void;
+  /** The stream is (again) open; `afterBreak` when it had broken, so what changed meanwhile is unknown. */
+  onConnected(afterBreak: boolean): void;
+  onDisconnected?(err: unknown): void;
+}
+
+export interface BackoffOptions {
+  initialMs: number;
+  maxMs: number;
+}
+
+export class EngineEvents {
+  private stream: NodeJS.ReadableStream | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = true;
+  private delay: number;
+  private broken = false;
+
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly listener: EngineEventsListener,
+    private readonly backoff: BackoffOptions = { initialMs: 250, maxMs: 10_000 },
+  ) {
+    this.delay = backoff.initialMs;
+  }
+
+  start(): void {
+    if (!this.stopped) {
+      return;
+    }
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.destroyStream();
+  }
+
+  private destroyStream(): void {
+    const s = this.stream as (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
+    this.stream = undefined;
+    s?.removeAllListeners();
+    s?.on('error', () => undefined);
+    s?.destroy?.();
+  }
+
+  private async connect(): Promise<void> {
+    let stream: NodeJS.ReadableStream;
+    try {
+      stream = (await this.engine.docker.getEvents({
+        filters: { type: ['image', 'container'] },
+      })) as NodeJS.ReadableStream;
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    if (this.stopped) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      return;
+    }
+    this.stream = stream;
+    this.delay = this.backoff.initialMs;
+    const afterBreak = this.broken;
+    this.broken = false;
+    this.listener.onConnected(afterBreak);
+    const lines = new LineSplitter();
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      for (const line of lines.push(chunk)) {
+        const event = parseEngineEvent(line);
+        if (event) {
+          this.listener.onEvent(event);
+        }
+      }
+    });
+    // 'error' and 'end' can both come for one break: handle it once.
+    let broke = false;
+    const onBreak = (err: unknown) => {
+      if (!broke) {
+        broke = true;
+        this.fail(err);
+      }
+    };
+    stream.on('error', onBreak);
+    stream.on('end', () => onBreak(new Error('the engine closed the event stream')));
+  }
+
+  private fail(err: unknown): void {
+    if (this.stopped) {
+      return;
+    }
+    this.destroyStream();
+    if (!this.broken) {
+      this.broken = true;
+      this.listener.onDisconnected?.(err);
+    }
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.connect(), this.delay);
+    this.delay = Math.min(this.delay * 2, this.backoff.maxMs);
+  }
+}

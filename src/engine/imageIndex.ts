@@ -1,0 +1,144 @@
+/**
+ * What Strata knows of the engine's images: the list, and per image id its layers and
+ * history. An image id is the digest of its config, so layers and history never change
+ * for an id and are cached until the image is deleted; names (tags) do change, and come
+ * from the latest list.
+ */
+import { type ImageLayers, attributeLayers } from './baseImages';
+import type { DockerEngine } from './dockerEngine';
+import type { ImageSummary } from './images';
+import { type AlignmentAnchor, type RawHistoryEntry, alignLayers } from './layerAlignment';
+import { type LayerStack, buildLayerStack } from './layerStack';
+
+export interface ImageDetails {
+  id: string;
+  created: Date;
+  diffIds: string[];
+  labels: Record<string, string>;
+}
+
+/** Runs `fn` over `items` with at most `limit` at once. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Whether `prefix` (base first) is the start of `steps` (base first): same steps, same times. */
+function isHistoryPrefix(prefix: RawHistoryEntry[], steps: RawHistoryEntry[]): boolean {
+  return (
+    prefix.length <= steps.length &&
+    prefix.every((p, i) => p.CreatedBy === steps[i].CreatedBy && p.Created === steps[i].Created)
+  );
+}
+
+export class ImageIndex {
+  private latest: ImageSummary[] | undefined;
+  private readonly details = new Map<string, Promise<ImageDetails>>();
+  private readonly histories = new Map<string, Promise<RawHistoryEntry[]>>();
+
+  constructor(private readonly engine: DockerEngine) {}
+
+  get endpoint() {
+    return this.engine.endpoint;
+  }
+
+  /** Asks the engine for the list (one request) and remembers it. */
+  async list(): Promise<ImageSummary[]> {
+    const images = await this.engine.listImages();
+    this.latest = images;
+    const alive = new Set(images.map((i) => i.id));
+    // Whatever is no longer a listed image may be gone: drop it, it is cheap to ask again.
+    for (const id of this.details.keys()) {
+      if (!alive.has(id)) {
+        this.forget(id);
+      }
+    }
+    return images;
+  }
+
+  /** The last list fetched, fetching one if there is none yet. */
+  async current(): Promise<ImageSummary[]> {
+    return this.latest ?? this.list();
+  }
+
+  forget(id: string): void {
+    this.details.delete(id);
+    this.histories.delete(id);
+  }
+
+  imageDetails(id: string): Promise<ImageDetails> {
+    let cached = this.details.get(id);
+    if (!cached) {
+      cached = this.engine.inspectImage(id).then((raw) => ({
+        id: raw.Id,
+        created: new Date(raw.Created),
+        diffIds: raw.RootFS?.Layers ?? [],
+        labels: raw.Config?.Labels ?? {},
+      }));
+      cached.catch(() => this.details.delete(id));
+      this.details.set(id, cached);
+    }
+    return cached;
+  }
+
+  history(id: string): Promise<RawHistoryEntry[]> {
+    let cached = this.histories.get(id);
+    if (!cached) {
+      cached = this.engine.imageHistory(id);
+      cached.catch(() => this.histories.delete(id));
+      this.histories.set(id, cached);
+    }
+    return cached;
+  }
+
+  /** Layers of every listed image (the ones already known are not asked again). */
+  async allLayers(): Promise<ImageLayers[]> {
+    const images = await this.current();
+    const layers = await mapLimit(images, 8, async (image): Promise<ImageLayers | undefined> => {
+      try {
+        const d = await this.imageDetails(image.id);
+        return { id: image.id, references: image.repoTags, created: image.created, diffIds: d.diffIds, labels: d.labels };
+      } catch {
+        return undefined; // deleted meanwhile
+      }
+    });
+    return layers.filter((l): l is ImageLayers => l !== undefined);
+  }
+
+  /** The stack of one image: its inspect and history in parallel, aligned and attributed. */
+  async layerStack(id: string): Promise<LayerStack> {
+    const [details, history, all] = await Promise.all([this.imageDetails(id), this.history(id), this.allLayers()]);
+    const summary = this.latest?.find((i) => i.id === id);
+    const target: ImageLayers = {
+      id,
+      references: summary?.repoTags ?? [],
+      created: details.created,
+      diffIds: details.diffIds,
+      labels: details.labels,
+    };
+    const attribution = attributeLayers(target, all);
+    // A base's own history is the first part of this image's: where it ends, and with how
+    // many layers, settles the alignment below it and where each base's group ends.
+    const steps = [...history].reverse();
+    const anchors: AlignmentAnchor[] = [];
+    const lengths = new Map<string, number>();
+    await Promise.all(
+      attribution.ancestors.map(async (a) => {
+        const own = await this.history(a.id).catch(() => undefined);
+        if (own && isHistoryPrefix([...own].reverse(), steps)) {
+          lengths.set(a.id, own.length);
+          anchors.push({ historyLength: own.length, layerCount: a.layerCount });
+        }
+      }),
+    );
+    return buildLayerStack(id, alignLayers(history, details.diffIds, anchors), attribution, (a) => lengths.get(a));
+  }
+}

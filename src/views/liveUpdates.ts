@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import type { DockerEngine } from '../engine/dockerEngine';
+import { type EngineEvent, EngineEvents } from '../engine/engineEvents';
+import type { ImageIndex } from '../engine/imageIndex';
+
+/** What live updates refresh; each refresh re-asks the engine for that view only. */
+export interface RefreshTargets {
+  images(): void;
+  containers(): void;
+}
+
+/** Gathers bursts of calls (a build tags, a rmi untags and deletes) into one, `delayMs` after the last. */
+export function debounce(fn: () => void, delayMs: number): { (): void; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const call = () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, delayMs);
+  };
+  call.cancel = () => clearTimeout(timer);
+  return call;
+}
+
+/**
+ * Keeps the views in step with the engine through its event stream: image events refresh
+ * the Images view, container events the Containers view, debounced; after the stream
+ * broke (engine restarted), one refresh of both. No polling while events flow.
+ */
+export class LiveUpdates implements vscode.Disposable {
+  private readonly events: EngineEvents;
+  private readonly refreshImages: ReturnType<typeof debounce>;
+  private readonly refreshContainers: ReturnType<typeof debounce>;
+
+  constructor(engine: DockerEngine, index: ImageIndex, targets: RefreshTargets, log: vscode.LogOutputChannel, delayMs = 50) {
+    this.refreshImages = debounce(() => targets.images(), delayMs);
+    this.refreshContainers = debounce(() => targets.containers(), delayMs);
+    this.events = new EngineEvents(engine, {
+      onEvent: (event: EngineEvent) => {
+        if (event.type === 'image') {
+          if (event.action === 'delete') {
+            index.forget(event.id);
+          }
+          this.refreshImages();
+        } else {
+          this.refreshContainers();
+        }
+      },
+      onConnected: (afterBreak) => {
+        log.info(afterBreak ? 'Engine events: reconnected.' : 'Engine events: listening.');
+        if (afterBreak) {
+          this.refreshImages();
+          this.refreshContainers();
+        }
+      },
+      onDisconnected: () => {
+        log.info('Engine events: the stream broke; reconnecting with backoff.');
+        // Show the engine's state (for example "not running") instead of stale data.
+        this.refreshImages();
+        this.refreshContainers();
+      },
+    });
+    this.events.start();
+  }
+
+  dispose(): void {
+    this.events.stop();
+    this.refreshImages.cancel();
+    this.refreshContainers.cancel();
+  }
+}
