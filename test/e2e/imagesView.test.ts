@@ -3,6 +3,7 @@
  * installed with --install-extension, as a user gets it.
  */
 import * as assert from 'assert';
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
@@ -38,9 +39,38 @@ function row(page: Page, text: string) {
   return page.locator('.pane-body .monaco-list-row', { hasText: text });
 }
 
+/**
+ * Clicks an item of the open context menu. The workbench ignores a mouse-up that comes
+ * right after the menu opened (so a right-click cannot pick an item), hence the hover first.
+ */
+async function clickMenuItem(page: Page, label: string): Promise<void> {
+  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label });
+  await item.waitFor({ timeout: 10_000 });
+  await item.hover();
+  await page.waitForTimeout(200);
+  await item.click();
+}
+
+/** Drags the side bar's edge so that descriptions (size, age, built on) are not cut off. */
+async function widenSideBar(page: Page, width = 640): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) {
+    throw new Error('no side bar');
+  }
+  const edge = box.x + box.width;
+  await page.mouse.move(edge - 1, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, box.y + 200, { steps: 5 });
+  await page.mouse.up();
+}
+
 describe('Strata in a real VS Code in a real browser', () => {
   const docker = new Docker();
-  const reference = `strata-test/e2e:${runTag('b')}`;
+  const tag = runTag('b');
+  // Tags distinct from each other, so that a row can be found by its label.
+  const reference = `strata-test/e2e:list-${tag}`;
+  const base = `strata-test/e2e-base:base-${tag}`;
+  const app = `strata-test/e2e-app:app-${tag}`;
   let extensionsDir: string;
   let browser: Browser;
   const servers: CodeServer[] = [];
@@ -48,6 +78,10 @@ describe('Strata in a real VS Code in a real browser', () => {
   before(async () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await buildFixtureImage(docker, reference, { steps: ['RUN echo e2e > /e2e.txt'] });
+    await buildFixtureImage(docker, base, { unique: true, steps: ['CMD ["sh"]'] });
+    await buildFixtureImage(docker, app, {
+      dockerfile: [`FROM ${base}`, 'RUN mkdir /app && echo "print(1)" > /app/main.py', 'CMD ["sh", "-c", "cat /app/main.py"]'].join('\n'),
+    });
     extensionsDir = tempDir('e2e-ext');
     installExtension(VSIX, extensionsDir, tempDir('e2e-install'));
     browser = await launchBrowser();
@@ -66,19 +100,122 @@ describe('Strata in a real VS Code in a real browser', () => {
     servers.push(server);
     const page = await openVsCode(browser, server);
     await openStrata(page);
-    const item = row(page, reference);
+    const [, fixtureTag] = reference.split(':');
+    const item = row(page, fixtureTag);
     await item.waitFor({ timeout: 30_000 });
     const text = await item.innerText();
     assert.match(text, /\d+(\.\d+)? (B|kB|MB) · (just now|\d+ minutes? ago)/, `row text: ${text}`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-images-view.png') });
 
     // The refresh button in the view's title picks up a tag made outside VS Code.
-    const [repo, tag] = reference.split(':');
-    await docker.getImage(reference).tag({ repo: `${repo}-retag`, tag });
+    const [repo, fixtureTagAgain] = reference.split(':');
+    await docker.getImage(reference).tag({ repo: `${repo}-retag`, tag: fixtureTagAgain });
     await page.locator('.pane-header', { hasText: 'Images' }).hover();
     await page.locator('.pane-header .action-label[aria-label="Refresh"]').first().click();
-    await row(page, `${repo}-retag:${tag}`).waitFor({ timeout: 15_000 });
-    await docker.getImage(`${repo}-retag:${tag}`).remove();
+    await row(page, `${repo}-retag`).waitFor({ timeout: 15_000 });
+    await docker.getImage(`${repo}-retag:${fixtureTagAgain}`).remove();
+    await page.close();
+  });
+
+  it('expanding an image shows its layers, grouped by the base it is built on; right-click offers the image commands', async () => {
+    const server = await startCodeServer({ extensionsDir });
+    servers.push(server);
+    const page = await openVsCode(browser, server);
+    await openStrata(page);
+    await widenSideBar(page);
+    const [appRepo, appTag] = app.split(':');
+    const appRow = page.locator('.pane-body .monaco-list-row', { hasText: appTag }).filter({ hasText: `built on ${base}` });
+    await row(page, appRepo).first().waitFor({ timeout: 30_000 });
+    await appRow.waitFor({ timeout: 30_000 });
+    await appRow.click();
+    await page.keyboard.press('ArrowRight');
+    const group = row(page, `from ${base}`);
+    await group.waitFor({ timeout: 15_000 });
+    assert.match(await group.innerText(), /3 layers/);
+    const runRow = row(page, 'RUN mkdir /app && echo');
+    await runRow.waitFor({ timeout: 15_000 });
+    assert.match(await runRow.innerText(), /#4 · \d+ B/);
+    await row(page, 'CMD ["sh", "-c", "cat /app/main.py"]').waitFor();
+    assert.match(await row(page, 'CMD ["sh", "-c"').innerText(), /metadata/);
+    // Open the base group: its layers, shared by the app and the base itself.
+    await group.click();
+    await page.keyboard.press('ArrowRight');
+    await row(page, 'RUN /bin/busybox --install -s /bin').waitFor({ timeout: 15_000 });
+    assert.match(await row(page, 'RUN /bin/busybox --install -s /bin').innerText(), /shared by 2 images/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layer-stack.png') });
+
+    await appRow.click({ button: 'right' });
+    const menu = page.locator('.context-view .monaco-menu');
+    await menu.waitFor({ timeout: 10_000 });
+    const items = await menu.locator('.action-label').allInnerTexts();
+    for (const expected of ['Copy Full Tag', 'Copy Image ID', 'Inspect Image', 'Remove Image…']) {
+      assert.ok(items.some((i) => i.trim() === expected), `context menu has ${expected}: ${items.join(' | ')}`);
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-image-context-menu.png') });
+    // Inspect opens the engine's JSON in a read-only editor.
+    await clickMenuItem(page, 'Inspect Image');
+    const editor = page.locator('.editor-instance .view-lines');
+    await editor.getByText('"RepoTags"').first().waitFor({ timeout: 15_000 });
+    await page.locator('.tab', { hasText: '.json' }).first().waitFor();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-inspect-image.png') });
+    await page.keyboard.press('Escape');
+
+    // A tag made in a terminal appears without any refresh (engine events). Collapse
+    // everything first so that the new repository's row is within the visible rows.
+    await page.locator('.pane-header', { hasText: 'Images' }).hover();
+    await page.locator('.pane-header .action-label[aria-label="Collapse All"]').first().click();
+    const alias = `strata-test/e2e-live:live-${tag}`;
+    execFileSync('docker', ['tag', app, alias]);
+    await row(page, 'strata-test/e2e-live').waitFor({ timeout: 10_000 });
+    execFileSync('docker', ['rmi', alias]);
+    await row(page, 'strata-test/e2e-live').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.close();
+  });
+
+  it('Remove asks first; Cancel keeps the image, a container in use is named, Remove removes', async () => {
+    const victim = `strata-test/e2e-remove:rm-${tag}`;
+    await buildFixtureImage(docker, victim, { steps: ['RUN echo bye > /bye'] });
+    const container = await docker.createContainer({ Image: victim, Cmd: ['true'], name: `strata-e2e-user-${tag}`, Labels: { 'strata.test': String(process.pid) } });
+    const server = await startCodeServer({ extensionsDir });
+    servers.push(server);
+    const page = await openVsCode(browser, server);
+    await openStrata(page);
+    await widenSideBar(page);
+    const victimRow = row(page, `rm-${tag}`);
+    await victimRow.waitFor({ timeout: 30_000 });
+    const remove = async () => {
+      await victimRow.click({ button: 'right' });
+      await clickMenuItem(page, 'Remove Image…');
+      const dialog = page.locator('.monaco-dialog-box');
+      await dialog.waitFor({ timeout: 10_000 });
+      assert.match(await dialog.innerText(), new RegExp(`Remove image ${victim.replace(/[/.]/g, '\\$&')}\\?`));
+      return dialog;
+    };
+
+    // Cancel: nothing happens.
+    let dialog = await remove();
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-remove-confirm.png') });
+    await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.ok(await docker.getImage(victim).inspect(), 'the image is still there after Cancel');
+
+    // A container uses it: the refusal names the container and offers to show it.
+    dialog = await remove();
+    await dialog.locator('.monaco-button', { hasText: /^Remove$/ }).click();
+    const toast = page.locator('.notifications-toasts .notification-toast', { hasText: `strata-e2e-user-${tag}` });
+    await toast.waitFor({ timeout: 15_000 });
+    assert.match(await toast.innerText(), /is used by the created container strata-e2e-user-.*remove that container first/);
+    await page.waitForTimeout(500); // let the toast finish sliding in, for the screenshot
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-remove-refused.png') });
+    await toast.locator('.monaco-button', { hasText: 'Show Container' }).click();
+    await page.locator('.tab', { hasText: '.json' }).first().waitFor({ timeout: 15_000 });
+
+    // Without the container, Remove removes the image and its row goes.
+    await container.remove({ force: true });
+    dialog = await remove();
+    await dialog.locator('.monaco-button', { hasText: /^Remove$/ }).click();
+    await victimRow.waitFor({ state: 'detached', timeout: 15_000 });
+    await assert.rejects(docker.getImage(victim).inspect(), /no such image/i);
     await page.close();
   });
 

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import Docker from 'dockerode';
 import { DockerEngine } from '../../src/engine/dockerEngine';
-import { describeEngineError } from '../../src/engine/engineError';
+import { describeEngineError, describeRemoveImageError } from '../../src/engine/engineError';
 import { toImageEntries } from '../../src/engine/images';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 
@@ -79,5 +79,50 @@ describe('DockerEngine against a real dockerd', () => {
     } finally {
       fs.rmSync(path, { force: true });
     }
+  });
+});
+
+describe('removing images against a real dockerd', () => {
+  const docker = new Docker();
+  const engine = new DockerEngine();
+  const tag = runTag('r');
+  const used = `strata-test/remove-used:${tag}`;
+  const spare = `strata-test/remove-spare:${tag}`;
+
+  before(async () => {
+    await buildFixtureImage(docker, used, { steps: ['RUN echo used > /used'] });
+  });
+  after(() => removeFixtureImages(docker));
+
+  it('removing one of two names only untags; the image stays under the other', async () => {
+    const id = (await docker.getImage(used).inspect()).Id;
+    await docker.getImage(used).tag({ repo: spare.split(':')[0], tag });
+    await engine.removeImage(spare);
+    const left = (await engine.listImages()).find((i) => i.id === id);
+    assert.deepStrictEqual(left?.repoTags, [used]);
+  });
+
+  it('an image a container uses is refused, naming that container', async () => {
+    const container = await docker.createContainer({ Image: used, Cmd: ['true'], Labels: { 'strata.test': String(process.pid) } });
+    try {
+      const err = await engine.removeImage(used).then(
+        () => assert.fail('the engine removed an image a container uses'),
+        (e: unknown) => e,
+      );
+      const refusal = describeRemoveImageError(err, used);
+      assert.strictEqual(refusal.containerId?.slice(0, 12), container.id.slice(0, 12));
+      assert.strictEqual(refusal.message, `${used} is used by the container ${container.id.slice(0, 12)}: remove that container first, then the image.`);
+      assert.ok((await engine.listImages()).some((i) => i.repoTags.includes(used)), 'nothing was removed');
+    } finally {
+      await container.remove({ force: true });
+    }
+  });
+
+  it('an image removed meanwhile is reported as gone', async () => {
+    const err = await engine.removeImage(`strata-test/never-was:${tag}`).then(
+      () => assert.fail('removing a missing image succeeded'),
+      (e: unknown) => e,
+    );
+    assert.strictEqual(describeRemoveImageError(err, 'x:1').message, 'x:1 no longer exists: it was removed or renamed meanwhile.');
   });
 });

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
 import { resolveEndpoint } from '../../src/engine/endpoint';
-import { describeEngineError, engineMessage } from '../../src/engine/engineError';
+import { describeEngineError, describeRemoveImageError, engineMessage } from '../../src/engine/engineError';
 
 const socket = resolveEndpoint({});
 const tcp = resolveEndpoint({ DOCKER_HOST: 'tcp://10.0.0.5:2375' });
@@ -69,4 +69,31 @@ describe('engineMessage', () => {
   it('strips docker-modem prefixes when there is no JSON body', () =>
     assert.strictEqual(engineMessage(new Error('(HTTP code 404) no such image - No such image: x:1')), 'No such image: x:1'));
   it('takes a plain-text body', () => assert.strictEqual(engineMessage({ json: ' page not found\n' }), 'page not found'));
+});
+
+describe('describeRemoveImageError', () => {
+  const conflict = (message: string) => Object.assign(new Error(`(HTTP code 409) unexpected - ${message}`), { statusCode: 409, json: { message } });
+  it('a stopped container uses it: names the container', () =>
+    assert.deepStrictEqual(
+      describeRemoveImageError(
+        conflict('conflict: unable to remove repository reference "app:1" (must force) - container 4a1b2c3d4e5f6a7b is using its referenced image 1234abcd5678'),
+        'app:1',
+      ),
+      { message: 'app:1 is used by the container 4a1b2c3d4e5f: remove that container first, then the image.', containerId: '4a1b2c3d4e5f6a7b' },
+    ));
+  it('a running container uses it', () =>
+    assert.match(
+      describeRemoveImageError(conflict('conflict: unable to delete 1234abcd5678 (cannot be forced) - image is being used by running container 4a1b2c3d4e5f'), 'app:1').message,
+      /^app:1 is used by the running container 4a1b2c3d4e5f/,
+    ));
+  it('child images', () =>
+    assert.deepStrictEqual(
+      describeRemoveImageError(conflict('conflict: unable to delete 1234abcd5678 (cannot be forced) - image has dependent child images'), 'sha256:1234'),
+      { message: 'sha256:1234 cannot be removed: other images are built on it. Remove those images first.' },
+    ));
+  it('gone meanwhile', () =>
+    assert.deepStrictEqual(
+      describeRemoveImageError(Object.assign(new Error('(HTTP code 404) no such image - No such image: app:1'), { statusCode: 404, json: { message: 'No such image: app:1' } }), 'app:1'),
+      { message: 'app:1 no longer exists: it was removed or renamed meanwhile.' },
+    ));
 });

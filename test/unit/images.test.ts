@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { type ImageSummary, splitReference, toImageEntries, toImageSummary } from '../../src/engine/images';
+import { type ImageSummary, groupByRepository, sortEntries, splitReference, toImageEntries, toImageSummary } from '../../src/engine/images';
 
 function image(id: string, tags: string[], createdSec: number, size = 1000): ImageSummary {
   return { id, repoTags: tags, repoDigests: [], created: new Date(createdSec * 1000), size, labels: {} };
@@ -62,4 +62,43 @@ describe('toImageEntries', () => {
   });
 
   it('is empty for no images', () => assert.deepStrictEqual(toImageEntries([], { showDangling: true }), []));
+});
+
+describe('groupByRepository and sorting', () => {
+  const images = [
+    image('sha256:a', ['web:1', 'web:2'], 100, 500),
+    image('sha256:b', ['api:1'], 300, 100),
+    image('sha256:c', ['web:3'], 200, 900),
+    image('sha256:d', [], 400, 50),
+  ];
+  const view = (sortBy: 'created' | 'name' | 'size', showDangling = false) =>
+    groupByRepository(images, { sortBy, showDangling }).map((g) => [g.repository, g.entries.map((e) => e.tag)]);
+
+  it('by created: newest repository first, newest tag first', () =>
+    assert.deepStrictEqual(view('created'), [
+      ['api', ['1']],
+      ['web', ['3', '1', '2']],
+    ]));
+  it('by name: repositories and tags alphabetically', () =>
+    assert.deepStrictEqual(view('name'), [
+      ['api', ['1']],
+      ['web', ['1', '2', '3']],
+    ]));
+  it('by size: largest first', () =>
+    assert.deepStrictEqual(view('size'), [
+      ['web', ['3', '1', '2']],
+      ['api', ['1']],
+    ]));
+  it('untagged images form a <none> group, always last', () =>
+    assert.deepStrictEqual(view('created', true), [
+      ['api', ['1']],
+      ['web', ['3', '1', '2']],
+      ['<none>', ['<none>']],
+    ]));
+  it('sortEntries leaves its input alone', () => {
+    const entries = toImageEntries(images, { showDangling: false });
+    const copy = [...entries];
+    sortEntries(entries, 'size');
+    assert.deepStrictEqual(entries, copy);
+  });
 });

@@ -8,8 +8,7 @@ import { ImageNode } from '../../src/views/imageNode';
 import { EngineStatus } from '../../src/views/engineStatus';
 import { ImagesTreeProvider } from '../../src/views/imagesTreeProvider';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-
-const EXTENSION_ID = 'strata-dev.strata';
+import { activateStrata, imageNodes } from './treeHelpers';
 
 describe('Images view in a real extension host', () => {
   const docker = new Docker();
@@ -19,25 +18,15 @@ describe('Images view in a real extension host', () => {
 
   before(async () => {
     imageId = await buildFixtureImage(docker, reference, { steps: ['RUN echo hello > /hello.txt'] });
-    const extension = vscode.extensions.getExtension<StrataApi>(EXTENSION_ID);
-    assert.ok(extension, `extension ${EXTENSION_ID} is not loaded`);
-    api = await extension.activate();
+    api = await activateStrata();
   });
 
   after(async () => {
     await removeFixtureImages(docker);
   });
 
-  async function imageNodes(): Promise<ImageNode[]> {
-    const nodes: ImageNode[] = [];
-    for (const repo of await api.images.getChildren()) {
-      nodes.push(...((await api.images.getChildren(repo)) as ImageNode[]));
-    }
-    return nodes;
-  }
-
   async function findFixture(): Promise<ImageNode | undefined> {
-    return (await imageNodes()).find((n) => n.reference === reference);
+    return (await imageNodes(api)).find((n) => n.reference === reference);
   }
 
   it('lists the fixture image under its repository, with size and age', async () => {
@@ -62,9 +51,9 @@ describe('Images view in a real extension host', () => {
     await vscode.commands.executeCommand('strata.refresh');
     sub.dispose();
     assert.ok(fired, 'refresh fires onDidChangeTreeData');
-    assert.ok((await imageNodes()).some((n) => n.reference === extra));
+    assert.ok((await imageNodes(api)).some((n) => n.reference === extra));
     await docker.getImage(extra).remove();
-    assert.ok(!(await imageNodes()).some((n) => n.reference === extra));
+    assert.ok(!(await imageNodes(api)).some((n) => n.reference === extra));
   });
 
   it('an unreachable engine gives an empty tree and a problem a person can act on', async () => {

@@ -1,0 +1,30 @@
+import * as assert from 'assert';
+import { LineSplitter, parseEngineEvent } from '../../src/engine/engineEvents';
+
+describe('parseEngineEvent', () => {
+  it('reads an image tag event with its name and time', () =>
+    assert.deepStrictEqual(
+      // As the engine sends it: timeNano has more digits than a double keeps.
+      parseEngineEvent(
+        '{"Type":"image","Action":"tag","Actor":{"ID":"sha256:abc","Attributes":{"name":"app:2"}},"time":1700000000,"timeNano":1700000000123456789}',
+      ),
+      { type: 'image', action: 'tag', id: 'sha256:abc', name: 'app:2', time: 1700000000123 },
+    ));
+  it('reads container events, with the detail after a colon dropped', () =>
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'die', Actor: { ID: 'c1' }, time: 1 }))?.action, 'die'));
+  it('ignores what Strata does not watch, and garbage', () => {
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'network', Action: 'connect' })), undefined);
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'exec_start: sh' })), undefined);
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'image', Action: 'push' })), undefined);
+    assert.strictEqual(parseEngineEvent('{not json'), undefined);
+  });
+});
+
+describe('LineSplitter', () => {
+  it('splits across chunk boundaries and keeps the unfinished rest', () => {
+    const s = new LineSplitter();
+    assert.deepStrictEqual(s.push('{"a":1}\n{"b"'), ['{"a":1}']);
+    assert.deepStrictEqual(s.push(':2}\n\n{"c":3}'), ['{"b":2}']);
+    assert.deepStrictEqual(s.push('\n'), ['{"c":3}']);
+  });
+});
