@@ -126,16 +126,23 @@ export class ImageIndex {
     };
     const attribution = attributeLayers(target, all);
     // A base's own history is the first part of this image's: where it ends, and with how
-    // many layers, settles the alignment below it and where each base's group ends.
+    // many layers, settles the alignment below it and where each base's group ends. For
+    // images built here, the entry where a base ends carries that base's image id; only
+    // when it does not (loaded images: "<missing>") is the base's own history asked for.
     const steps = [...history].reverse();
     const anchors: AlignmentAnchor[] = [];
     const lengths = new Map<string, number>();
     await Promise.all(
       attribution.ancestors.map(async (a) => {
-        const own = await this.history(a.id).catch(() => undefined);
-        if (own && isHistoryPrefix([...own].reverse(), steps)) {
-          lengths.set(a.id, own.length);
-          anchors.push({ historyLength: own.length, layerCount: a.layerCount });
+        const at = steps.findIndex((h) => h.Id === a.id);
+        let length: number | undefined = at >= 0 ? at + 1 : undefined;
+        if (length === undefined) {
+          const own = await this.history(a.id).catch(() => undefined);
+          length = own && isHistoryPrefix([...own].reverse(), steps) ? own.length : undefined;
+        }
+        if (length !== undefined) {
+          lengths.set(a.id, length);
+          anchors.push({ historyLength: length, layerCount: a.layerCount });
         }
       }),
     );

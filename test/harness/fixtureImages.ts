@@ -88,11 +88,10 @@ export async function removeOrphanFixtureImages(docker: Docker): Promise<void> {
       return false;
     }
   };
-  const orphans = images.filter((i) => !alive(Number(i.Labels?.[TEST_LABEL])));
-  orphans.sort((a, b) => b.Created - a.Created);
-  for (const image of orphans) {
-    await docker.getImage(image.Id).remove({ force: true }).catch(() => undefined);
-  }
+  const orphanPids = new Set(images.map((i) => i.Labels?.[TEST_LABEL]).filter((pid) => !alive(Number(pid))));
+  await removeImagesInPasses(docker, async () =>
+    (await docker.listImages({ all: true, filters: { label: [TEST_LABEL] } })).filter((i) => orphanPids.has(i.Labels?.[TEST_LABEL])),
+  );
 }
 
 /** Removes every image this process labelled, and any containers made from them. */
@@ -102,10 +101,27 @@ export async function removeFixtureImages(docker: Docker, onlyThisRun = true): P
   for (const c of containers) {
     await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
   }
-  const images = await docker.listImages({ all: true, filters: { label: [label] } });
-  // Children before parents: newest first.
-  images.sort((a, b) => b.Created - a.Created);
-  for (const image of images) {
-    await docker.getImage(image.Id).remove({ force: true, noprune: false }).catch(() => undefined);
+  await removeImagesInPasses(docker, async () => docker.listImages({ all: true, filters: { label: [label] } }));
+}
+
+/**
+ * Removes images until a pass removes nothing: a parent cannot go before its children
+ * ("image has dependent child images"), and creation times (whole seconds) do not order
+ * images built in the same second.
+ */
+async function removeImagesInPasses(docker: Docker, list: () => Promise<Docker.ImageInfo[]>): Promise<void> {
+  for (let pass = 0; pass < 10; pass++) {
+    const images = await list();
+    let removed = 0;
+    for (const image of images.sort((a, b) => b.Created - a.Created)) {
+      await docker
+        .getImage(image.Id)
+        .remove({ force: true })
+        .then(() => removed++)
+        .catch(() => undefined);
+    }
+    if (removed === 0) {
+      return;
+    }
   }
 }
