@@ -1,13 +1,24 @@
 import * as vscode from 'vscode';
+import { changeContainerState } from './commands/containerLifecycle';
+import { copyContainerId } from './commands/copyContainerId';
 import { copyFullTag } from './commands/copyFullTag';
 import { copyImageId } from './commands/copyImageId';
+import { inspectContainer } from './commands/inspectContainer';
 import { inspectImage } from './commands/inspectImage';
+import { openInBrowser } from './commands/openInBrowser';
 import { refresh } from './commands/refresh';
+import { removeContainer } from './commands/removeContainer';
 import { removeImage } from './commands/removeImage';
+import { RunHistory } from './commands/runHistory';
+import { runImage } from './commands/runImage';
+import { runAgain, runImageWithOptions } from './commands/runImageWithOptions';
+import { showContainerLogs } from './commands/showContainerLogs';
 import { showEngineError } from './commands/showEngineError';
 import { DockerEngine } from './engine/dockerEngine';
 import { ImageIndex } from './engine/imageIndex';
 import type { SortBy } from './engine/images';
+import { ContainerLogs } from './views/containerLogs';
+import type { ContainerNode } from './views/containerNode';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
 import { EngineStatus } from './views/engineStatus';
 import type { ImageNode } from './views/imageNode';
@@ -21,6 +32,7 @@ export interface StrataApi {
   readonly index: ImageIndex;
   readonly images: ImagesTreeProvider;
   readonly containers: ContainersTreeProvider;
+  readonly logs: ContainerLogs;
   readonly status: EngineStatus;
 }
 
@@ -50,27 +62,67 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     sortBy: () => config().get<SortBy>('images.sortBy', 'created'),
     showMetadataSteps: () => config().get<boolean>('layers.showMetadataSteps', true),
   });
-  const containers = new ContainersTreeProvider();
+  const containers = new ContainersTreeProvider(engine, status);
+  const logs = new ContainerLogs(engine, {
+    timestamps: () => config().get<boolean>('logs.timestamps', false),
+    markStderr: () => config().get<boolean>('logs.markStderr', true),
+  });
+  const containersView = vscode.window.createTreeView('strata.containers', { treeDataProvider: containers });
   context.subscriptions.push(
     status,
     images,
     containers,
+    logs,
+    containersView,
     vscode.window.createTreeView('strata.images', { treeDataProvider: images, showCollapseAll: true }),
-    vscode.window.createTreeView('strata.containers', { treeDataProvider: containers }),
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(engine)),
-    new LiveUpdates(engine, index, { images: () => images.refresh(), containers: () => containers.refresh() }, log),
+    new LiveUpdates(
+      engine,
+      index,
+      {
+        images: () => images.refresh(),
+        containers: () => containers.refresh(),
+        containerStarted: (id) => logs.containerStarted(id),
+      },
+      log,
+    ),
   );
 
+  const runDeps = {
+    engine,
+    index,
+    logs,
+    history: new RunHistory(context.globalState),
+    async revealContainer(id: string) {
+      await vscode.commands.executeCommand('strata.containers.focus');
+      containers.refresh();
+      await containers.getChildren();
+      const node = containers.nodeFor(id);
+      if (node) {
+        await containersView.reveal(node, { select: true, focus: true });
+      }
+    },
+  };
   const reload = () => refresh(images, containers);
+  const command = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
-    vscode.commands.registerCommand('strata.refresh', reload),
-    vscode.commands.registerCommand('strata.showEngineError', () => showEngineError(status, reload)),
-    vscode.commands.registerCommand('strata.image.copyFullTag', (node?: ImageNode) => copyFullTag(index, node)),
-    vscode.commands.registerCommand('strata.image.copyId', (node?: ImageNode) => copyImageId(index, node)),
-    vscode.commands.registerCommand('strata.image.inspect', (node?: ImageNode) => inspectImage(index, node)),
-    vscode.commands.registerCommand('strata.image.remove', (node?: ImageNode) =>
-      removeImage(engine, index, () => images.refresh(), node),
-    ),
+    command('strata.refresh', reload),
+    command('strata.showEngineError', () => showEngineError(status, reload)),
+    command('strata.image.copyFullTag', (node?: ImageNode) => copyFullTag(index, node)),
+    command('strata.image.copyId', (node?: ImageNode) => copyImageId(index, node)),
+    command('strata.image.inspect', (node?: ImageNode) => inspectImage(index, node)),
+    command('strata.image.remove', (node?: ImageNode) => removeImage(engine, index, () => images.refresh(), node)),
+    command('strata.image.run', (node?: ImageNode) => runImage(runDeps, node)),
+    command('strata.image.runWithOptions', (node?: ImageNode) => runImageWithOptions(runDeps, node)),
+    command('strata.image.runAgain', (node?: ImageNode) => runAgain(runDeps, node)),
+    command('strata.container.start', (node?: ContainerNode) => changeContainerState(engine, 'start', node)),
+    command('strata.container.stop', (node?: ContainerNode) => changeContainerState(engine, 'stop', node)),
+    command('strata.container.restart', (node?: ContainerNode) => changeContainerState(engine, 'restart', node)),
+    command('strata.container.remove', (node?: ContainerNode) => removeContainer(engine, node)),
+    command('strata.container.showLogs', (node?: ContainerNode) => showContainerLogs(logs, node)),
+    command('strata.container.copyId', (node?: ContainerNode) => copyContainerId(node)),
+    command('strata.container.openInBrowser', (node?: ContainerNode) => openInBrowser(node)),
+    command('strata.container.inspect', (node?: ContainerNode) => inspectContainer(node)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('strata.images') || e.affectsConfiguration('strata.layers')) {
         images.refresh();
@@ -78,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     }),
   );
 
-  return { engine, index, images, containers, status };
+  return { engine, index, images, containers, logs, status };
 }
 
 export function deactivate(): void {

@@ -7,6 +7,8 @@ import type { ImageIndex } from '../engine/imageIndex';
 export interface RefreshTargets {
   images(): void;
   containers(): void;
+  /** A container started (again): its open log channel follows it again. */
+  containerStarted(id: string): void;
 }
 
 /** Gathers bursts of calls (a build tags, a rmi untags and deletes) into one, `delayMs` after the last. */
@@ -41,6 +43,9 @@ export class LiveUpdates implements vscode.Disposable {
           }
           this.refreshImages();
         } else {
+          if (event.action === 'start') {
+            targets.containerStarted(event.id);
+          }
           this.refreshContainers();
         }
       },

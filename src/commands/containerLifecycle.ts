@@ -1,0 +1,25 @@
+import * as vscode from 'vscode';
+import type { DockerEngine } from '../engine/dockerEngine';
+import { describeEngineError } from '../engine/engineError';
+import type { ContainerNode } from '../views/containerNode';
+
+type Action = 'start' | 'stop' | 'restart';
+const PAST: Record<Action, string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
+
+/**
+ * Strata: Start / Stop / Restart Container — the inline buttons by state. The view follows
+ * through the engine's events; only a failure needs words.
+ */
+export async function changeContainerState(engine: DockerEngine, action: Action, node?: ContainerNode): Promise<void> {
+  if (!node) {
+    return;
+  }
+  const call = { start: engine.startContainer, stop: engine.stopContainer, restart: engine.restartContainer }[action];
+  try {
+    await vscode.window.withProgress({ location: { viewId: 'strata.containers' } }, () => call.call(engine, node.container.id));
+  } catch (err) {
+    void vscode.window.showErrorMessage(
+      `${node.container.name} could not be ${PAST[action]}: ${describeEngineError(err, engine.endpoint).message}`,
+    );
+  }
+}

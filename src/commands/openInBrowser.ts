@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { browserUrl } from '../engine/containers';
+import type { ContainerNode } from '../views/containerNode';
+
+/** Strata: Open in Browser — a published TCP port (asked when there are several). */
+export async function openInBrowser(node?: ContainerNode): Promise<boolean> {
+  const ports = node?.container.ports.filter((p) => p.protocol === 'tcp') ?? [];
+  if (!node || ports.length === 0) {
+    void vscode.window.showInformationMessage(`${node?.container.name ?? 'This container'} publishes no TCP port to open.`);
+    return false;
+  }
+  let port = ports[0];
+  if (ports.length > 1) {
+    const picked = await vscode.window.showQuickPick(
+      ports.map((p) => ({ label: browserUrl(p), description: `container port ${p.containerPort}`, port: p })),
+      { placeHolder: 'Port to open' },
+    );
+    if (!picked) {
+      return false;
+    }
+    port = picked.port;
+  }
+  return vscode.env.openExternal(vscode.Uri.parse(browserUrl(port)));
+}

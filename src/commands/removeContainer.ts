@@ -1,0 +1,31 @@
+import * as vscode from 'vscode';
+import { isRunning } from '../engine/containers';
+import type { DockerEngine } from '../engine/dockerEngine';
+import { describeEngineError } from '../engine/engineError';
+import type { ContainerNode } from '../views/containerNode';
+
+/** Strata: Remove Container — modal confirmation; a running container needs "Stop and Remove". */
+export async function removeContainer(engine: DockerEngine, node?: ContainerNode): Promise<void> {
+  if (!node) {
+    return;
+  }
+  const { container } = node;
+  const running = isRunning(container);
+  const action = running ? 'Stop and Remove' : 'Remove';
+  const choice = await vscode.window.showWarningMessage(
+    `${action} container ${container.name}?`,
+    {
+      modal: true,
+      detail: `${running ? 'It is running. ' : ''}Its filesystem changes and logs are deleted; the image ${container.image} stays.`,
+    },
+    action,
+  );
+  if (choice !== action) {
+    return;
+  }
+  try {
+    await engine.removeContainer(container.id, running);
+  } catch (err) {
+    void vscode.window.showErrorMessage(`${container.name} could not be removed: ${describeEngineError(err, engine.endpoint).message}`);
+  }
+}

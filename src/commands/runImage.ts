@@ -1,0 +1,29 @@
+import type { ImageIndex } from '../engine/imageIndex';
+import { defaultPortMappings, parseRunOptions } from '../engine/runOptions';
+import type { ImageNode } from '../views/imageNode';
+import { imageFromNodeOrPick } from './pickImage';
+import { type RunDeps, startRun } from './startRun';
+
+/**
+ * Strata: Run Image — like `docker run -d -p P:P IMAGE` for each port the image exposes:
+ * no questions asked. Run with Options… asks; Run Again repeats what was asked last.
+ */
+export async function runImage(deps: RunDeps & { index: ImageIndex }, node?: ImageNode): Promise<string | undefined> {
+  const entry = await imageFromNodeOrPick(deps.index, node, 'Image to run');
+  if (!entry) {
+    return undefined;
+  }
+  const image = entry.dangling ? entry.image.id : entry.reference;
+  let exposed: string[] = [];
+  try {
+    exposed = Object.keys((await deps.engine.inspectImage(image)).Config?.ExposedPorts ?? {});
+  } catch {
+    // Gone meanwhile: the run below says so in words.
+  }
+  const parsed = parseRunOptions(
+    image,
+    { name: '', ports: defaultPortMappings(exposed), env: '', mounts: '', command: '', removeWhenStopped: false },
+    () => true,
+  );
+  return parsed.ok ? startRun(deps, parsed.value) : undefined;
+}

@@ -1,0 +1,40 @@
+import * as vscode from 'vscode';
+import { describeRunError } from '../engine/containers';
+import type { DockerEngine } from '../engine/dockerEngine';
+import type { RunOptions } from '../engine/runOptions';
+import type { ContainerLogs } from '../views/containerLogs';
+
+export interface RunDeps {
+  engine: DockerEngine;
+  logs: ContainerLogs;
+  /** Reveals a container in the Containers view (offered when a name is taken). */
+  revealContainer(id: string): Promise<void>;
+}
+
+/**
+ * Creates and starts the container, then shows its Output channel following its logs,
+ * so even a container that exits at once shows what it printed and its exit code.
+ * The engine's refusals become one sentence, with "Show Container" for a taken name.
+ */
+export async function startRun(deps: RunDeps, options: RunOptions): Promise<string | undefined> {
+  let created: { id: string; name: string };
+  try {
+    created = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: `Starting ${options.image}…` },
+      () => deps.engine.runContainer(options),
+    );
+  } catch (err) {
+    const refusal = describeRunError(err, options.image, options.name);
+    if (refusal.conflictingContainerId) {
+      const choice = await vscode.window.showErrorMessage(refusal.message, 'Show Container');
+      if (choice === 'Show Container') {
+        await deps.revealContainer(refusal.conflictingContainerId);
+      }
+    } else {
+      void vscode.window.showErrorMessage(refusal.message);
+    }
+    return undefined;
+  }
+  deps.logs.show(created.id, created.name);
+  return created.id;
+}

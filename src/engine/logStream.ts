@@ -1,0 +1,195 @@
+/**
+ * The log pipeline: the engine's log stream → stdout/stderr frames → lines → batches.
+ * Without a TTY the engine multiplexes stdout and stderr in frames of an 8-byte header
+ * (stream type, 3 zero bytes, big-endian payload length) and a payload; with a TTY it
+ * sends the raw bytes. Frames, lines and UTF-8 characters can all be split anywhere
+ * between chunks; nothing here assumes they are not.
+ */
+import { StringDecoder } from 'string_decoder';
+
+export type LogSource = 'stdout' | 'stderr';
+
+export interface LogLine {
+  source: LogSource;
+  text: string;
+  /** The engine's RFC 3339 timestamp for the line, when asked for (`timestamps: true`). */
+  timestamp?: string;
+}
+
+/** Splits multiplexed frames back into stdout and stderr payloads. */
+export class FrameDemuxer {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(private readonly onPayload: (source: LogSource, payload: Buffer) => void) {}
+
+  push(chunk: Buffer): void {
+    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    while (buf.length >= 8) {
+      const size = buf.readUInt32BE(4);
+      if (buf.length < 8 + size) {
+        break;
+      }
+      // 0 stdin (never sent), 1 stdout, 2 stderr.
+      this.onPayload(buf[0] === 2 ? 'stderr' : 'stdout', buf.subarray(8, 8 + size));
+      buf = buf.subarray(8 + size);
+    }
+    this.pending = buf.length ? Buffer.from(buf) : Buffer.alloc(0);
+  }
+
+  /** Bytes of an unfinished frame, kept for the next chunk. */
+  get buffered(): number {
+    return this.pending.length;
+  }
+}
+
+/** Turns bytes of one stream into whole lines (`\n` or `\r\n`), keeping the unfinished rest. */
+export class LineAssembler {
+  private readonly decoder = new StringDecoder('utf8');
+  private rest = '';
+
+  push(bytes: Buffer): string[] {
+    const text = this.rest + this.decoder.write(bytes);
+    const lines = text.split('\n');
+    this.rest = lines.pop() ?? '';
+    return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  }
+
+  /** The last line, when the stream ends without a newline. */
+  end(): string[] {
+    const last = this.rest + this.decoder.end();
+    this.rest = '';
+    return last ? [last] : [];
+  }
+}
+
+// CSI (colours, cursor), OSC (titles, links), and single-character escapes; matching
+// control characters is the point here.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
+
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, '');
+}
+
+const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
+
+/** Takes the engine's timestamp off the front of a line (logs asked with `timestamps: true`). */
+export function splitTimestamp(line: string): { timestamp?: string; text: string } {
+  const m = TIMESTAMP.exec(line);
+  return m ? { timestamp: m[1], text: line.slice(m[0].length) } : { text: line };
+}
+
+/** A timestamp as nanoseconds since the epoch, exactly (RFC 3339 trims trailing zeros, so strings do not compare). */
+export function timestampNanos(ts: string): bigint {
+  const m = /^(.*?)(?:\.(\d+))?(Z|[+-]\d\d:\d\d)$/.exec(ts);
+  if (!m) {
+    return 0n;
+  }
+  const seconds = BigInt(Math.floor(Date.parse(`${m[1]}${m[3]}`) / 1000));
+  const fraction = BigInt((m[2] ?? '').padEnd(9, '0').slice(0, 9));
+  return seconds * 1_000_000_000n + fraction;
+}
+
+/** The `since` parameter that resumes right at a timestamp: "seconds.nanoseconds". */
+export function sinceParameter(ts: string): string {
+  const n = timestampNanos(ts);
+  return `${n / 1_000_000_000n}.${String(n % 1_000_000_000n).padStart(9, '0')}`;
+}
+
+export interface LogParserOptions {
+  tty: boolean;
+  /** Lines carry the engine's timestamps (asked for with `timestamps: true`). */
+  timestamps: boolean;
+}
+
+/** Bytes from the engine in, LogLines out: demux (unless TTY), lines, ANSI removed, timestamps split off. */
+export class LogParser {
+  private readonly demuxer: FrameDemuxer | undefined;
+  private readonly assemblers: Record<LogSource, LineAssembler> = { stdout: new LineAssembler(), stderr: new LineAssembler() };
+
+  constructor(
+    private readonly options: LogParserOptions,
+    private readonly onLine: (line: LogLine) => void,
+  ) {
+    if (!options.tty) {
+      this.demuxer = new FrameDemuxer((source, payload) => this.payload(source, payload));
+    }
+  }
+
+  push(chunk: Buffer): void {
+    if (this.demuxer) {
+      this.demuxer.push(chunk);
+    } else {
+      this.payload('stdout', chunk);
+    }
+  }
+
+  end(): void {
+    for (const source of ['stdout', 'stderr'] as const) {
+      for (const line of this.assemblers[source].end()) {
+        this.emit(source, line);
+      }
+    }
+  }
+
+  private payload(source: LogSource, bytes: Buffer): void {
+    for (const line of this.assemblers[source].push(bytes)) {
+      this.emit(source, line);
+    }
+  }
+
+  private emit(source: LogSource, raw: string): void {
+    const { timestamp, text } = this.options.timestamps ? splitTimestamp(raw) : { timestamp: undefined, text: raw };
+    this.onLine({ source, text: stripAnsi(text), timestamp });
+  }
+}
+
+export interface BatchOptions {
+  /** Flush at most this long after the first line of a batch. */
+  intervalMs: number;
+  /** Flush at once when a batch holds this many characters. */
+  maxChars: number;
+}
+
+/**
+ * Gathers lines and hands them on in batches (every `intervalMs` or `maxChars`, whichever
+ * first), so a container printing 100,000 lines a second makes a few appends a second,
+ * not 100,000. Holds at most one batch: memory stays bounded however fast lines come.
+ */
+export class LineBatcher {
+  private lines: string[] = [];
+  private chars = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly flushTo: (text: string) => void,
+    private readonly options: BatchOptions = { intervalMs: 50, maxChars: 64 * 1024 },
+  ) {}
+
+  add(line: string): void {
+    this.lines.push(line);
+    this.chars += line.length + 1;
+    if (this.chars >= this.options.maxChars) {
+      this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => this.flush(), this.options.intervalMs);
+    }
+  }
+
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.lines.length === 0) {
+      return;
+    }
+    const text = `${this.lines.join('\n')}\n`;
+    this.lines = [];
+    this.chars = 0;
+    this.flushTo(text);
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}

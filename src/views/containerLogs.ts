@@ -1,0 +1,98 @@
+import * as vscode from 'vscode';
+import type { DockerEngine } from '../engine/dockerEngine';
+import { type LogFollower, followContainerLogs } from '../engine/followLogs';
+import { LineBatcher } from '../engine/logStream';
+
+export interface LogSettings {
+  timestamps(): boolean;
+  markStderr(): boolean;
+}
+
+interface Followed {
+  channel: vscode.OutputChannel;
+  follower?: LogFollower;
+  lastTimestamp?: string;
+}
+
+/**
+ * One Output channel per container, `Strata: <name>`, reused when shown again. Each
+ * channel has at most one follower; a follower that ended (the container stopped) is
+ * started again from where it stopped when the channel is shown again or the container
+ * starts again. Lines reach the channel in batches (50 ms or 64 KB), never one by one.
+ */
+export class ContainerLogs implements vscode.Disposable {
+  private readonly followed = new Map<string, Followed>();
+
+  constructor(
+    private readonly engine: DockerEngine,
+    private readonly settings: LogSettings,
+  ) {}
+
+  channelName(containerName: string): string {
+    return `Strata: ${containerName}`;
+  }
+
+  /** Shows the container's channel, following its logs unless that is already going on. */
+  show(containerId: string, containerName: string, preserveFocus = true): vscode.OutputChannel {
+    let entry = this.followed.get(containerId);
+    if (!entry) {
+      entry = { channel: vscode.window.createOutputChannel(this.channelName(containerName)) };
+      this.followed.set(containerId, entry);
+    }
+    entry.channel.show(preserveFocus);
+    if (!entry.follower) {
+      this.follow(containerId, entry);
+    }
+    return entry.channel;
+  }
+
+  /** When a container starts again, its open channel follows it again. */
+  containerStarted(containerId: string): void {
+    const entry = this.followed.get(containerId);
+    if (entry && !entry.follower) {
+      this.follow(containerId, entry);
+    }
+  }
+
+  isFollowing(containerId: string): boolean {
+    return Boolean(this.followed.get(containerId)?.follower);
+  }
+
+  private follow(containerId: string, entry: Followed): void {
+    const batcher = new LineBatcher((text) => entry.channel.append(text));
+    const timestamps = this.settings.timestamps();
+    const markStderr = this.settings.markStderr();
+    const follower = followContainerLogs(
+      this.engine,
+      containerId,
+      {
+        line: (line) => {
+          if (line.timestamp) {
+            entry.lastTimestamp = line.timestamp;
+          }
+          const stamp = timestamps && line.timestamp ? `${line.timestamp} ` : '';
+          const mark = markStderr && line.source === 'stderr' ? '[stderr] ' : '';
+          batcher.add(`${stamp}${mark}${line.text}`);
+        },
+        notice: (text) => batcher.add(text),
+      },
+      { since: entry.lastTimestamp },
+    );
+    entry.follower = follower;
+    void follower.done.then(() => {
+      batcher.flush();
+      batcher.dispose();
+      if (entry.follower === follower) {
+        entry.follower = undefined;
+      }
+    });
+  }
+
+  dispose(): void {
+    for (const entry of this.followed.values()) {
+      entry.follower?.stop();
+      entry.channel.dispose();
+    }
+    this.followed.clear();
+  }
+}
