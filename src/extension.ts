@@ -112,7 +112,10 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     command('strata.image.copyId', (node?: ImageNode) => copyImageId(index, node)),
     command('strata.image.inspect', (node?: ImageNode) => inspectImage(index, node)),
     command('strata.image.remove', (node?: ImageNode) => removeImage(engine, index, () => images.refresh(), node)),
+    // The palette's "Run Image…" asks which image; the tree's "Run" is given it.
+    command('strata.runImage', () => runImage(runDeps)),
     command('strata.image.run', (node?: ImageNode) => runImage(runDeps, node)),
+    command('strata.runImageWithOptions', () => runImageWithOptions(runDeps)),
     command('strata.image.runWithOptions', (node?: ImageNode) => runImageWithOptions(runDeps, node)),
     command('strata.image.runAgain', (node?: ImageNode) => runAgain(runDeps, node)),
     command('strata.container.start', (node?: ContainerNode) => changeContainerState(engine, 'start', node)),

@@ -51,7 +51,8 @@ export class LineAssembler {
     const text = this.rest + this.decoder.write(bytes);
     const lines = text.split('\n');
     this.rest = lines.pop() ?? '';
-    return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+    // `\r\n`, and `\r\r\n` from a TTY whose program already wrote `\r\n`.
+    return lines.map((l) => l.replace(/\r+$/, ''));
   }
 
   /** The last line, when the stream ends without a newline. */

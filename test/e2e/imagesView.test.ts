@@ -7,7 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import {
   type CodeServer,
   REPO_ROOT,
@@ -17,52 +17,10 @@ import {
   tempDir,
 } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { clickMenuItem, openStrata, openVsCode, row, widenSideBar } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const VSIX = path.join(REPO_ROOT, 'strata.vsix');
-
-async function openVsCode(browser: Browser, server: CodeServer): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
-  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-  return page;
-}
-
-async function openStrata(page: Page): Promise<void> {
-  const strata = page.locator('.activitybar .action-item a[aria-label^="Strata"]');
-  await strata.waitFor({ timeout: 60_000 });
-  await strata.click();
-  await page.locator('.pane-header', { hasText: 'Images' }).waitFor({ timeout: 30_000 });
-}
-
-function row(page: Page, text: string) {
-  return page.locator('.pane-body .monaco-list-row', { hasText: text });
-}
-
-/**
- * Clicks an item of the open context menu. The workbench ignores a mouse-up that comes
- * right after the menu opened (so a right-click cannot pick an item), hence the hover first.
- */
-async function clickMenuItem(page: Page, label: string): Promise<void> {
-  const item = page.locator('.context-view .monaco-menu .action-item', { hasText: label });
-  await item.waitFor({ timeout: 10_000 });
-  await item.hover();
-  await page.waitForTimeout(200);
-  await item.click();
-}
-
-/** Drags the side bar's edge so that descriptions (size, age, built on) are not cut off. */
-async function widenSideBar(page: Page, width = 640): Promise<void> {
-  const box = await page.locator('.part.sidebar').boundingBox();
-  if (!box) {
-    throw new Error('no side bar');
-  }
-  const edge = box.x + box.width;
-  await page.mouse.move(edge - 1, box.y + 200);
-  await page.mouse.down();
-  await page.mouse.move(box.x + width, box.y + 200, { steps: 5 });
-  await page.mouse.up();
-}
 
 describe('Strata in a real VS Code in a real browser', () => {
   const docker = new Docker();

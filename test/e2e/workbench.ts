@@ -1,0 +1,53 @@
+/** Ways of using the VS Code workbench in a browser, as a person would, for the e2e tests. */
+import type { Browser, Page } from 'playwright-core';
+import type { CodeServer } from '../harness/codeServer';
+
+export async function openVsCode(browser: Browser, server: CodeServer): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+  await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  return page;
+}
+
+export async function openStrata(page: Page): Promise<void> {
+  const strata = page.locator('.activitybar .action-item a[aria-label^="Strata"]');
+  await strata.waitFor({ timeout: 60_000 });
+  await strata.click();
+  await page.locator('.pane-header', { hasText: 'Images' }).waitFor({ timeout: 30_000 });
+}
+
+/** The rows of one view ("Images", "Containers") that hold `text`. */
+export function viewRow(page: Page, view: string, text: string) {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: view }) });
+  return pane.locator('.monaco-list-row', { hasText: text });
+}
+
+export function row(page: Page, text: string) {
+  return viewRow(page, 'Images', text);
+}
+
+/**
+ * Clicks an item of the open context menu. The workbench ignores a mouse-up that comes
+ * right after the menu opened (so a right-click cannot pick an item), hence the hover first.
+ */
+export async function clickMenuItem(page: Page, label: string): Promise<void> {
+  const item = page.locator('.context-view .monaco-menu').getByRole('menuitem', { name: label, exact: true });
+  await item.waitFor({ timeout: 10_000 });
+  await item.hover();
+  await page.waitForTimeout(200);
+  await item.click();
+}
+
+/** Drags the side bar's edge so that descriptions (size, age, built on) are not cut off. */
+export async function widenSideBar(page: Page, width = 640): Promise<void> {
+  const box = await page.locator('.part.sidebar').boundingBox();
+  if (!box) {
+    throw new Error('no side bar');
+  }
+  const edge = box.x + box.width;
+  await page.mouse.move(edge - 1, box.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(box.x + width, box.y + 200, { steps: 5 });
+  await page.mouse.up();
+}
+
