@@ -93,4 +93,9 @@ export class DockerEngine {
   async removeContainer(id: string, force = false): Promise<void> {
     await this.docker.getContainer(id).remove({ force });
   }
+
+  /** GET /images/{name}/get: the image as `docker save` writes it, as a stream. */
+  async exportImage(name: string): Promise<NodeJS.ReadableStream> {
+    return this.docker.getImage(name).get();
+  }
 }

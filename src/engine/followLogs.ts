@@ -5,7 +5,7 @@
  * no line is repeated or lost. When the container stops: its exit code.
  */
 import type { DockerEngine } from './dockerEngine';
-import { type LogLine, LogParser, sinceParameter, timestampNanos } from './logStream';
+import { type LogLine, LogParser, type LogSource, sinceParameter, timestampNanos } from './logStream';
 
 export interface LogSink {
   line(line: LogLine): void;
@@ -32,8 +32,18 @@ export interface LogFollower {
 export function followContainerLogs(engine: DockerEngine, containerId: string, sink: LogSink, options: FollowOptions = {}): LogFollower {
   const retryMs = options.retryMs ?? 250;
   const maxRetryMs = options.maxRetryMs ?? 5000;
-  let lastTimestamp = options.since;
-  let lastNanos = lastTimestamp ? timestampNanos(lastTimestamp) : -1n;
+  // Per stream: stdout and stderr are each in time order, but not with each other.
+  const last: Partial<Record<LogSource, { ts: string; nanos: bigint }>> = {};
+  if (options.since) {
+    const since = { ts: options.since, nanos: timestampNanos(options.since) };
+    last.stdout = since;
+    last.stderr = since;
+  }
+  /** Where to resume: the older of the two streams' last lines (the newer one's repeats are skipped). */
+  const resumeAt = (): string | undefined => {
+    const seen = [last.stdout, last.stderr].filter((l): l is { ts: string; nanos: bigint } => l !== undefined);
+    return seen.sort((a, b) => (a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : 0))[0]?.ts;
+  };
   let stopped = false;
   let current: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
   let wake: (() => void) | undefined;
@@ -49,7 +59,10 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
 
   /** One attached stream; resolves when it ends, rejects when it cannot be opened. */
   const streamOnce = async (tty: boolean, first: boolean): Promise<void> => {
-    const since = lastTimestamp ? sinceParameter(lastTimestamp) : undefined;
+    const resume = resumeAt();
+    const since = resume ? sinceParameter(resume) : undefined;
+    // Only a resumed stream can repeat lines already delivered.
+    const dedupe = !first || options.since !== undefined;
     const stream = (await engine.docker.getContainer(containerId).logs({
       follow: true,
       stdout: true,
@@ -62,12 +75,12 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
     const parser = new LogParser({ tty, timestamps: true }, (line) => {
       if (line.timestamp) {
         const nanos = timestampNanos(line.timestamp);
-        // `since` has whole-line granularity on the engine side: skip what was delivered.
-        if (nanos <= lastNanos) {
+        const before = last[line.source];
+        // `since` is inclusive and per image, not per stream: skip what was delivered.
+        if (dedupe && before && nanos <= before.nanos) {
           return;
         }
-        lastNanos = nanos;
-        lastTimestamp = line.timestamp;
+        last[line.source] = { ts: line.timestamp, nanos };
       }
       sink.line(line);
     });

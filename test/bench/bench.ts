@@ -1,7 +1,10 @@
 /**
- * `npm run bench [-- --runs N] [-- --json]`: how Strata's engine layer compares with the
- * bare Engine API (the floor) and with the docker CLI, on images the bench builds itself.
- * The table (or JSON) goes to stdout; progress and fixture build times go to stderr.
+ * `npm run bench [-- --runs N] [-- --json] [-- --only CASE …]`: how Strata's engine layer
+ * compares with the bare Engine API (the floor) and with the docker CLI, on images the
+ * bench builds itself. The table (or JSON) goes to stdout; progress and fixture build
+ * times go to stderr. Cases: list, layer-stack, event-latency, log-throughput (its own
+ * `--log-runs`, default 5, since one run reads a million lines; `--log-lines` to change
+ * that count).
  */
 import Docker from 'dockerode';
 import { parseArgs } from 'util';
@@ -11,23 +14,58 @@ import { benchEventLatency } from './eventLatency';
 import { buildBenchImages, removeBenchImages } from './fixtures';
 import { benchLayerStack, checkStack } from './layerStack';
 import { benchListImages } from './listImages';
+import { LOG_LINES, benchLogThroughput } from './logThroughput';
 import { RawEngine } from './rawEngine';
 import { type CaseResult, formatTable, toJson } from './stats';
 
 /** The bench's share of the engine's list: 3 chain images + variants. */
 const FIXTURE_IMAGES = 100;
 
+const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput'] as const;
+type CaseName = (typeof CASES)[number];
+/** The cases that measure against the built image fixtures. */
+const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency'];
+
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-function options(): { runs: number; json: boolean } {
-  const { values } = parseArgs({
-    options: { runs: { type: 'string', default: '15' }, json: { type: 'boolean', default: false } },
-  });
-  const runs = Number(values.runs);
-  if (!Number.isInteger(runs) || runs < 1) {
-    throw new Error(`--runs wants a whole number of at least 1, not "${values.runs}"`);
+interface Options {
+  runs: number;
+  json: boolean;
+  only: CaseName[];
+  logRuns: number;
+  logLines: number;
+}
+
+function wholeNumber(name: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`--${name} wants a whole number of at least 1, not "${value}"`);
   }
-  return { runs, json: values.json ?? false };
+  return n;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      runs: { type: 'string', default: '15' },
+      json: { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
+      'log-runs': { type: 'string', default: '5' },
+      'log-lines': { type: 'string', default: String(LOG_LINES) },
+    },
+  });
+  const only = (values.only ?? [...CASES]).flatMap((o) => o.split(','));
+  const unknown = only.filter((o) => !(CASES as readonly string[]).includes(o));
+  if (unknown.length) {
+    throw new Error(`--only knows ${CASES.join(', ')}; not ${unknown.join(', ')}`);
+  }
+  return {
+    runs: wholeNumber('runs', values.runs),
+    json: values.json ?? false,
+    only: only as CaseName[],
+    logRuns: wholeNumber('log-runs', values['log-runs']),
+    logLines: wholeNumber('log-lines', values['log-lines']),
+  };
 }
 
 async function versions(docker: Docker): Promise<{ engine: string; api: string; node: string }> {
@@ -35,36 +73,56 @@ async function versions(docker: Docker): Promise<{ engine: string; api: string; 
   return { engine: v.Version, api: v.ApiVersion, node: process.version };
 }
 
-async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, runs: number) {
-  const images = await buildBenchImages(docker, FIXTURE_IMAGES, log);
-  log(`target: ${images.target.reference}: ${await checkStack(engine, images.target.id, 3)}`);
+async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, opts: Options) {
+  const { runs, only } = opts;
   const results: CaseResult[] = [];
+  const context: Record<string, unknown> = { runs, cases: only };
 
-  log(`list: ${runs} runs each…`);
-  const list = await benchListImages(engine, raw, runs);
-  results.push(list);
-  log(`layer stack: ${runs} runs each…`);
-  results.push(...(await benchLayerStack(engine, raw, images.target.id, runs)));
-  log(`event latency: ${runs} runs each…`);
-  const repository = images.target.reference.split(':')[0];
-  results.push(...(await benchEventLatency(engine, raw, images.target.id, repository, runs)));
-  return { results, context: { runs, imagesListed: list.listed, fixtureImages: FIXTURE_IMAGES, fixtureBuildSeconds: images.buildSeconds } };
+  if (only.some((c) => IMAGE_CASES.includes(c))) {
+    const images = await buildBenchImages(docker, FIXTURE_IMAGES, log);
+    Object.assign(context, { fixtureImages: FIXTURE_IMAGES, fixtureBuildSeconds: images.buildSeconds });
+    log(`target: ${images.target.reference}: ${await checkStack(engine, images.target.id, 3)}`);
+    if (only.includes('list')) {
+      log(`list: ${runs} runs each…`);
+      const list = await benchListImages(engine, raw, runs);
+      results.push(list);
+      context.imagesListed = list.listed;
+    }
+    if (only.includes('layer-stack')) {
+      log(`layer stack: ${runs} runs each…`);
+      results.push(...(await benchLayerStack(engine, raw, images.target.id, runs)));
+    }
+    if (only.includes('event-latency')) {
+      log(`event latency: ${runs} runs each…`);
+      const repository = images.target.reference.split(':')[0];
+      results.push(...(await benchEventLatency(engine, raw, images.target.id, repository, runs)));
+    }
+  }
+  if (only.includes('log-throughput')) {
+    const logs = await benchLogThroughput(engine, raw, docker, { lines: opts.logLines, runs: opts.logRuns });
+    results.push(...logs.results);
+    Object.assign(context, logs.context);
+  }
+  return { results, context };
 }
 
 async function main(): Promise<void> {
-  const { runs, json } = options();
+  const opts = options();
+  const { runs, json } = opts;
   const docker = new Docker();
   const engine = new DockerEngine();
   const raw = new RawEngine(engine.endpoint);
   await engine.ping();
   await removeOrphanFixtureImages(docker);
   try {
-    const { results, context } = await runCases(engine, raw, docker, runs);
+    const { results, context } = await runCases(engine, raw, docker, opts);
     const all = { ...context, ...(await versions(docker)) };
     if (json) {
       process.stdout.write(`${toJson(results, all)}\n`);
     } else {
-      log(`engine ${all.engine} (API ${all.api}), Node ${all.node}, ${all.imagesListed} images listed, medians of ${runs} runs`);
+      const listed = context.imagesListed === undefined ? '' : `, ${String(context.imagesListed)} images listed`;
+      const logRuns = opts.only.includes('log-throughput') ? ` (log throughput: ${opts.logRuns})` : '';
+      log(`engine ${all.engine} (API ${all.api}), Node ${all.node}${listed}, medians of ${runs} runs${logRuns}`);
       process.stdout.write(`${formatTable(results)}\n`);
     }
   } finally {

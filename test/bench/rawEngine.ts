@@ -35,6 +35,31 @@ export class RawEngine {
     });
   }
 
+  /**
+   * GET `path` and read the body to nowhere (each chunk handed to `onChunk` if given);
+   * resolves with the number of body bytes. Its own connection, as a log stream would have.
+   */
+  drain(path: string, onChunk?: (chunk: Buffer) => void): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = http.request({ ...this.target, method: 'GET', path, agent: false }, (res) => {
+        if ((res.statusCode ?? 0) !== 200) {
+          res.resume();
+          reject(new Error(`GET ${path} answered ${res.statusCode}`));
+          return;
+        }
+        let bytes = 0;
+        res.on('data', (c: Buffer) => {
+          bytes += c.length;
+          onChunk?.(c);
+        });
+        res.on('end', () => resolve(bytes));
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
   private async ok(method: string, path: string): Promise<RawResponse> {
     const res = await this.request(method, path);
     if (res.status < 200 || res.status >= 300) {

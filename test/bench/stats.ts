@@ -41,13 +41,15 @@ export interface CaseResult {
   met?: boolean;
   /** What the columns mean for this row, when it is not obvious. */
   note?: string;
+  /** The unit of the Strata/raw/CLI columns when it is not milliseconds (e.g. "MB"). */
+  unit?: string;
 }
 
 export function ratio(a: Summary | undefined, b: Summary | undefined): number | undefined {
   return a && b && b.median > 0 ? a.median / b.median : undefined;
 }
 
-const ms = (s: Summary | undefined) => (s ? s.median.toFixed(1) : '—');
+const ms = (s: Summary | undefined, unit = 'ms') => (s ? `${s.median.toFixed(1)}${unit === 'ms' ? '' : ` ${unit}`}` : '—');
 const times = (r: number | undefined) => (r === undefined ? '—' : `${r.toFixed(2)}×`);
 
 function verdict(r: CaseResult): string {
@@ -63,9 +65,9 @@ const HEADER = ['case', 'Strata median ms', 'raw Engine API median ms', 'docker 
 export function formatTable(results: CaseResult[]): string {
   const rows = results.map((r) => [
     r.name,
-    ms(r.strata),
-    ms(r.raw),
-    ms(r.cli),
+    ms(r.strata, r.unit),
+    ms(r.raw, r.unit),
+    ms(r.cli, r.unit),
     times(ratio(r.strata, r.raw)),
     times(ratio(r.cli, r.raw)),
     verdict(r),

@@ -1,5 +1,4 @@
 import * as assert from 'assert';
-import * as path from 'path';
 import Docker from 'dockerode';
 import { DockerEngine } from '../../src/engine/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
@@ -7,7 +6,9 @@ import { alignLayers } from '../../src/engine/layerAlignment';
 import { buildFixtureImage, removeFixtureImages, removeOrphanFixtureImages, runTag } from '../harness/fixtureImages';
 import { historyFromExport } from '../harness/imageExport';
 
-const DIVE_ARCHIVE = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'dive', 'test-docker-image.tar');
+import { fixturePath } from '../harness/sharedFixtures';
+
+const DIVE_ARCHIVE = fixturePath('dive', 'test-docker-image.tar');
 
 /** The alignment must give every step the diff id the image config gives it. */
 async function assertAlignedLikeExport(docker: Docker, engine: DockerEngine, reference: string): Promise<void> {

@@ -17,7 +17,8 @@ describe('Images view in a real extension host', () => {
   let api: StrataApi;
 
   before(async () => {
-    imageId = await buildFixtureImage(docker, reference, { steps: ['RUN echo hello > /hello.txt'] });
+    // Unique bottom layer: no other image on the engine can be its base.
+    imageId = await buildFixtureImage(docker, reference, { unique: true, steps: ['RUN echo hello > /hello.txt'] });
     api = await activateStrata();
   });
 

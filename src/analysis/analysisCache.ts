@@ -1,0 +1,48 @@
+/**
+ * One analysis per image id at a time, kept until the window closes: a second request
+ * for an image being analysed waits for the same work; a cancelled one is not kept.
+ */
+import type { Readable } from 'stream';
+import { readImageArchive } from './archiveReader';
+import { ImageAnalysis } from './imageAnalysis';
+
+export interface AnalyzeOptions {
+  onProgress?: (bytesRead: number) => void;
+  signal?: AbortSignal;
+}
+
+export class AnalysisCache {
+  private readonly done = new Map<string, ImageAnalysis>();
+  private readonly running = new Map<string, Promise<ImageAnalysis>>();
+
+  get(key: string): ImageAnalysis | undefined {
+    return this.done.get(key);
+  }
+
+  analyze(key: string, open: () => Promise<Readable>, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
+    const cached = this.done.get(key);
+    if (cached) {
+      return Promise.resolve(cached);
+    }
+    let running = this.running.get(key);
+    if (!running) {
+      running = (async () => {
+        const archive = await readImageArchive(await open(), options);
+        return new ImageAnalysis(archive);
+      })();
+      this.running.set(key, running);
+      running.then(
+        (analysis) => {
+          this.done.set(key, analysis);
+          this.running.delete(key);
+        },
+        () => this.running.delete(key),
+      );
+    }
+    return running;
+  }
+
+  forget(key: string): void {
+    this.done.delete(key);
+  }
+}

@@ -1,0 +1,374 @@
+/**
+ * Reads an image archive as a stream, the way `docker save` (GET /images/{name}/get)
+ * writes it: the Docker layout (`<id>/layer.tar`, `<id>/json`, `manifest.json`, Engine ≤ 24)
+ * or the OCI layout (`index.json`, `blobs/sha256/…`, Engine 25+), with uncompressed, gzip
+ * or zstd layer blobs, entries in any order (`manifest.json` often comes last). Nothing
+ * is extracted and no file content is kept: each layer is parsed as it streams past, and
+ * only JSON documents (manifests, configs) are held, up to a size limit.
+ */
+import { PassThrough, Transform, type Readable } from 'stream';
+import * as zlib from 'zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
+import * as tar from 'tar-stream';
+import { type EntryType, type LayerEntry, UnsafePathError, normalizeEntryPath } from './layerEntries';
+
+export class ArchiveError extends Error {}
+
+export interface ImageConfig {
+  history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean; comment?: string }>;
+  rootfs?: { diff_ids?: string[] };
+  config?: { Labels?: Record<string, string> | null };
+}
+
+export interface ArchiveLayer {
+  /** Where the layer was in the archive (`abc…/layer.tar`, `blobs/sha256/…`). */
+  source: string;
+  diffId?: string;
+  compression: 'none' | 'gzip' | 'zstd';
+  entries: LayerEntry[];
+  /** Σ of the entries' sizes, as dive counts a layer's size. */
+  size: number;
+}
+
+export interface ImageArchive {
+  format: 'docker' | 'oci';
+  repoTags: string[];
+  config: ImageConfig;
+  /** Base first. */
+  layers: ArchiveLayer[];
+}
+
+export interface ReadOptions {
+  onProgress?: (bytesRead: number) => void;
+  signal?: AbortSignal;
+}
+
+const MAX_JSON_BYTES = 32 * 1024 * 1024;
+
+type Sniffed = 'json' | 'gzip' | 'zstd' | 'tar' | 'unknown';
+
+function sniff(head: Buffer): Sniffed {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    return 'gzip';
+  }
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) {
+    return 'zstd';
+  }
+  if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
+    return 'tar';
+  }
+  const first = head.toString('utf8', 0, Math.min(head.length, 64)).trimStart()[0];
+  if (first === '{' || first === '[') {
+    return 'json';
+  }
+  // A tar of only zero blocks (an empty layer) has no magic: treat as tar when the block is zero.
+  if (head.length >= 512 && head.subarray(0, 512).every((b) => b === 0)) {
+    return 'tar';
+  }
+  return 'unknown';
+}
+
+function zstdTransform(): Transform {
+  const decoder = new ZstdDecompress((data) => {
+    t.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  });
+  const t: Transform = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        decoder.push(chunk);
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+    flush(done) {
+      try {
+        decoder.push(new Uint8Array(0), true);
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+  });
+  return t;
+}
+
+function typeOf(header: tar.Header): EntryType {
+  switch (header.type) {
+    case 'file':
+    case 'contiguous-file':
+      return 'file';
+    case 'directory':
+      return 'dir';
+    case 'symlink':
+      return 'symlink';
+    case 'link':
+      return 'hardlink';
+    default:
+      return 'other';
+  }
+}
+
+/** Parses one layer's tar (already decompressed) into entries. */
+function parseLayerTar(source: string, input: Readable): Promise<{ entries: LayerEntry[]; size: number }> {
+  return new Promise((resolve, reject) => {
+    const entries: LayerEntry[] = [];
+    let size = 0;
+    const extract = tar.extract();
+    let failed = false;
+    const fail = (err: Error) => {
+      if (!failed) {
+        failed = true;
+        input.unpipe(extract);
+        input.resume();
+        reject(err);
+      }
+    };
+    extract.on('entry', (header, body, next) => {
+      try {
+        const path = normalizeEntryPath(header.name);
+        if (path !== '') {
+          const entry: LayerEntry = { path, type: typeOf(header), size: header.size ?? 0, mode: header.mode ?? 0 };
+          if (header.linkname) {
+            entry.linkTarget = header.linkname;
+          }
+          entries.push(entry);
+          size += entry.size;
+        }
+      } catch (err) {
+        fail(new ArchiveError(`layer ${source}: ${err instanceof UnsafePathError ? err.message : String(err)}`));
+        body.resume();
+        return;
+      }
+      body.on('end', next);
+      body.resume();
+    });
+    extract.on('finish', () => {
+      if (!failed) {
+        resolve({ entries, size });
+      }
+    });
+    extract.on('error', (err: Error) => fail(new ArchiveError(`layer ${source} is not a valid tar archive (${err.message})`)));
+    input.on('error', (err: Error) => fail(new ArchiveError(`layer ${source} could not be decompressed (${err.message})`)));
+    input.pipe(extract);
+  });
+}
+
+interface ParsedLayer {
+  compression: ArchiveLayer['compression'];
+  entries: LayerEntry[];
+  size: number;
+}
+
+/** Reads the whole archive stream; rejects with an ArchiveError that names the problem. */
+export function readImageArchive(stream: Readable, options: ReadOptions = {}): Promise<ImageArchive> {
+  const json = new Map<string, unknown>();
+  const layers = new Map<string, ParsedLayer>();
+  let bytesRead = 0;
+
+  return new Promise<ImageArchive>((resolve, reject) => {
+    const outer = tar.extract();
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) {
+        return;
+      }
+      settled = true;
+      stream.unpipe(outer);
+      stream.destroy();
+      outer.destroy();
+      reject(err instanceof ArchiveError ? err : new ArchiveError(String(err instanceof Error ? err.message : err)));
+    };
+    const onAbort = () => fail(new ArchiveError('the analysis was cancelled'));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+
+    stream.on('data', (chunk: Buffer) => {
+      bytesRead += chunk.length;
+      options.onProgress?.(bytesRead);
+    });
+    stream.on('error', (err) => fail(new ArchiveError(`the archive could not be read (${err.message})`)));
+
+    outer.on('entry', (header, body, next) => {
+      const name = header.name.replace(/^\.\//, '');
+      if (header.type !== 'file' && header.type !== 'contiguous-file') {
+        body.on('end', next);
+        body.resume();
+        return;
+      }
+      // The first bytes say what the entry is (JSON document, gzip, zstd or plain tar);
+      // until then they are held, then everything goes to the consumer chosen.
+      let head: Buffer[] = [];
+      let headBytes = 0;
+      let sink: ((chunk: Buffer) => void) | undefined;
+      let finish: (() => void) | undefined;
+      const decide = () => {
+        const first = Buffer.concat(head);
+        head = [];
+        const sniffed = sniff(first);
+        const kind = name.endsWith('layer.tar') && sniffed === 'unknown' ? 'tar' : sniffed;
+        if (kind === 'json' && (header.size ?? 0) <= MAX_JSON_BYTES) {
+          const chunks: Buffer[] = [first];
+          sink = (c) => chunks.push(c);
+          finish = () => {
+            try {
+              json.set(name, JSON.parse(Buffer.concat(chunks).toString('utf8')));
+            } catch {
+              // Not JSON after all: not a document we need.
+            }
+            next();
+          };
+        } else if (kind === 'gzip' || kind === 'zstd' || kind === 'tar') {
+          const feed = new PassThrough();
+          const input: Readable = kind === 'gzip' ? feed.pipe(zlib.createGunzip()) : kind === 'zstd' ? feed.pipe(zstdTransform()) : feed;
+          if (input !== feed) {
+            feed.on('error', (err) => input.destroy(err));
+          }
+          sink = (c) => {
+            // Keep memory flat: stop reading the archive while the layer parser catches up.
+            if (!feed.write(c)) {
+              body.pause();
+              feed.once('drain', () => body.resume());
+            }
+          };
+          finish = () => feed.end();
+          sink(first);
+          parseLayerTar(name, input).then(
+            (parsed) => {
+              layers.set(name, { compression: kind === 'tar' ? 'none' : kind, ...parsed });
+              next();
+            },
+            (err) => fail(err),
+          );
+        } else {
+          sink = () => undefined;
+          finish = next;
+        }
+      };
+      body.on('data', (data: unknown) => {
+        const chunk = data as Buffer;
+        if (sink) {
+          sink(chunk);
+          return;
+        }
+        head.push(chunk);
+        headBytes += chunk.length;
+        if (headBytes >= 512) {
+          decide();
+        }
+      });
+      body.on('end', () => {
+        if (!sink) {
+          decide();
+        }
+        finish?.();
+      });
+    });
+    outer.on('error', (err: Error) => {
+      const text = /unexpected end/i.test(err.message)
+        ? 'the archive ends too early: it is truncated'
+        : /invalid tar header/i.test(err.message)
+          ? 'this is not a tar archive of an image (no valid tar header)'
+          : `the archive could not be read (${err.message})`;
+      fail(new ArchiveError(text));
+    });
+    outer.on('finish', () => {
+      if (settled) {
+        return;
+      }
+      try {
+        const archive = assemble(json, layers);
+        settled = true;
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve(archive);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    stream.pipe(outer);
+  });
+}
+
+interface DockerManifestEntry {
+  Config: string;
+  RepoTags?: string[] | null;
+  Layers: string[];
+}
+
+interface OciDescriptor {
+  mediaType?: string;
+  digest: string;
+  platform?: { os?: string; architecture?: string };
+  annotations?: Record<string, string>;
+}
+
+function blobPath(digest: string): string {
+  return `blobs/${digest.replace(':', '/')}`;
+}
+
+/** Puts the parsed pieces together in the order the manifest gives. */
+function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>): ImageArchive {
+  const need = (path: string, what: string): ParsedLayer => {
+    const layer = layers.get(path.replace(/^\.\//, ''));
+    if (!layer) {
+      throw new ArchiveError(`the archive's manifest lists ${what} ${path}, but the archive does not contain it`);
+    }
+    return layer;
+  };
+  const docker = json.get('manifest.json') as DockerManifestEntry[] | undefined;
+  if (Array.isArray(docker) && docker.length > 0 && docker[0].Layers) {
+    const m = docker[0];
+    const config = (json.get(m.Config.replace(/^\.\//, '')) ?? {}) as ImageConfig;
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    return {
+      format: m.Config.startsWith('blobs/') ? 'oci' : 'docker',
+      repoTags: m.RepoTags ?? [],
+      config,
+      layers: m.Layers.map((path, i) => ({ source: path, diffId: diffIds[i], ...need(path, 'the layer') })),
+    };
+  }
+  const index = json.get('index.json') as { manifests?: OciDescriptor[] } | undefined;
+  if (index?.manifests?.length) {
+    const manifest = resolveManifest(json, index.manifests);
+    if (!manifest) {
+      throw new ArchiveError('the archive\'s index.json names no image manifest that the archive contains');
+    }
+    const config = (json.get(blobPath(manifest.config.digest)) ?? {}) as ImageConfig;
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const tags = index.manifests.map((d) => d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name']).filter((t): t is string => Boolean(t));
+    return {
+      format: 'oci',
+      repoTags: tags,
+      config,
+      layers: manifest.layers.map((d, i) => ({ source: blobPath(d.digest), diffId: diffIds[i], ...need(blobPath(d.digest), 'the layer blob') })),
+    };
+  }
+  throw new ArchiveError('this tar holds no image: it has neither manifest.json nor index.json');
+}
+
+/** Follows an OCI index (possibly nested) to one image manifest, preferring linux/amd64. */
+function resolveManifest(json: Map<string, unknown>, descriptors: OciDescriptor[], depth = 0): { config: OciDescriptor; layers: OciDescriptor[] } | undefined {
+  if (depth > 4) {
+    return undefined;
+  }
+  const ranked = [...descriptors].sort((a, b) => score(b) - score(a));
+  for (const d of ranked) {
+    const doc = json.get(blobPath(d.digest)) as { manifests?: OciDescriptor[]; config?: OciDescriptor; layers?: OciDescriptor[] } | undefined;
+    if (doc?.config && doc.layers) {
+      return { config: doc.config, layers: doc.layers };
+    }
+    if (doc?.manifests) {
+      const inner = resolveManifest(json, doc.manifests, depth + 1);
+      if (inner) {
+        return inner;
+      }
+    }
+  }
+  return undefined;
+}
+
+function score(d: OciDescriptor): number {
+  if (!d.platform) {
+    return 1;
+  }
+  return d.platform.os === 'linux' && d.platform.architecture === 'amd64' ? 2 : 0;
+}

@@ -1,0 +1,53 @@
+/**
+ * dive's CI rules over the metrics: each rule PASS or FAIL, with the number it judged.
+ * Thresholds are given as on dive's command line: `--lowest-efficiency 0.95`,
+ * `--highest-wasted-bytes 20MB`, `--highest-user-wasted-percent 0.2`.
+ */
+import type { ImageMetrics } from './diveMetrics';
+
+export interface CiThresholds {
+  lowestEfficiency?: number;
+  highestWastedBytes?: number;
+  highestUserWastedPercent?: number;
+}
+
+export interface RuleResult {
+  rule: string;
+  pass: boolean;
+  detail: string;
+}
+
+const UNITS: Record<string, number> = { '': 1, B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3 };
+
+/** "20MB", "1.5 GB", "300kB", "1048576" → bytes; undefined when not a size. */
+export function parseByteSize(text: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
+  const factor = m ? UNITS[m[2].toUpperCase()] : undefined;
+  return m && factor !== undefined ? Math.round(Number(m[1]) * factor) : undefined;
+}
+
+export function evaluateRules(m: ImageMetrics, t: CiThresholds): RuleResult[] {
+  const results: RuleResult[] = [];
+  if (t.lowestEfficiency !== undefined) {
+    results.push({
+      rule: 'lowestEfficiency',
+      pass: m.efficiency >= t.lowestEfficiency,
+      detail: `efficiency ${m.efficiency.toFixed(4)} (lowest allowed ${t.lowestEfficiency})`,
+    });
+  }
+  if (t.highestWastedBytes !== undefined) {
+    results.push({
+      rule: 'highestWastedBytes',
+      pass: m.wastedBytes <= t.highestWastedBytes,
+      detail: `wasted ${m.wastedBytes} bytes (highest allowed ${t.highestWastedBytes})`,
+    });
+  }
+  if (t.highestUserWastedPercent !== undefined) {
+    results.push({
+      rule: 'highestUserWastedPercent',
+      pass: m.wastedUserPercent <= t.highestUserWastedPercent,
+      detail: `wasted ${(m.wastedUserPercent * 100).toFixed(2)}% of the user size (highest allowed ${(t.highestUserWastedPercent * 100).toFixed(2)}%)`,
+    });
+  }
+  return results;
+}

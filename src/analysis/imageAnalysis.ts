@@ -1,0 +1,90 @@
+/**
+ * One image analysed: per layer its size and changes, the dive metrics, and trees to
+ * browse. Built once from an archive; file trees are made when first asked for.
+ */
+import type { ImageArchive } from './archiveReader';
+import { type ImageMetrics, computeMetrics } from './diveMetrics';
+import { type ChangeCounts, type FileChange, type Snapshot, applyLayer, countChanges } from './fileSystem';
+import { FileTree } from './fileTree';
+
+export interface LayerSummary {
+  index: number;
+  diffId?: string;
+  source: string;
+  size: number;
+  entryCount: number;
+  counts: ChangeCounts;
+  /** The history step that made it, from the image config (`created_by`), when known. */
+  createdBy?: string;
+  created?: string;
+}
+
+export type TreeMode = 'changes' | 'filesystem';
+
+export class ImageAnalysis {
+  readonly layers: LayerSummary[];
+  readonly metrics: ImageMetrics;
+  private readonly changes: FileChange[][];
+  private readonly trees = new Map<string, FileTree>();
+  private readonly archive: ImageArchive;
+
+  constructor(archive: ImageArchive) {
+    this.archive = archive;
+    const fs: Snapshot = new Map();
+    this.changes = archive.layers.map((layer, i) => applyLayer(fs, layer.entries, i));
+    const steps = (archive.config.history ?? []).filter((h) => !h.empty_layer);
+    this.layers = archive.layers.map((layer, i) => ({
+      index: i,
+      diffId: layer.diffId,
+      source: layer.source,
+      size: layer.size,
+      entryCount: layer.entries.length,
+      counts: countChanges(this.changes[i]),
+      createdBy: steps[i]?.created_by,
+      created: steps[i]?.created,
+    }));
+    this.metrics = computeMetrics(archive.layers);
+  }
+
+  get repoTags(): string[] {
+    return this.archive.repoTags;
+  }
+
+  get format(): ImageArchive['format'] {
+    return this.archive.format;
+  }
+
+  changesOf(layer: number): FileChange[] {
+    return this.changes[layer] ?? [];
+  }
+
+  /** The filesystem after `layer` (0 = base), rebuilt from the layers below. */
+  snapshot(layer: number): Snapshot {
+    const fs: Snapshot = new Map();
+    for (let i = 0; i <= layer && i < this.archive.layers.length; i++) {
+      applyLayer(fs, this.archive.layers[i].entries, i);
+    }
+    return fs;
+  }
+
+  /** The tree to browse for a layer: its changes only, or the whole filesystem up to it. */
+  tree(layer: number, mode: TreeMode): FileTree {
+    const key = `${layer}:${mode}`;
+    let tree = this.trees.get(key);
+    if (!tree) {
+      if (mode === 'changes') {
+        tree = new FileTree(this.changesOf(layer));
+      } else {
+        const changed = new Map(this.changesOf(layer).map((c) => [c.path, c.kind]));
+        const items = [...this.snapshot(layer)].map(([path, info]) => ({ path, type: info.type, size: info.size, linkTarget: info.linkTarget, change: changed.get(path) }));
+        tree = new FileTree(items);
+      }
+      // Keep a few: a 50,000-file filesystem tree is worth keeping, not fifty of them.
+      if (this.trees.size >= 6) {
+        this.trees.delete(this.trees.keys().next().value as string);
+      }
+      this.trees.set(key, tree);
+    }
+    return tree;
+  }
+}
