@@ -262,6 +262,8 @@ export function readImageArchive(stream: Readable, options: ReadOptions = {}): P
         }
         finish?.();
       });
+      // A truncated archive ends an entry with an error; the outer 'error' names it.
+      body.on('error', () => undefined);
     });
     outer.on('error', (err: Error) => {
       const text = /unexpected end/i.test(err.message)

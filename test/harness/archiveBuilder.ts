@@ -1,0 +1,109 @@
+/**
+ * Builds image archives in memory for tests: the Docker layout or the OCI layout, with
+ * uncompressed, gzip or zstd-less layers, entries in the order asked. Layer entries are
+ * given as tar headers (name, type, size…); file contents are zero bytes of that size.
+ */
+import { createHash } from 'crypto';
+import { Readable } from 'stream';
+import * as zlib from 'zlib';
+import * as tar from 'tar-stream';
+
+export interface EntrySpec {
+  name: string;
+  type?: 'file' | 'directory' | 'symlink' | 'link';
+  size?: number;
+  linkname?: string;
+  mode?: number;
+}
+
+export function tarOf(entries: Array<{ name: string; data: Buffer } | EntrySpec>): Promise<Buffer> {
+  const pack = tar.pack();
+  for (const e of entries) {
+    if ('data' in e) {
+      pack.entry({ name: e.name }, e.data);
+    } else {
+      const type = e.type ?? 'file';
+      const size = type === 'file' ? (e.size ?? 0) : 0;
+      const header = { name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), size };
+      if (type === 'file') {
+        pack.entry(header, Buffer.alloc(size));
+      } else {
+        pack.entry(header);
+      }
+    }
+  }
+  pack.finalize();
+  return streamToBuffer(pack as unknown as NodeJS.ReadableStream);
+}
+
+async function streamToBuffer(s: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of s as AsyncIterable<Buffer>) {
+    chunks.push(Buffer.from(c));
+  }
+  return Buffer.concat(chunks);
+}
+
+const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+
+export interface ArchiveSpec {
+  layers: EntrySpec[][];
+  format?: 'docker' | 'oci';
+  gzip?: boolean;
+  /** Put the manifest (or index.json) first instead of last. */
+  manifestFirst?: boolean;
+  /** Leave this layer's blob out of the archive (0-based). */
+  dropLayer?: number;
+  history?: Array<{ created_by: string; empty_layer?: boolean }>;
+}
+
+export async function imageArchive(spec: ArchiveSpec): Promise<Buffer> {
+  const layerTars = await Promise.all(spec.layers.map((l) => tarOf(l)));
+  const diffIds = layerTars.map((t) => `sha256:${sha(t)}`);
+  const config = Buffer.from(
+    JSON.stringify({
+      architecture: 'amd64',
+      os: 'linux',
+      rootfs: { type: 'layers', diff_ids: diffIds },
+      history: spec.history ?? spec.layers.map((_, i) => ({ created_by: `/bin/sh -c step ${i + 1}` })),
+    }),
+  );
+  const files: Array<{ name: string; data: Buffer }> = [];
+  let manifestFiles: Array<{ name: string; data: Buffer }>;
+  if ((spec.format ?? 'docker') === 'docker') {
+    const configName = `${sha(config)}.json`;
+    const layerNames = layerTars.map((_, i) => `${String(i).padStart(64, 'a')}/layer.tar`);
+    layerTars.forEach((t, i) => i !== spec.dropLayer && files.push({ name: layerNames[i], data: t }));
+    files.push({ name: configName, data: config });
+    manifestFiles = [{ name: 'manifest.json', data: Buffer.from(JSON.stringify([{ Config: configName, RepoTags: ['test/image:1'], Layers: layerNames }])) }];
+  } else {
+    const blobs = layerTars.map((t) => (spec.gzip ? zlib.gzipSync(t) : t));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${sha(config)}`, size: config.length },
+        layers: blobs.map((b) => ({ mediaType: `application/vnd.oci.image.layer.v1.tar${spec.gzip ? '+gzip' : ''}`, digest: `sha256:${sha(b)}`, size: b.length })),
+      }),
+    );
+    blobs.forEach((b, i) => i !== spec.dropLayer && files.push({ name: `blobs/sha256/${sha(b)}`, data: b }));
+    files.push({ name: `blobs/sha256/${sha(config)}`, data: config }, { name: `blobs/sha256/${sha(manifest)}`, data: manifest });
+    manifestFiles = [
+      { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
+      {
+        name: 'index.json',
+        data: Buffer.from(JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha(manifest)}`, size: manifest.length }] })),
+      },
+    ];
+  }
+  return tarOf(spec.manifestFirst ? [...manifestFiles, ...files] : [...files, ...manifestFiles]);
+}
+
+export function streamOf(buffer: Buffer, chunkSize = 7919): Readable {
+  // Odd chunk sizes: nothing may depend on entries or headers arriving whole.
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < buffer.length; i += chunkSize) {
+    chunks.push(buffer.subarray(i, i + chunkSize));
+  }
+  return Readable.from(chunks);
+}
