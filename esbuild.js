@@ -36,6 +36,16 @@ const common = {
 // ssh2 (under dockerode) loads these optional native parts inside try/catch.
 const nodeExternals = ['cpu-features', '*.node'];
 
+/** The codicon font and its stylesheet, for the webview (it cannot reach node_modules). */
+function copyCodicons() {
+  const fs = require('fs');
+  const from = 'node_modules/@vscode/codicons/dist';
+  fs.mkdirSync('dist/codicons', { recursive: true });
+  for (const file of ['codicon.css', 'codicon.ttf']) {
+    fs.copyFileSync(`${from}/${file}`, `dist/codicons/${file}`);
+  }
+}
+
 async function main() {
   if (production) {
     // No stale sourcemaps from a development build next to minified bundles.
@@ -69,6 +79,7 @@ async function main() {
       external: nodeExternals,
     }),
   ]);
+  copyCodicons();
   if (watch) {
     await Promise.all(contexts.map((ctx) => ctx.watch()));
   } else {

@@ -93,7 +93,7 @@ async function openInput(target: string): Promise<Readable> {
   const engine = new DockerEngine();
   try {
     await engine.inspectImage(target);
-    return (await engine.exportImage(target)) as Readable;
+    return await engine.exportImage(target);
   } catch (err) {
     const status = (err as { statusCode?: number }).statusCode;
     throw new ArchiveError(

@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import { AnalysisCache } from './analysis/analysisCache';
+import { analyzeArchive } from './commands/analyzeArchive';
 import { changeContainerState } from './commands/containerLifecycle';
 import { copyContainerId } from './commands/copyContainerId';
 import { copyFullTag } from './commands/copyFullTag';
@@ -10,13 +12,15 @@ import { refresh } from './commands/refresh';
 import { removeContainer } from './commands/removeContainer';
 import { removeImage } from './commands/removeImage';
 import { RunHistory } from './commands/runHistory';
-import { runImage } from './commands/runImage';
+import { runImage, runImageReference } from './commands/runImage';
 import { runAgain, runImageWithOptions } from './commands/runImageWithOptions';
 import { showContainerLogs } from './commands/showContainerLogs';
 import { showEngineError } from './commands/showEngineError';
+import { showLayers } from './commands/showLayers';
 import { DockerEngine } from './engine/dockerEngine';
 import { ImageIndex } from './engine/imageIndex';
 import type { SortBy } from './engine/images';
+import { LayersPanel, LayersPanelSerializer } from './panels/layersPanel';
 import { ContainerLogs } from './views/containerLogs';
 import type { ContainerNode } from './views/containerNode';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
@@ -34,6 +38,7 @@ export interface StrataApi {
   readonly containers: ContainersTreeProvider;
   readonly logs: ContainerLogs;
   readonly status: EngineStatus;
+  readonly analyses: AnalysisCache;
 }
 
 function createEngine(log: vscode.LogOutputChannel): DockerEngine {
@@ -103,6 +108,14 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
       }
     },
   };
+  const analyses = new AnalysisCache();
+  const panelDeps = {
+    extensionUri: context.extensionUri,
+    engine,
+    index,
+    cache: analyses,
+    run: (reference: string) => runImageReference(runDeps, reference),
+  };
   const reload = () => refresh(images, containers);
   const command = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
@@ -118,6 +131,10 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     command('strata.runImageWithOptions', () => runImageWithOptions(runDeps)),
     command('strata.image.runWithOptions', (node?: ImageNode) => runImageWithOptions(runDeps, node)),
     command('strata.image.runAgain', (node?: ImageNode) => runAgain(runDeps, node)),
+    command('strata.showLayers', () => showLayers(panelDeps)),
+    command('strata.image.showLayers', (node?: ImageNode) => showLayers(panelDeps, node)),
+    command('strata.analyzeArchive', (uri?: vscode.Uri) => analyzeArchive(panelDeps, uri)),
+    vscode.window.registerWebviewPanelSerializer(LayersPanel.viewType, new LayersPanelSerializer(panelDeps)),
     command('strata.container.start', (node?: ContainerNode) => changeContainerState(engine, 'start', node)),
     command('strata.container.stop', (node?: ContainerNode) => changeContainerState(engine, 'stop', node)),
     command('strata.container.restart', (node?: ContainerNode) => changeContainerState(engine, 'restart', node)),
@@ -133,7 +150,7 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     }),
   );
 
-  return { engine, index, images, containers, logs, status };
+  return { engine, index, images, containers, logs, status, analyses };
 }
 
 export function deactivate(): void {

@@ -50,6 +50,15 @@ export class ImageAnalysis {
     return this.archive.repoTags;
   }
 
+  /** The config's history, one entry per build step, base first. */
+  get history(): NonNullable<ImageArchive['config']['history']> {
+    return this.archive.config.history ?? [];
+  }
+
+  get labels(): Record<string, string> {
+    return this.archive.config.config?.Labels ?? {};
+  }
+
   get format(): ImageArchive['format'] {
     return this.archive.format;
   }
@@ -73,7 +82,7 @@ export class ImageAnalysis {
     let tree = this.trees.get(key);
     if (!tree) {
       if (mode === 'changes') {
-        tree = new FileTree(this.changesOf(layer));
+        tree = new FileTree(this.changesOf(layer).map((c) => ({ ...c, change: c.kind })));
       } else {
         const changed = new Map(this.changesOf(layer).map((c) => [c.path, c.kind]));
         const items = [...this.snapshot(layer)].map(([path, info]) => ({ path, type: info.type, size: info.size, linkTarget: info.linkTarget, change: changed.get(path) }));

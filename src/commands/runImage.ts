@@ -13,7 +13,11 @@ export async function runImage(deps: RunDeps & { index: ImageIndex }, node?: Ima
   if (!entry) {
     return undefined;
   }
-  const image = entry.dangling ? entry.image.id : entry.reference;
+  return runImageReference(deps, entry.dangling ? entry.image.id : entry.reference);
+}
+
+/** Runs an image by name or id with the defaults of Run (also the Layers panel's Run button). */
+export async function runImageReference(deps: RunDeps, image: string): Promise<string | undefined> {
   let exposed: string[] = [];
   try {
     exposed = Object.keys((await deps.engine.inspectImage(image)).Config?.ExposedPorts ?? {});

@@ -1,3 +1,4 @@
+import type { Readable } from 'stream';
 import Docker from 'dockerode';
 import { type EngineEndpoint, resolveEndpoint } from './endpoint';
 import { type ImageSummary, type RawImageSummary, toImageSummary } from './images';
@@ -95,7 +96,7 @@ export class DockerEngine {
   }
 
   /** GET /images/{name}/get: the image as `docker save` writes it, as a stream. */
-  async exportImage(name: string): Promise<NodeJS.ReadableStream> {
-    return this.docker.getImage(name).get();
+  async exportImage(name: string): Promise<Readable> {
+    return (await this.docker.getImage(name).get()) as Readable;
   }
 }

@@ -254,3 +254,17 @@ describe('file trees for the panel', () => {
     assert.deepStrictEqual(t.children('etc', 'name', 'conf').map((r) => [r.path, r.change]), [['etc/conf', 'added']]);
   });
 });
+
+describe('the changes-only tree marks each change', () => {
+  it('added, modified and removed rows', async () => {
+    const a = await analyse(await imageArchive({ layers: [[dir('app/'), file('app/a', 1), file('app/b', 2)], [dir('app/'), file('app/.wh.a', 0), file('app/b', 3), file('app/c', 4)]] }));
+    assert.deepStrictEqual(
+      a.tree(1, 'changes').children('app').map((r) => [r.name, r.change]),
+      [
+        ['a', 'removed'],
+        ['b', 'modified'],
+        ['c', 'added'],
+      ],
+    );
+  });
+});

@@ -1,0 +1,13 @@
+import type { ImageIndex } from '../engine/imageIndex';
+import { LayersPanel, type LayersPanelDeps } from '../panels/layersPanel';
+import type { ImageNode } from '../views/imageNode';
+import { imageFromNodeOrPick } from './pickImage';
+
+/** Strata: Show Layers — the image drawn as a stack in the Layers panel (one per image). */
+export async function showLayers(deps: LayersPanelDeps & { index: ImageIndex }, node?: ImageNode): Promise<LayersPanel | undefined> {
+  const entry = await imageFromNodeOrPick(deps.index, node, 'Image whose layers to show');
+  if (!entry) {
+    return undefined;
+  }
+  return LayersPanel.show(deps, LayersPanel.stateOf(entry.image.id, 'image', entry.dangling ? entry.image.id : entry.reference));
+}

@@ -1,0 +1,296 @@
+import * as crypto from 'crypto';
+import * as path from 'path';
+import type { Readable } from 'stream';
+import * as vscode from 'vscode';
+import type { AnalysisCache } from '../analysis/analysisCache';
+import { ArchiveError } from '../analysis/archiveReader';
+import type { ImageAnalysis } from '../analysis/imageAnalysis';
+import { parseBuildStep } from '../engine/buildStep';
+import type { DockerEngine } from '../engine/dockerEngine';
+import { describeEngineError } from '../engine/engineError';
+import { formatBytes } from '../engine/format';
+import type { ImageIndex } from '../engine/imageIndex';
+import { Disposable } from '../lifecycle';
+import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview } from '../protocol/layersProtocol';
+
+export interface LayersPanelDeps {
+  extensionUri: vscode.Uri;
+  engine: DockerEngine;
+  index: ImageIndex;
+  cache: AnalysisCache;
+  /** Runs the image as the Run command does. */
+  run(imageReference: string): Promise<unknown>;
+}
+
+function toAnalysisView(a: ImageAnalysis): AnalysisView {
+  const m = a.metrics;
+  return {
+    sizeBytes: m.sizeBytes,
+    userSizeBytes: m.userSizeBytes,
+    efficiency: m.efficiency,
+    wastedBytes: m.wastedBytes,
+    wastedUserPercent: m.wastedUserPercent,
+    layers: a.layers.map((l) => ({ index: l.index, size: l.size, ...l.counts })),
+    wastedPaths: m.wastedPaths.slice(0, 50).map((w) => ({ path: w.path, count: w.count, size: w.cumulativeSize, layers: w.layers })),
+  };
+}
+
+/** The steps of an archive (no engine to ask): its config's history, layers matched by `empty_layer`. */
+function groupsFromArchive(a: ImageAnalysis): GroupView[] {
+  const history = a.history;
+  let layer = 0;
+  const steps = history.map((h, index) => {
+    const isLayer = !h.empty_layer;
+    const layerIndex = isLayer ? layer++ : undefined;
+    return {
+      index,
+      text: parseBuildStep(h.created_by ?? '', h.comment).text,
+      createdBy: h.created_by ?? '',
+      layerIndex,
+      size: layerIndex !== undefined ? (a.layers[layerIndex]?.size ?? 0) : 0,
+      created: h.created,
+      diffId: layerIndex !== undefined ? a.layers[layerIndex]?.diffId : undefined,
+    };
+  });
+  // Layers the history does not mention (some exporters write none): one step each.
+  for (; layer < a.layers.length; layer++) {
+    steps.push({ index: steps.length, text: `layer ${layer + 1}`, createdBy: '', layerIndex: layer, size: a.layers[layer].size, created: undefined, diffId: a.layers[layer].diffId });
+  }
+  return [{ steps }];
+}
+
+/**
+ * The Layers panel: one image drawn as a stack, base at the bottom, with each layer's
+ * files. One panel per image (shown again if already open); restored after a reload.
+ */
+export class LayersPanel extends Disposable {
+  static readonly viewType = 'strata.layers';
+  private static readonly open = new Map<string, LayersPanel>();
+  private readonly posted = this._register(new vscode.EventEmitter<ToWebview>());
+  /** Every message posted to the webview (tests and benchmarks watch it). */
+  readonly onDidPost = this.posted.event;
+  private analysis: ImageAnalysis | undefined;
+  private ready = false;
+
+  static show(deps: LayersPanelDeps, state: LayersPanelState): LayersPanel {
+    const existing = LayersPanel.open.get(state.key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(LayersPanel.viewType, `Layers: ${state.title}`, vscode.ViewColumn.Active, LayersPanel.options(deps.extensionUri));
+    return new LayersPanel(deps, panel, state);
+  }
+
+  static restore(deps: LayersPanelDeps, panel: vscode.WebviewPanel, state: LayersPanelState): LayersPanel {
+    panel.webview.options = LayersPanel.options(deps.extensionUri);
+    return new LayersPanel(deps, panel, state);
+  }
+
+  static find(key: string): LayersPanel | undefined {
+    return LayersPanel.open.get(key);
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  private constructor(
+    private readonly deps: LayersPanelDeps,
+    readonly panel: vscode.WebviewPanel,
+    readonly state: LayersPanelState,
+  ) {
+    super();
+    LayersPanel.open.set(state.key, this);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'strata.svg');
+    panel.webview.html = this.html();
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage((m: FromWebview) => void this.handleMessage(m)));
+  }
+
+  override dispose(): void {
+    if (LayersPanel.open.get(this.state.key) === this) {
+      LayersPanel.open.delete(this.state.key);
+    }
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private post(message: ToWebview): void {
+    void this.panel.webview.postMessage(message);
+    this.posted.fire(message);
+  }
+
+  async handleMessage(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.ready = true;
+        await this.load();
+        break;
+      case 'retry':
+        await this.load();
+        break;
+      case 'run':
+        if (this.state.kind === 'image') {
+          await this.deps.run(this.state.title);
+        }
+        break;
+      case 'listChildren': {
+        const rows = this.analysis?.tree(message.layer, message.mode).children(message.path, message.sort, message.filter) ?? [];
+        this.post({ type: 'children', requestId: message.requestId, rows });
+        break;
+      }
+    }
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      if (this.state.kind === 'image') {
+        await this.loadImage();
+      } else {
+        await this.loadArchive();
+      }
+    } catch (err) {
+      this.post({ type: 'error', message: this.describe(err) });
+    }
+  }
+
+  private describe(err: unknown): string {
+    if (err instanceof ArchiveError) {
+      return `The image could not be analysed: ${err.message}.`;
+    }
+    if ((err as { statusCode?: number }).statusCode === 404) {
+      return `${this.state.title} no longer exists on the engine: it was removed meanwhile.`;
+    }
+    return describeEngineError(err, this.deps.engine.endpoint).message;
+  }
+
+  private async loadImage(): Promise<void> {
+    const { index, engine } = this.deps;
+    const id = this.state.key;
+    const [inspect, stack] = await Promise.all([engine.inspectImage(id), index.layerStack(id)]);
+    const image: ImageView = {
+      title: this.state.title,
+      id,
+      size: inspect.Size,
+      created: inspect.Created,
+      builtOn: stack.builtOn?.name,
+      labels: inspect.Config?.Labels ?? {},
+      runnable: true,
+    };
+    const groups: GroupView[] = stack.groups.map((g) => ({
+      base: g.base?.name,
+      steps: g.steps.map((s) => ({
+        index: s.index,
+        text: s.step.text,
+        createdBy: s.createdBy,
+        layerIndex: s.layerIndex,
+        size: s.size,
+        created: s.created.toISOString(),
+        diffId: s.diffId,
+      })),
+    }));
+    this.post({ type: 'init', state: this.state, image, groups });
+    const analysis = await this.analyse(inspect.Size, () => engine.exportImage(id));
+    this.analysis = analysis;
+    this.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
+  }
+
+  private async loadArchive(): Promise<void> {
+    const fs = await import('fs');
+    const file = this.state.key;
+    const total = fs.statSync(file).size;
+    this.post({ type: 'init', state: this.state, image: { title: this.state.title, labels: {}, runnable: false }, groups: [] });
+    const analysis = await this.analyse(total, async () => fs.createReadStream(file));
+    this.analysis = analysis;
+    const labels = analysis.labels;
+    this.post({ type: 'init', state: this.state, image: { title: this.state.title, size: analysis.metrics.sizeBytes, labels, runnable: false }, groups: groupsFromArchive(analysis) });
+    this.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
+  }
+
+  /** Reads the export with a cancellable progress notification (bytes read of the total). */
+  private analyse(total: number, open: () => Promise<Readable>): Promise<ImageAnalysis> {
+    const cached = this.deps.cache.get(this.state.key);
+    if (cached) {
+      return Promise.resolve(cached);
+    }
+    return Promise.resolve(
+      vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `Analysing ${this.state.title}`, cancellable: true },
+        async (progress, token) => {
+          const abort = new AbortController();
+          token.onCancellationRequested(() => abort.abort());
+          let reported = 0;
+          let lastPost = 0;
+          return this.deps.cache.analyze(this.state.key, open, {
+            signal: abort.signal,
+            onProgress: (bytes) => {
+              const now = Date.now();
+              if (now - lastPost < 100) {
+                return;
+              }
+              lastPost = now;
+              const increment = total > 0 ? ((bytes - reported) / total) * 100 : undefined;
+              reported = bytes;
+              progress.report({ message: `${formatBytes(bytes)}${total ? ` of about ${formatBytes(total)}` : ''}`, increment });
+              this.post({ type: 'progress', bytesRead: bytes, total });
+            },
+          });
+        },
+      ),
+    );
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('media', 'layers.css')}">
+<title>Layers</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
+</body>
+</html>`;
+  }
+
+  /** The state saved with the panel, for the serializer. */
+  static stateOf(key: string, kind: LayersPanelState['kind'], title: string): LayersPanelState {
+    return { key, kind, title: kind === 'archive' ? path.basename(title) : title };
+  }
+}
+
+/** Brings Layers panels back after a window reload. */
+export class LayersPanelSerializer implements vscode.WebviewPanelSerializer<LayersPanelState> {
+  constructor(private readonly deps: LayersPanelDeps) {}
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: LayersPanelState | undefined): Promise<void> {
+    if (!state?.key) {
+      panel.dispose();
+      return;
+    }
+    LayersPanel.restore(this.deps, panel, state);
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * Messages between the Layers panel (host, src/panels) and its webview script
+ * (media/webview.ts). Both sides import this file; the webview says `ready` before the
+ * host posts anything. Every string in here may come from an image: the webview shows
+ * it as text, never as HTML.
+ */
+
+export interface StepView {
+  /** Position among all build steps, base first. */
+  index: number;
+  /** The step as a Dockerfile reads. */
+  text: string;
+  createdBy: string;
+  /** Position among filesystem layers; undefined for a metadata step. */
+  layerIndex?: number;
+  size: number;
+  created?: string;
+  diffId?: string;
+}
+
+export interface GroupView {
+  /** The local base image this range came from; undefined for the image's own steps. */
+  base?: string;
+  steps: StepView[];
+}
+
+export interface ImageView {
+  title: string;
+  id?: string;
+  size?: number;
+  created?: string;
+  builtOn?: string;
+  labels: Record<string, string>;
+  /** Whether the Run button makes sense (an image on the engine, not an archive file). */
+  runnable: boolean;
+}
+
+export interface LayerStat {
+  index: number;
+  size: number;
+  added: number;
+  modified: number;
+  removed: number;
+}
+
+export interface WastedPathView {
+  path: string;
+  count: number;
+  size: number;
+  layers: number[];
+}
+
+export interface AnalysisView {
+  sizeBytes: number;
+  userSizeBytes: number;
+  efficiency: number;
+  wastedBytes: number;
+  wastedUserPercent: number;
+  layers: LayerStat[];
+  wastedPaths: WastedPathView[];
+}
+
+export type TreeMode = 'changes' | 'filesystem';
+export type TreeSort = 'name' | 'size';
+
+export interface TreeRowView {
+  name: string;
+  path: string;
+  type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
+  size: number;
+  change?: 'added' | 'modified' | 'removed';
+  childCount: number;
+  linkTarget?: string;
+}
+
+export type ToWebview =
+  | { type: 'init'; state: LayersPanelState; image: ImageView; groups: GroupView[] }
+  | { type: 'progress'; bytesRead: number; total?: number }
+  | { type: 'analysis'; analysis: AnalysisView }
+  | { type: 'error'; message: string }
+  | { type: 'children'; requestId: number; rows: TreeRowView[] };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'listChildren'; requestId: number; layer: number; mode: TreeMode; path: string; sort: TreeSort; filter: string }
+  | { type: 'run' }
+  | { type: 'retry' };
+
+/** What the panel keeps to be restored after a reload. */
+export interface LayersPanelState {
+  kind: 'image' | 'archive';
+  /** Image id (engine) or file path (archive). */
+  key: string;
+  title: string;
+}

@@ -1,0 +1,125 @@
+/**
+ * The Layers panel in a real VS Code in a real browser: opened from the tree, a layer
+ * selected, its changed files seen inside the webview frame; an image whose build step,
+ * label and file names are HTML renders them as text, with no script run.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import Docker from 'dockerode';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { clickMenuItem, openStrata, openVsCode, row, widenSideBar } from './workbench';
+
+const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+const IMG = '<img src=x onerror=alert(1)>';
+const SCRIPT = '<script>alert(2)';
+const LABEL = '<script>alert(3)</script>';
+
+/** The panel's document: code-server nests the webview in two iframes. */
+function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+}
+
+describe('the Layers panel in a real VS Code in a real browser', () => {
+  const docker = new Docker();
+  const tag = runTag('p');
+  const app = `strata-test/e2e-layers:app-${tag}`;
+  const hostile = `strata-test/e2e-hostile:evil-${tag}`;
+  let browser: Browser;
+  let server: CodeServer;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await buildFixtureImage(docker, app, {
+      unique: true,
+      steps: [
+        'RUN mkdir -p /srv/app && echo "print(1)" > /srv/app/main.py && echo big > /srv/app/data.bin',
+        'RUN rm /srv/app/data.bin && echo "print(2)" > /srv/app/main.py',
+        'CMD ["sh"]',
+      ],
+    });
+    await buildFixtureImage(docker, hostile, {
+      steps: [`RUN touch '/${IMG}' '/${SCRIPT}'`, `LABEL evil="${LABEL}"`],
+    });
+    const extensionsDir = tempDir('e2e-layers-ext');
+    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-layers-install'));
+    browser = await launchBrowser();
+    server = await startCodeServer({ extensionsDir });
+    page = await openVsCode(browser, server);
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await openStrata(page);
+    await widenSideBar(page, 520);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await removeFixtureImages(docker);
+  });
+
+  it('Show Layers from the tree draws the stack; selecting a layer shows its changed files', async () => {
+    const imageRow = row(page, `app-${tag}`);
+    await imageRow.waitFor({ timeout: 30_000 });
+    await imageRow.click({ button: 'right' });
+    await clickMenuItem(page, 'Show Layers');
+    const frame = panelFrame(page);
+    await frame.locator('h1', { hasText: app }).waitFor({ timeout: 30_000 });
+    // The analysis fills in efficiency and wasted bytes.
+    await frame.locator('#efficiency dd', { hasText: '%' }).waitFor({ timeout: 60_000 });
+    const blocks = frame.locator('button.block');
+    assert.strictEqual(await blocks.count(), 5, 'five filesystem layers (run id, busybox, install, two RUNs)');
+    assert.ok((await frame.locator('.marker', { hasText: 'CMD ["sh"]' }).count()) === 1, 'the CMD is a thin marker');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layers-panel.png') });
+
+    // The last RUN removed data.bin and modified main.py.
+    await frame.locator('button.block', { hasText: 'rm /srv/app/data.bin' }).click();
+    await frame.locator('.layer-head h2', { hasText: 'Layer 5' }).waitFor();
+    const srv = frame.locator('.tree .row', { hasText: 'srv' }).first();
+    await srv.waitFor({ timeout: 15_000 });
+    await srv.click();
+    await frame.locator('.tree .row', { hasText: 'app' }).first().click();
+    const removed = frame.locator('.tree .row.change-removed', { hasText: 'data.bin' });
+    const modified = frame.locator('.tree .row.change-modified', { hasText: 'main.py' });
+    await removed.waitFor({ timeout: 15_000 });
+    await modified.waitFor({ timeout: 15_000 });
+    assert.strictEqual(await removed.locator('.mark').innerText(), 'D');
+    assert.strictEqual(await modified.locator('.mark').innerText(), 'M');
+    // Keyboard: Down moves to the layer below.
+    await frame.locator('button.block.selected').press('ArrowDown');
+    await frame.locator('.layer-head h2', { hasText: 'Layer 4' }).waitFor();
+    // Wasted space: main.py is written by two layers; selecting it highlights both.
+    const wasted = frame.locator('.wasted-path', { hasText: '/srv/app/main.py' });
+    await wasted.waitFor();
+    await wasted.click();
+    assert.strictEqual(await frame.locator('button.block.highlighted').count(), 2);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layers-selected.png') });
+  });
+
+  it('an image whose step, label and file names are HTML renders them as text, running no script', async () => {
+    const imageRow = row(page, `evil-${tag}`);
+    await imageRow.click({ button: 'right' });
+    await clickMenuItem(page, 'Show Layers');
+    const frame = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+    await frame.locator('h1', { hasText: hostile }).waitFor({ timeout: 30_000 });
+    await frame.locator('#efficiency dd', { hasText: '%' }).waitFor({ timeout: 60_000 });
+    const step = frame.locator('button.block', { hasText: IMG });
+    await step.waitFor();
+    assert.ok((await step.innerText()).includes(`touch '/${IMG}' '/${SCRIPT}'`), 'the build step as text');
+    await frame.locator('details.labels summary').click();
+    await frame.locator('details.labels dd', { hasText: LABEL }).waitFor();
+    await step.click();
+    await frame.locator('.tree .row', { hasText: IMG }).waitFor({ timeout: 15_000 });
+    await frame.locator('.tree .row', { hasText: SCRIPT }).waitFor();
+    assert.strictEqual(await frame.locator('img').count(), 0, 'no <img> element was made from a name');
+    assert.strictEqual(await frame.locator('body script').count(), 1, 'only the panel\'s own script');
+    assert.deepStrictEqual(dialogs, [], 'no alert() ran');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layers-hostile.png') });
+  });
+});
