@@ -124,7 +124,9 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     command('strata.image.copyFullTag', (node?: ImageNode) => copyFullTag(index, node)),
     command('strata.image.copyId', (node?: ImageNode) => copyImageId(index, node)),
     command('strata.image.inspect', (node?: ImageNode) => inspectImage(index, node)),
-    command('strata.image.remove', (node?: ImageNode) => removeImage(engine, index, () => images.refresh(), node)),
+    command('strata.image.remove', (node?: ImageNode) =>
+      removeImage({ engine, index, onRemoved: () => images.refresh(), revealContainer: runDeps.revealContainer }, node),
+    ),
     // The palette's "Run Image…" asks which image; the tree's "Run" is given it.
     command('strata.runImage', () => runImage(runDeps)),
     command('strata.image.run', (node?: ImageNode) => runImage(runDeps, node)),

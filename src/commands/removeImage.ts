@@ -3,7 +3,6 @@ import type { DockerEngine } from '../engine/dockerEngine';
 import { describeRemoveImageError } from '../engine/engineError';
 import type { ImageIndex } from '../engine/imageIndex';
 import type { ImageNode } from '../views/imageNode';
-import { InspectDocumentProvider, openInspectDocument } from '../views/inspectDocumentProvider';
 import { imageFromNodeOrPick } from './pickImage';
 
 /**
@@ -11,7 +10,15 @@ import { imageFromNodeOrPick } from './pickImage';
  * of several names only untags; the last name removes the image. The engine's refusals
  * (a container uses it, images are built on it) become a sentence with a way forward.
  */
-export async function removeImage(engine: DockerEngine, index: ImageIndex, onRemoved: () => void, node?: ImageNode): Promise<void> {
+export interface RemoveImageDeps {
+  engine: DockerEngine;
+  index: ImageIndex;
+  onRemoved(): void;
+  /** Shows the container that keeps the image, in the Containers view. */
+  revealContainer(id: string): Promise<void>;
+}
+
+export async function removeImage({ engine, index, onRemoved, revealContainer }: RemoveImageDeps, node?: ImageNode): Promise<void> {
   const entry = await imageFromNodeOrPick(index, node, 'Image to remove');
   if (!entry) {
     return;
@@ -44,7 +51,7 @@ export async function removeImage(engine: DockerEngine, index: ImageIndex, onRem
     }
     const show = await vscode.window.showErrorMessage(message, 'Show Container');
     if (show === 'Show Container') {
-      await openInspectDocument(InspectDocumentProvider.uri('container', refusal.containerId.slice(0, 12), refusal.containerId));
+      await revealContainer(refusal.containerId);
     }
   }
 }

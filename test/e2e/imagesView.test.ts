@@ -17,7 +17,7 @@ import {
   tempDir,
 } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { clickMenuItem, openStrata, openVsCode, row, widenSideBar } from './workbench';
+import { clickMenuItem, openStrata, openVsCode, row, viewRow, widenSideBar } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const VSIX = path.join(REPO_ROOT, 'strata.vsix');
@@ -166,7 +166,8 @@ describe('Strata in a real VS Code in a real browser', () => {
     await page.waitForTimeout(500); // let the toast finish sliding in, for the screenshot
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-remove-refused.png') });
     await toast.locator('.monaco-button', { hasText: 'Show Container' }).click();
-    await page.locator('.tab', { hasText: '.json' }).first().waitFor({ timeout: 15_000 });
+    // The container is selected in the Containers view.
+    await viewRow(page, 'Containers', `strata-e2e-user-${tag}`).and(page.locator('.selected')).waitFor({ timeout: 15_000 });
 
     // Without the container, Remove removes the image and its row goes.
     await container.remove({ force: true });
