@@ -4,12 +4,14 @@
  * bench builds itself. The table (or JSON) goes to stdout; progress and fixture build
  * times go to stderr. Cases: list, layer-stack, event-latency, log-throughput (its own
  * `--log-runs`, default 5, since one run reads a million lines; `--log-lines` to change
- * that count).
+ * that count), analysis (`--analysis-runs`, default 5; builds a ≥ 300 MB Debian image
+ * once and keeps it, see analysisThroughput.ts).
  */
 import Docker from 'dockerode';
 import { parseArgs } from 'util';
 import { DockerEngine } from '../../src/engine/dockerEngine';
 import { TEST_LABEL, removeOrphanFixtureImages } from '../harness/fixtureImages';
+import { benchAnalysis, prepareRealisticImage } from './analysisThroughput';
 import { benchEventLatency } from './eventLatency';
 import { buildBenchImages, removeBenchImages } from './fixtures';
 import { benchLayerStack, checkStack } from './layerStack';
@@ -21,7 +23,7 @@ import { type CaseResult, formatTable, toJson } from './stats';
 /** The bench's share of the engine's list: 3 chain images + variants. */
 const FIXTURE_IMAGES = 100;
 
-const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput'] as const;
+const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis'] as const;
 type CaseName = (typeof CASES)[number];
 /** The cases that measure against the built image fixtures. */
 const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency'];
@@ -34,6 +36,7 @@ interface Options {
   only: CaseName[];
   logRuns: number;
   logLines: number;
+  analysisRuns: number;
 }
 
 function wholeNumber(name: string, value: string | undefined): number {
@@ -52,6 +55,7 @@ function options(): Options {
       only: { type: 'string', multiple: true },
       'log-runs': { type: 'string', default: '5' },
       'log-lines': { type: 'string', default: String(LOG_LINES) },
+      'analysis-runs': { type: 'string', default: '5' },
     },
   });
   const only = (values.only ?? [...CASES]).flatMap((o) => o.split(','));
@@ -65,6 +69,7 @@ function options(): Options {
     only: only as CaseName[],
     logRuns: wholeNumber('log-runs', values['log-runs']),
     logLines: wholeNumber('log-lines', values['log-lines']),
+    analysisRuns: wholeNumber('analysis-runs', values['analysis-runs']),
   };
 }
 
@@ -102,6 +107,12 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
     const logs = await benchLogThroughput(engine, raw, docker, { lines: opts.logLines, runs: opts.logRuns });
     results.push(...logs.results);
     Object.assign(context, logs.context);
+  }
+  if (only.includes('analysis')) {
+    const reference = await prepareRealisticImage(docker);
+    const analysis = await benchAnalysis(engine, raw, reference, opts.analysisRuns);
+    results.push(...analysis.results);
+    Object.assign(context, analysis.context);
   }
   return { results, context };
 }
