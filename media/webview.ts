@@ -16,6 +16,7 @@ import type {
   TreeRowView,
   TreeSort,
 } from '../src/protocol/layersProtocol';
+import { formatBytes } from '../src/engine/format';
 
 declare function acquireVsCodeApi(): {
   postMessage(message: FromWebview): void;
@@ -61,17 +62,7 @@ function icon(name: string): HTMLElement {
 }
 
 function bytes(n: number | undefined): string {
-  if (n === undefined || !Number.isFinite(n)) {
-    return '?';
-  }
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${Number(v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2))} ${units[u]}`;
+  return n === undefined ? '?' : formatBytes(n);
 }
 
 function percent(x: number): string {
@@ -277,36 +268,33 @@ function renderDetails(): HTMLElement {
   return d;
 }
 
+function selectBox(label: string, choices: Array<[string, string]>, current: string, onChange: (value: string) => void): HTMLSelectElement {
+  const select = el('select');
+  select.setAttribute('aria-label', label);
+  for (const [value, text] of choices) {
+    const o = el('option', undefined, text);
+    o.value = value;
+    o.selected = current === value;
+    select.append(o);
+  }
+  select.addEventListener('change', () => onChange(select.value));
+  return select;
+}
+
 function renderTreeControls(): HTMLElement {
   const bar = el('div', 'tree-controls');
-  const mode = el('select');
-  mode.setAttribute('aria-label', 'What to show');
-  for (const [value, text] of [
+  const mode = selectBox('What to show', [
     ['changes', 'Changes in this layer'],
     ['filesystem', 'Whole filesystem up to this layer'],
-  ] as const) {
-    const o = el('option', undefined, text);
-    o.value = value;
-    o.selected = ui.mode === value;
-    mode.append(o);
-  }
-  mode.addEventListener('change', () => {
-    ui.mode = mode.value as TreeMode;
+  ], ui.mode, (value) => {
+    ui.mode = value as TreeMode;
     void loadTree();
   });
-  const sort = el('select');
-  sort.setAttribute('aria-label', 'Sort');
-  for (const [value, text] of [
+  const sort = selectBox('Sort', [
     ['name', 'Sort by name'],
     ['size', 'Sort by size'],
-  ] as const) {
-    const o = el('option', undefined, text);
-    o.value = value;
-    o.selected = ui.sort === value;
-    sort.append(o);
-  }
-  sort.addEventListener('change', () => {
-    ui.sort = sort.value as TreeSort;
+  ], ui.sort, (value) => {
+    ui.sort = value as TreeSort;
     void loadTree();
   });
   const filter = el('input');
