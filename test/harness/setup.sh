@@ -7,6 +7,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
+command -v curl >/dev/null || need+=(curl)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 # `--no-browser` (npm start) leaves Chromium out: only the tests drive a browser.
 [ "${1:-}" = "--no-browser" ] || command -v chromium >/dev/null || need+=(chromium)
