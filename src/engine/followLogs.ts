@@ -32,17 +32,17 @@ export interface LogFollower {
 export function followContainerLogs(engine: DockerEngine, containerId: string, sink: LogSink, options: FollowOptions = {}): LogFollower {
   const retryMs = options.retryMs ?? 250;
   const maxRetryMs = options.maxRetryMs ?? 5000;
-  // Per stream: stdout and stderr are each in time order, but not with each other.
-  const last: Partial<Record<LogSource, { ts: string; nanos: bigint }>> = {};
+  // Per stream: stdout and stderr are each in time order, but not with each other. Only
+  // the timestamp string is kept per line; it is turned into a number when needed.
+  const last: Partial<Record<LogSource, string>> = {};
   if (options.since) {
-    const since = { ts: options.since, nanos: timestampNanos(options.since) };
-    last.stdout = since;
-    last.stderr = since;
+    last.stdout = options.since;
+    last.stderr = options.since;
   }
   /** Where to resume: the older of the two streams' last lines (the newer one's repeats are skipped). */
   const resumeAt = (): string | undefined => {
-    const seen = [last.stdout, last.stderr].filter((l): l is { ts: string; nanos: bigint } => l !== undefined);
-    return seen.sort((a, b) => (a.nanos < b.nanos ? -1 : a.nanos > b.nanos ? 1 : 0))[0]?.ts;
+    const seen = [last.stdout, last.stderr].filter((t): t is string => t !== undefined);
+    return seen.sort((a, b) => (timestampNanos(a) < timestampNanos(b) ? -1 : 1))[0];
   };
   let stopped = false;
   let current: (NodeJS.ReadableStream & { destroy?: () => void }) | undefined;
@@ -61,8 +61,12 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
   const streamOnce = async (tty: boolean, first: boolean): Promise<void> => {
     const resume = resumeAt();
     const since = resume ? sinceParameter(resume) : undefined;
-    // Only a resumed stream can repeat lines already delivered.
+    // Only a resumed stream can repeat lines already delivered: only then is a line's
+    // timestamp compared (a million lines a second must not each parse a date).
     const dedupe = !first || options.since !== undefined;
+    const before: Partial<Record<LogSource, bigint>> = dedupe
+      ? { stdout: last.stdout ? timestampNanos(last.stdout) : undefined, stderr: last.stderr ? timestampNanos(last.stderr) : undefined }
+      : {};
     const stream = (await engine.docker.getContainer(containerId).logs({
       follow: true,
       stdout: true,
@@ -74,13 +78,15 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
     current = stream;
     const parser = new LogParser({ tty, timestamps: true }, (line) => {
       if (line.timestamp) {
-        const nanos = timestampNanos(line.timestamp);
-        const before = last[line.source];
+        const floor = before[line.source];
         // `since` is inclusive and per image, not per stream: skip what was delivered.
-        if (dedupe && before && nanos <= before.nanos) {
-          return;
+        if (floor !== undefined) {
+          if (timestampNanos(line.timestamp) <= floor) {
+            return;
+          }
+          before[line.source] = undefined; // past the overlap: stop comparing
         }
-        last[line.source] = { ts: line.timestamp, nanos };
+        last[line.source] = line.timestamp;
       }
       sink.line(line);
     });

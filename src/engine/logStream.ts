@@ -69,15 +69,23 @@ export class LineAssembler {
 const ANSI = /\u001b\[[0-?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|\u001b[@-Z\\-_]|\u009b[0-?]*[ -/]*[@-~]/g;
 
 export function stripAnsi(text: string): string {
-  return text.replace(ANSI, '');
+  // Most lines have no escape at all: a scan is far cheaper than the regular expression.
+  return text.indexOf('\u001b') < 0 && text.indexOf('\u009b') < 0 ? text : text.replace(ANSI, '');
 }
 
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 
 /** Takes the engine's timestamp off the front of a line (logs asked with `timestamps: true`). */
 export function splitTimestamp(line: string): { timestamp?: string; text: string } {
-  const m = TIMESTAMP.exec(line);
-  return m ? { timestamp: m[1], text: line.slice(m[0].length) } : { text: line };
+  // Cheap shape check first (this runs once per line): "YYYY-MM-DDTHH:MM:SS".
+  if (line.length < 21 || line[4] !== '-' || line[10] !== 'T') {
+    return { text: line };
+  }
+  const space = line.indexOf(' ', 19);
+  if (space < 0 || space > 40 || !TIMESTAMP.test(line)) {
+    return { text: line };
+  }
+  return { timestamp: line.slice(0, space), text: line.slice(space + 1) };
 }
 
 /** A timestamp as nanoseconds since the epoch, exactly (RFC 3339 trims trailing zeros, so strings do not compare). */

@@ -9,6 +9,7 @@
  * ending in \r\n). During Strata's runs the event loop's delay and the heap are watched.
  */
 import { spawn } from 'child_process';
+import * as fs from 'fs';
 import Docker from 'dockerode';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import { setFlagsFromString } from 'v8';
@@ -28,11 +29,12 @@ export const LOOP_DELAY_GOAL_MS = 50;
 /** The sampling interval of the event-loop histogram; its samples include it. */
 export const LOOP_RESOLUTION_MS = 10;
 /**
- * "Heap flat": nothing proportional to the log. A million lines held anywhere would be
- * 50 MB and more; the young generation's garbage alone may swing the sampled heap by up to
- * its size (16 MB semi-spaces on 64-bit Node 20) before a scavenge.
+ * "Heap flat": nothing proportional to the log. A million short lines held anywhere would
+ * be 40 MB and more; the young generation's garbage alone swings the sampled heap by up to
+ * its size (16 MB semi-spaces on 64-bit Node 20; the raw reader shows ~14 MB) before a
+ * scavenge, and promoted garbage waits for the next full GC.
  */
-export const HEAP_PEAK_GOAL_MB = 24;
+export const HEAP_PEAK_GOAL_MB = 32;
 /** What the run may leave behind once garbage is collected. */
 export const HEAP_RETAINED_GOAL_MB = 1;
 const HEAP_SAMPLE_MS = 50;
@@ -53,7 +55,53 @@ const collectGarbage: () => void = (() => {
   return runInNewContext('gc') as () => void;
 })();
 
-interface ProbeResult {
+/** CPU milliseconds (user + system) this process has used. */
+function ownCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * CPU milliseconds the engine's daemon has used, when it runs on this machine and /proc
+ * shows it (USER_HZ is 100 on Linux); undefined otherwise. Every reader waits on the same
+ * daemon, so its share says how much of a run is the engine's work.
+ */
+const engineCpuMs: () => number | undefined = (() => {
+  let stat: string | undefined;
+  try {
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      if (fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd') {
+        stat = `/proc/${pid}/stat`;
+        break;
+      }
+    }
+  } catch {
+    // No /proc, or not allowed to read it.
+  }
+  return () => {
+    if (!stat) {
+      return undefined;
+    }
+    try {
+      // After the command name (which may hold spaces, hence from the last ')'): fields 14 and 15, utime and stime.
+      const fields = fs.readFileSync(stat, 'utf8').split(')').pop()?.trim().split(' ') ?? [];
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+    } catch {
+      stat = undefined;
+      return undefined;
+    }
+  };
+})();
+
+/** What one run of any variant cost, beside its wall time. */
+interface RunCost {
+  ms: number;
+  /** CPU of the reader: this process for Strata and raw, the `docker` client for the CLI. */
+  cpuMs: number;
+  engineCpuMs?: number;
+}
+
+interface ProbeResult extends RunCost {
   /** p99 and max of the event-loop histogram (each sample includes the 10 ms interval). */
   loopP99Ms: number;
   loopMaxMs: number;
@@ -65,12 +113,13 @@ interface ProbeResult {
   heapPeakGrowthMB: number;
 }
 
-/** Watches the event loop and the heap while a run goes on. */
+/** Times a run in this process, and watches its CPU, the event loop and the heap meanwhile. */
 class Probe {
   private readonly delay = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   private readonly timer: NodeJS.Timeout;
   private readonly before: number;
   private peak: number;
+  private readonly start: { at: number; cpu: number; engineCpu: number | undefined };
 
   constructor() {
     collectGarbage();
@@ -78,6 +127,7 @@ class Probe {
     this.peak = this.before;
     this.delay.enable();
     this.timer = setInterval(() => this.sample(), HEAP_SAMPLE_MS);
+    this.start = { at: performance.now(), cpu: ownCpuMs(), engineCpu: engineCpuMs() };
   }
 
   private sample(): number {
@@ -87,12 +137,18 @@ class Probe {
   }
 
   stop(): ProbeResult {
+    const ms = performance.now() - this.start.at;
+    const cpuMs = ownCpuMs() - this.start.cpu;
+    const engineCpu = engineCpuMs();
     clearInterval(this.timer);
     const after = this.sample();
     this.delay.disable();
     collectGarbage();
     const retained = process.memoryUsage().heapUsed;
     return {
+      ms,
+      cpuMs,
+      engineCpuMs: engineCpu !== undefined && this.start.engineCpu !== undefined ? engineCpu - this.start.engineCpu : undefined,
       loopP99Ms: this.delay.percentile(99) / 1e6,
       loopMaxMs: this.delay.max / 1e6,
       heapBeforeMB: this.before / MB,
@@ -190,14 +246,12 @@ async function prepareContainers(docker: Docker, raw: RawEngine, lines: number):
 // --- the variants ------------------------------------------------------------------------
 
 interface StrataRun extends ProbeResult {
-  ms: number;
   batches: number;
 }
 
 /** Strata's pipeline, with the sink the extension gives it (src/views/containerLogs.ts, default settings). */
 async function strataFollow(engine: DockerEngine, id: string, expected: ReturnType<typeof expectedText> & { lines: number }): Promise<StrataRun> {
   const probe = new Probe();
-  const start = performance.now();
   let chars = 0;
   let batches = 0;
   let lines = 0;
@@ -231,7 +285,6 @@ async function strataFollow(engine: DockerEngine, id: string, expected: ReturnTy
   await follower.done;
   batcher.flush();
   batcher.dispose();
-  const ms = performance.now() - start;
   const probed = probe.stop();
 
   const noticeChars = notices.reduce((n, t) => n + t.length + 1, 0);
@@ -246,25 +299,49 @@ async function strataFollow(engine: DockerEngine, id: string, expected: ReturnTy
   if (problems.length) {
     throw new Error(`Strata's log pipeline lost or changed lines of container ${id.slice(0, 12)}: ${problems.join('; ')}`);
   }
-  return { ms, batches, ...probed };
+  return { batches, ...probed };
 }
 
 /** The same request, bytes read to nowhere. */
-async function rawFollow(raw: RawEngine, id: string): Promise<ProbeResult & { ms: number; bytes: number }> {
+async function rawFollow(raw: RawEngine, id: string): Promise<ProbeResult & { bytes: number }> {
   const probe = new Probe();
-  const start = performance.now();
   const bytes = await raw.drain(`/containers/${id}/logs?stdout=1&stderr=1&follow=1&timestamps=1`);
-  const ms = performance.now() - start;
-  return { ms, bytes, ...probe.stop() };
+  return { bytes, ...probe.stop() };
 }
 
-function dockerLogs(id: string, timestamps: boolean): Promise<number> {
+/** `sh`'s `times`: its own, then its children's user and system time, e.g. `0m1.620000s 0m1.000000s`. */
+function childCpuMs(times: string): number {
+  const children = times.trim().split('\n').pop() ?? '';
+  const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(children);
+  if (!m) {
+    throw new Error(`cannot read the CPU time of docker logs from ${JSON.stringify(times)}`);
+  }
+  return (Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4])) * 1000;
+}
+
+/**
+ * `docker logs [-t] ID`, output to /dev/null. Through `sh` only to learn the client's
+ * CPU time (`times`); the shell adds about a millisecond to runs of seconds.
+ */
+function dockerLogs(id: string, timestamps: boolean): Promise<RunCost> {
   collectGarbage();
+  const engineStart = engineCpuMs();
   const start = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn('docker', ['logs', ...(timestamps ? ['--timestamps'] : []), id], { stdio: 'ignore' });
+    const script = 'docker logs "$@" >/dev/null 2>&1; status=$?; times; exit $status';
+    const child = spawn('sh', ['-c', script, 'sh', ...(timestamps ? ['--timestamps'] : []), id], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`docker logs ${id.slice(0, 12)} exited with ${code}`))));
+    child.on('close', (code) => {
+      const ms = performance.now() - start;
+      const engineEnd = engineCpuMs();
+      if (code !== 0) {
+        reject(new Error(`docker logs ${timestamps ? '--timestamps ' : ''}${id.slice(0, 12)} exited with ${code}`));
+        return;
+      }
+      resolve({ ms, cpuMs: childCpuMs(out), engineCpuMs: engineStart !== undefined && engineEnd !== undefined ? engineEnd - engineStart : undefined });
+    });
   });
 }
 
@@ -275,42 +352,50 @@ export interface LogThroughputOptions {
   runs: number;
 }
 
-interface Rates {
-  strata: number;
-  raw: number;
-  cli: number;
-  cliTimestamps: number;
-}
+const VARIANTS = ['strata', 'raw', 'cli', 'cliTimestamps'] as const;
+type Variant = (typeof VARIANTS)[number];
+type PerVariant = Record<Variant, number>;
 
-/** A throughput row: the ms columns hold the time for all lines; rates and bytes beside them. */
+/** A throughput row: the ms columns hold the time for all lines; rates, bytes and CPU beside them. */
 export interface ThroughputResult extends CaseResult {
   tty: boolean;
   lines: number;
   cliTimestamps: Summary;
   responseBytes: { timestamps: number; plain: number };
-  linesPerSecond: Rates;
-  mbPerSecond: Rates;
+  linesPerSecond: PerVariant;
+  mbPerSecond: PerVariant;
+  /** Medians of each variant's reader CPU (Strata/raw: this process; CLI: the docker client). */
+  readerCpuMs: PerVariant;
+  /** Medians of the engine daemon's CPU during each variant's runs, when it could be read. */
+  engineCpuMs?: PerVariant;
   strataToCliThroughput: number;
   strataToRawThroughput: number;
   strataRuns: StrataRun[];
+  rawRuns: ProbeResult[];
 }
 
 const perSecond = (amount: number, ms: number) => amount / (ms / 1000);
 const kLines = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} M` : `${Math.round(n / 1000)} k`);
-const mb = (n: number) => n.toFixed(1);
+const oneDecimal = (n: number) => n.toFixed(1);
+const seconds = (ms: number) => (ms / 1000).toFixed(2);
 
-async function benchOne(engine: DockerEngine, raw: RawEngine, container: LogContainer, options: LogThroughputOptions): Promise<{ row: ThroughputResult; rawProbes: ProbeResult[] }> {
+async function benchOne(engine: DockerEngine, raw: RawEngine, container: LogContainer, options: LogThroughputOptions): Promise<ThroughputResult> {
   const expected = { ...expectedText(options.lines), lines: options.lines };
+  const costs: Record<Variant, RunCost[]> = { strata: [], raw: [], cli: [], cliTimestamps: [] };
   const strataRuns: StrataRun[] = [];
-  const rawProbes: ProbeResult[] = [];
+  const rawRuns: ProbeResult[] = [];
   let timestampBytes = 0;
-  const samples = await interleave(
+  const record = (variant: Variant, cost: RunCost) => {
+    costs[variant].push(cost);
+    return cost.ms;
+  };
+  await interleave(
     options.runs,
     {
       strata: async () => {
         const run = await strataFollow(engine, container.id, expected);
         strataRuns.push(run);
-        return run.ms;
+        return record('strata', run);
       },
       raw: async () => {
         const run = await rawFollow(raw, container.id);
@@ -318,90 +403,88 @@ async function benchOne(engine: DockerEngine, raw: RawEngine, container: LogCont
           throw new Error(`the log of ${container.id.slice(0, 12)} changed size between runs (${timestampBytes} → ${run.bytes} bytes)`);
         }
         timestampBytes = run.bytes;
-        rawProbes.push(run);
-        return run.ms;
+        rawRuns.push(run);
+        return record('raw', run);
       },
-      cli: () => dockerLogs(container.id, false),
-      cliTimestamps: () => dockerLogs(container.id, true),
+      cli: async () => record('cli', await dockerLogs(container.id, false)),
+      cliTimestamps: async () => record('cliTimestamps', await dockerLogs(container.id, true)),
     },
     WARMUPS,
   );
-  const s = {
-    strata: summarize(samples.strata),
-    raw: summarize(samples.raw),
-    cli: summarize(samples.cli),
-    cliTimestamps: summarize(samples.cliTimestamps),
-  };
-  const linesPerSecond: Rates = {
-    strata: perSecond(options.lines, s.strata.median),
-    raw: perSecond(options.lines, s.raw.median),
-    cli: perSecond(options.lines, s.cli.median),
-    cliTimestamps: perSecond(options.lines, s.cliTimestamps.median),
-  };
-  // Bytes of the engine's response each reader asked for: with timestamps for Strata, raw and `-t`.
-  const mbPerSecond: Rates = {
-    strata: perSecond(timestampBytes / MB, s.strata.median),
-    raw: perSecond(timestampBytes / MB, s.raw.median),
-    cli: perSecond(container.plainBytes / MB, s.cli.median),
-    cliTimestamps: perSecond(timestampBytes / MB, s.cliTimestamps.median),
-  };
+  // The warm-up runs went first; the rest are the measured ones.
+  const measured = (variant: Variant) => costs[variant].slice(WARMUPS);
+  const perVariant = (f: (v: Variant) => number): PerVariant => ({ strata: f('strata'), raw: f('raw'), cli: f('cli'), cliTimestamps: f('cliTimestamps') });
+  const summaries = Object.fromEntries(VARIANTS.map((v) => [v, summarize(measured(v).map((c) => c.ms))])) as Record<Variant, Summary>;
+  const linesPerSecond = perVariant((v) => perSecond(options.lines, summaries[v].median));
+  // Bytes of the engine's response each reader asked for: with timestamps but for plain `docker logs`.
+  const mbPerSecond = perVariant((v) => perSecond((v === 'cli' ? container.plainBytes : timestampBytes) / MB, summaries[v].median));
+  const readerCpuMs = perVariant((v) => median(measured(v).map((c) => c.cpuMs)));
+  const engineKnown = VARIANTS.every((v) => measured(v).every((c) => c.engineCpuMs !== undefined));
+  const engineCpu = engineKnown ? perVariant((v) => median(measured(v).map((c) => c.engineCpuMs ?? NaN))) : undefined;
   const toCli = linesPerSecond.strata / linesPerSecond.cli;
   const toRaw = linesPerSecond.strata / linesPerSecond.raw;
-  const row: ThroughputResult = {
+  const cpuNote =
+    `CPU s per run (medians): reader Strata ${seconds(readerCpuMs.strata)}, raw ${seconds(readerCpuMs.raw)}, ` +
+    `CLI client ${seconds(readerCpuMs.cli)} (-t ${seconds(readerCpuMs.cliTimestamps)})` +
+    (engineCpu ? `; dockerd ${seconds(engineCpu.strata)} / ${seconds(engineCpu.raw)} / ${seconds(engineCpu.cli)} / ${seconds(engineCpu.cliTimestamps)}` : '');
+  return {
     name: `log follow ${kLines(options.lines)} lines${container.tty ? ', TTY' : ''}`,
-    strata: s.strata,
-    raw: s.raw,
-    cli: s.cli,
+    strata: summaries.strata,
+    raw: summaries.raw,
+    cli: summaries.cli,
     goal: `Strata ≥ ${THROUGHPUT_GOAL.toFixed(1)}× CLI lines/s`,
     met: toCli >= THROUGHPUT_GOAL,
     note:
       `ms for all lines. lines/s: Strata ${kLines(linesPerSecond.strata)}, raw ${kLines(linesPerSecond.raw)}, ` +
-      `CLI ${kLines(linesPerSecond.cli)} (docker logs -t: ${kLines(linesPerSecond.cliTimestamps)}, ${s.cliTimestamps.median.toFixed(0)} ms); ` +
-      `MB/s of response: Strata ${mb(mbPerSecond.strata)}, raw ${mb(mbPerSecond.raw)}, CLI ${mb(mbPerSecond.cli)} ` +
-      `(${mb(timestampBytes / MB)} MB with timestamps, ${mb(container.plainBytes / MB)} MB without); ` +
-      `Strata throughput = ${toCli.toFixed(2)}× CLI, ${toRaw.toFixed(2)}× raw.`,
+      `CLI ${kLines(linesPerSecond.cli)} (docker logs -t: ${kLines(linesPerSecond.cliTimestamps)}, ${summaries.cliTimestamps.median.toFixed(0)} ms); ` +
+      `MB/s of response: Strata ${oneDecimal(mbPerSecond.strata)}, raw ${oneDecimal(mbPerSecond.raw)}, CLI ${oneDecimal(mbPerSecond.cli)} ` +
+      `(${oneDecimal(timestampBytes / MB)} MB with timestamps, ${oneDecimal(container.plainBytes / MB)} MB without); ` +
+      `Strata throughput = ${toCli.toFixed(2)}× CLI, ${toRaw.toFixed(2)}× raw. ${cpuNote}.`,
     tty: container.tty,
     lines: options.lines,
-    cliTimestamps: s.cliTimestamps,
+    cliTimestamps: summaries.cliTimestamps,
     responseBytes: { timestamps: timestampBytes, plain: container.plainBytes },
     linesPerSecond,
     mbPerSecond,
+    readerCpuMs,
+    ...(engineCpu ? { engineCpuMs: engineCpu } : {}),
     strataToCliThroughput: toCli,
     strataToRawThroughput: toRaw,
-    // The warm-up runs go first; the rest are the measured ones.
     strataRuns: strataRuns.slice(WARMUPS),
+    rawRuns: rawRuns.slice(WARMUPS),
   };
-  return { row, rawProbes: rawProbes.slice(WARMUPS) };
 }
 
-const medianOf = (runs: ProbeResult[], key: keyof ProbeResult) => median(runs.map((r) => r[key]));
+const medianOf = (runs: ProbeResult[], key: keyof ProbeResult) => median(runs.map((r) => r[key] ?? NaN));
+const variantName = (r: ThroughputResult) => (r.tty ? 'TTY' : 'no TTY');
+/** The row whose Strata runs have the highest median `key`: the one the goal is judged by. */
+const worstFor = (rows: ThroughputResult[], key: keyof ProbeResult) => rows.reduce((a, b) => (medianOf(a.strataRuns, key) >= medianOf(b.strataRuns, key) ? a : b));
 
-function loopRow(rows: ThroughputResult[], rawProbes: ProbeResult[][]): CaseResult {
-  const worst = rows.reduce((a, b) => (medianOf(a.strataRuns, 'loopP99Ms') >= medianOf(b.strataRuns, 'loopP99Ms') ? a : b));
-  const strata = summarize(worst.strataRuns.map((r) => r.loopP99Ms));
+function loopRow(rows: ThroughputResult[]): CaseResult {
+  const worst = worstFor(rows, 'loopP99Ms');
   const parts = rows.map(
-    (r, i) =>
-      `${r.tty ? 'TTY' : 'no TTY'} ${medianOf(r.strataRuns, 'loopP99Ms').toFixed(1)} ms (max ${medianOf(r.strataRuns, 'loopMaxMs').toFixed(1)}; ` +
-      `raw reader ${medianOf(rawProbes[i], 'loopP99Ms').toFixed(1)})`,
+    (r) =>
+      `${variantName(r)} ${medianOf(r.strataRuns, 'loopP99Ms').toFixed(1)} ms (max ${medianOf(r.strataRuns, 'loopMaxMs').toFixed(1)}; ` +
+      `raw reader ${medianOf(r.rawRuns, 'loopP99Ms').toFixed(1)})`,
   );
   return {
     name: 'log follow: event-loop delay p99',
-    strata,
+    strata: summarize(worst.strataRuns.map((r) => r.loopP99Ms)),
     goal: `< ${LOOP_DELAY_GOAL_MS} ms`,
     met: rows.every((r) => medianOf(r.strataRuns, 'loopP99Ms') < LOOP_DELAY_GOAL_MS),
     note:
       `monitorEventLoopDelay (resolution ${LOOP_RESOLUTION_MS} ms; a sample is the whole interval, so an idle loop shows ~${LOOP_RESOLUTION_MS} ms) ` +
-      `during Strata's runs, median p99, worst variant shown: ${parts.join(', ')}.`,
+      `during Strata's runs, median of the runs' p99, worst variant shown: ${parts.join(', ')}.`,
   };
 }
 
-function heapRow(rows: ThroughputResult[], rawProbes: ProbeResult[][]): CaseResult {
-  const worst = rows.reduce((a, b) => (medianOf(a.strataRuns, 'heapPeakGrowthMB') >= medianOf(b.strataRuns, 'heapPeakGrowthMB') ? a : b));
+function heapRow(rows: ThroughputResult[]): CaseResult {
+  const worst = worstFor(rows, 'heapPeakGrowthMB');
   const parts = rows.map(
-    (r, i) =>
-      `${r.tty ? 'TTY' : 'no TTY'}: before ${medianOf(r.strataRuns, 'heapBeforeMB').toFixed(1)}, peak ${medianOf(r.strataRuns, 'heapPeakMB').toFixed(1)}, ` +
-      `after ${medianOf(r.strataRuns, 'heapAfterMB').toFixed(1)}, retained after GC ${medianOf(r.strataRuns, 'heapRetainedMB').toFixed(2)} ` +
-      `(raw reader peak +${medianOf(rawProbes[i], 'heapPeakGrowthMB').toFixed(1)})`,
+    (r) =>
+      `${variantName(r)}: before ${medianOf(r.strataRuns, 'heapBeforeMB').toFixed(1)}, peak ${medianOf(r.strataRuns, 'heapPeakMB').toFixed(1)}, ` +
+      `at the end ${medianOf(r.strataRuns, 'heapAfterMB').toFixed(1)}, retained after GC ${medianOf(r.strataRuns, 'heapRetainedMB').toFixed(2)} ` +
+      `(raw reader: peak +${medianOf(r.rawRuns, 'heapPeakGrowthMB').toFixed(1)})`,
   );
   return {
     name: 'log follow: heap peak growth',
@@ -409,7 +492,7 @@ function heapRow(rows: ThroughputResult[], rawProbes: ProbeResult[][]): CaseResu
     unit: 'MB',
     goal: `flat: peak < +${HEAP_PEAK_GOAL_MB} MB, retained < ${HEAP_RETAINED_GOAL_MB} MB`,
     met: rows.every((r) => medianOf(r.strataRuns, 'heapPeakGrowthMB') < HEAP_PEAK_GOAL_MB && medianOf(r.strataRuns, 'heapRetainedMB') < HEAP_RETAINED_GOAL_MB),
-    note: `heapUsed sampled every ${HEAP_SAMPLE_MS} ms during Strata's runs, after a full GC at the start, MB, medians, worst variant shown. ${parts.join('; ')}.`,
+    note: `heapUsed sampled every ${HEAP_SAMPLE_MS} ms during Strata's runs, from a full GC at the start; MB, medians, worst variant shown. ${parts.join('; ')}.`,
   };
 }
 
@@ -422,15 +505,12 @@ export async function benchLogThroughput(
   const { image, containers } = await prepareContainers(docker, raw, options.lines);
   try {
     const rows: ThroughputResult[] = [];
-    const rawProbes: ProbeResult[][] = [];
     for (const container of containers) {
       log(`log throughput${container.tty ? ', TTY' : ''}: ${options.runs} runs each (+${WARMUPS} warm-up)…`);
-      const { row, rawProbes: probes } = await benchOne(engine, raw, container, options);
-      rows.push(row);
-      rawProbes.push(probes);
+      rows.push(await benchOne(engine, raw, container, options));
     }
     return {
-      results: [...rows, loopRow(rows, rawProbes), heapRow(rows, rawProbes)],
+      results: [...rows, loopRow(rows), heapRow(rows)],
       context: { logLines: options.lines, logRuns: options.runs, logImage: image },
     };
   } finally {
