@@ -102,6 +102,15 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layers-selected.png') });
   });
 
+  it('after a window reload the panel comes back (serializer), with its image', async () => {
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const frame = panelFrame(page);
+    await frame.locator('h1', { hasText: app }).waitFor({ timeout: 60_000 });
+    await frame.locator('#efficiency dd', { hasText: '%' }).waitFor({ timeout: 60_000 });
+    assert.strictEqual(await frame.locator('button.block').count(), 5);
+  });
+
   it('an image whose step, label and file names are HTML renders them as text, running no script', async () => {
     const imageRow = row(page, `evil-${tag}`);
     await imageRow.click({ button: 'right' });
