@@ -18,22 +18,25 @@ export interface LogLine {
 
 /** Splits multiplexed frames back into stdout and stderr payloads. */
 export class FrameDemuxer {
-  private pending: Buffer = Buffer.alloc(0);
+  private static readonly EMPTY = Buffer.alloc(0);
+  private pending: Buffer = FrameDemuxer.EMPTY;
 
   constructor(private readonly onPayload: (source: LogSource, payload: Buffer) => void) {}
 
   push(chunk: Buffer): void {
-    let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
-    while (buf.length >= 8) {
-      const size = buf.readUInt32BE(4);
-      if (buf.length < 8 + size) {
+    const buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    // Walk an offset instead of re-slicing the rest: one subarray per frame, none per chunk.
+    let at = 0;
+    while (buf.length - at >= 8) {
+      const size = buf.readUInt32BE(at + 4);
+      if (buf.length - at < 8 + size) {
         break;
       }
       // 0 stdin (never sent), 1 stdout, 2 stderr.
-      this.onPayload(buf[0] === 2 ? 'stderr' : 'stdout', buf.subarray(8, 8 + size));
-      buf = buf.subarray(8 + size);
+      this.onPayload(buf[at] === 2 ? 'stderr' : 'stdout', buf.subarray(at + 8, at + 8 + size));
+      at += 8 + size;
     }
-    this.pending = buf.length ? Buffer.from(buf) : Buffer.alloc(0);
+    this.pending = at === buf.length ? FrameDemuxer.EMPTY : Buffer.from(buf.subarray(at));
   }
 
   /** Bytes of an unfinished frame, kept for the next chunk. */
@@ -48,11 +51,26 @@ export class LineAssembler {
   private rest = '';
 
   push(bytes: Buffer): string[] {
-    const text = this.rest + this.decoder.write(bytes);
-    const lines = text.split('\n');
-    this.rest = lines.pop() ?? '';
-    // `\r\n`, and `\r\r\n` from a TTY whose program already wrote `\r\n`.
-    return lines.map((l) => l.replace(/\r+$/, ''));
+    const lines: string[] = [];
+    this.each(bytes, (l) => lines.push(l));
+    return lines;
+  }
+
+  /** As push, a callback per line instead of an array per chunk. */
+  each(bytes: Buffer, onLine: (line: string) => void): void {
+    const decoded = this.decoder.write(bytes);
+    const text = this.rest ? this.rest + decoded : decoded;
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
+      // `\r\n`, and `\r\r\n` from a TTY whose program already wrote `\r\n`.
+      let end = nl;
+      while (end > start && text.charCodeAt(end - 1) === 13) {
+        end--;
+      }
+      onLine(text.slice(start, end));
+      start = nl + 1;
+    }
+    this.rest = start === 0 ? text : text.slice(start);
   }
 
   /** The last line, when the stream ends without a newline. */
@@ -75,6 +93,26 @@ export function stripAnsi(text: string): string {
 
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)) /;
 
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * The engine's own shape, checked by hand: `YYYY-MM-DDTHH:MM:SS.fffffffffZ` up to `end`
+ * (the first space). Anything else (an offset, no fraction) goes to the regular expression.
+ */
+function isUtcNanoTimestamp(line: string, end: number): boolean {
+  if (end < 22 || line.charCodeAt(end - 1) !== 90 /* Z */) {
+    return false;
+  }
+  for (let i = 0; i < end - 1; i++) {
+    const c = line.charCodeAt(i);
+    const expected = i === 4 || i === 7 ? 45 /* - */ : i === 10 ? 84 /* T */ : i === 13 || i === 16 ? 58 /* : */ : i === 19 ? 46 /* . */ : -1;
+    if (expected === -1 ? !isDigit(c) : c !== expected) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Takes the engine's timestamp off the front of a line (logs asked with `timestamps: true`). */
 export function splitTimestamp(line: string): { timestamp?: string; text: string } {
   // Cheap shape check first (this runs once per line): "YYYY-MM-DDTHH:MM:SS".
@@ -82,7 +120,7 @@ export function splitTimestamp(line: string): { timestamp?: string; text: string
     return { text: line };
   }
   const space = line.indexOf(' ', 19);
-  if (space < 0 || space > 40 || !TIMESTAMP.test(line)) {
+  if (space < 0 || space > 40 || !(isUtcNanoTimestamp(line, space) || TIMESTAMP.test(line))) {
     return { text: line };
   }
   return { timestamp: line.slice(0, space), text: line.slice(space + 1) };
@@ -141,10 +179,13 @@ export class LogParser {
     }
   }
 
+  private readonly emitters: Record<LogSource, (line: string) => void> = {
+    stdout: (line) => this.emit('stdout', line),
+    stderr: (line) => this.emit('stderr', line),
+  };
+
   private payload(source: LogSource, bytes: Buffer): void {
-    for (const line of this.assemblers[source].push(bytes)) {
-      this.emit(source, line);
-    }
+    this.assemblers[source].each(bytes, this.emitters[source]);
   }
 
   private emit(source: LogSource, raw: string): void {
