@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { clickMenuItem, openStrata, openVsCode, row, widenSideBar } from './workbench';
+import { imageMenu, openStrata, openVsCode, runCommand, widenSideBar } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const IMG = '<img src=x onerror=alert(1)>';
@@ -65,10 +65,7 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
   });
 
   it('Show Layers from the tree draws the stack; selecting a layer shows its changed files', async () => {
-    const imageRow = row(page, `app-${tag}`);
-    await imageRow.waitFor({ timeout: 30_000 });
-    await imageRow.click({ button: 'right' });
-    await clickMenuItem(page, 'Show Layers');
+    await imageMenu(page, `app-${tag}`, 'Show Layers');
     const frame = panelFrame(page);
     await frame.locator('h1', { hasText: app }).waitFor({ timeout: 30_000 });
     // The analysis fills in efficiency and wasted bytes.
@@ -103,7 +100,9 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
   });
 
   it('after a window reload the panel comes back (serializer), with its image', async () => {
-    await page.reload();
+    // Reload as a user does (Developer: Reload Window): the workbench saves its editors first.
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForEvent('load', { timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     const frame = panelFrame(page);
     await frame.locator('h1', { hasText: app }).waitFor({ timeout: 60_000 });
@@ -112,9 +111,7 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
   });
 
   it('an image whose step, label and file names are HTML renders them as text, running no script', async () => {
-    const imageRow = row(page, `evil-${tag}`);
-    await imageRow.click({ button: 'right' });
-    await clickMenuItem(page, 'Show Layers');
+    await imageMenu(page, `evil-${tag}`, 'Show Layers');
     const frame = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
     await frame.locator('h1', { hasText: hostile }).waitFor({ timeout: 30_000 });
     await frame.locator('#efficiency dd', { hasText: '%' }).waitFor({ timeout: 60_000 });

@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
 import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { clickMenuItem, openStrata, openVsCode, row, viewRow, widenSideBar } from './workbench';
+import { imageMenu, openStrata, openVsCode, viewRow, widenSideBar } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 
@@ -46,10 +46,7 @@ describe('running containers in a real VS Code in a real browser', () => {
   });
 
   it('right-click → Run: the Output panel follows it, the Containers view lists it, Stop stops it', async () => {
-    const imageRow = row(page, `ticker-${tag}`);
-    await imageRow.waitFor({ timeout: 30_000 });
-    await imageRow.click({ button: 'right' });
-    await clickMenuItem(page, 'Run');
+    await imageMenu(page, `ticker-${tag}`, 'Run');
 
     const output = page.locator('.part.panel .view-lines');
     await output.getByText('tick 2').waitFor({ timeout: 30_000 });
@@ -74,9 +71,7 @@ describe('running containers in a real VS Code in a real browser', () => {
 
   it('Run with Options… checks each answer as it is typed; nothing runs until it is valid', async () => {
     const before = (await docker.listContainers({ all: true, filters: { ancestor: [image] } })).length;
-    const imageRow = row(page, `ticker-${tag}`);
-    await imageRow.click({ button: 'right' });
-    await clickMenuItem(page, 'Run with Options…');
+    await imageMenu(page, `ticker-${tag}`, 'Run with Options…');
     const input = page.locator('.quick-input-widget input.input');
     const message = page.locator('.quick-input-widget .quick-input-message');
     await input.waitFor();

@@ -51,3 +51,21 @@ export async function widenSideBar(page: Page, width = 640): Promise<void> {
   await page.mouse.up();
 }
 
+
+/** Right-clicks an image in the Images view (by text in its row) and picks a menu item. */
+export async function imageMenu(page: Page, rowText: string, item: string): Promise<void> {
+  const imageRow = row(page, rowText);
+  await imageRow.waitFor({ timeout: 30_000 });
+  await imageRow.click({ button: 'right' });
+  await clickMenuItem(page, item);
+}
+
+/** Runs a command from the command palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor();
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: title }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
