@@ -7,7 +7,6 @@
 import {
   type EntryType,
   type LayerEntry,
-  baseName,
   isOpaqueMarker,
   isWhiteout,
   parentPath,
@@ -116,4 +115,3 @@ export function countChanges(changes: FileChange[]): ChangeCounts {
   return counts;
 }
 
-export { baseName };

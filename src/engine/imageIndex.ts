@@ -31,6 +31,17 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return results;
 }
 
+/** One request per key at a time, kept when it succeeds, forgotten when it fails. */
+function memo<T>(cache: Map<string, Promise<T>>, key: string, fetch: () => Promise<T>): Promise<T> {
+  let cached = cache.get(key);
+  if (!cached) {
+    cached = fetch();
+    cached.catch(() => cache.delete(key));
+    cache.set(key, cached);
+  }
+  return cached;
+}
+
 /** Whether `prefix` (base first) is the start of `steps` (base first): same steps, same times. */
 function isHistoryPrefix(prefix: RawHistoryEntry[], steps: RawHistoryEntry[]): boolean {
   return (
@@ -75,28 +86,14 @@ export class ImageIndex {
   }
 
   imageDetails(id: string): Promise<ImageDetails> {
-    let cached = this.details.get(id);
-    if (!cached) {
-      cached = this.engine.inspectImage(id).then((raw) => ({
-        id: raw.Id,
-        created: new Date(raw.Created),
-        diffIds: raw.RootFS?.Layers ?? [],
-        labels: raw.Config?.Labels ?? {},
-      }));
-      cached.catch(() => this.details.delete(id));
-      this.details.set(id, cached);
-    }
-    return cached;
+    return memo(this.details, id, async () => {
+      const raw = await this.engine.inspectImage(id);
+      return { id: raw.Id, created: new Date(raw.Created), diffIds: raw.RootFS?.Layers ?? [], labels: raw.Config?.Labels ?? {} };
+    });
   }
 
   history(id: string): Promise<RawHistoryEntry[]> {
-    let cached = this.histories.get(id);
-    if (!cached) {
-      cached = this.engine.imageHistory(id);
-      cached.catch(() => this.histories.delete(id));
-      this.histories.set(id, cached);
-    }
-    return cached;
+    return memo(this.histories, id, () => this.engine.imageHistory(id));
   }
 
   /** Layers of every listed image (the ones already known are not asked again). */

@@ -70,7 +70,6 @@ export class LayersPanel extends Disposable {
   /** Every message posted to the webview (tests and benchmarks watch it). */
   readonly onDidPost = this.posted.event;
   private analysis: ImageAnalysis | undefined;
-  private ready = false;
 
   static show(deps: LayersPanelDeps, state: LayersPanelState): LayersPanel {
     const existing = LayersPanel.open.get(state.key);
@@ -85,10 +84,6 @@ export class LayersPanel extends Disposable {
   static restore(deps: LayersPanelDeps, panel: vscode.WebviewPanel, state: LayersPanelState): LayersPanel {
     panel.webview.options = LayersPanel.options(deps.extensionUri);
     return new LayersPanel(deps, panel, state);
-  }
-
-  static find(key: string): LayersPanel | undefined {
-    return LayersPanel.open.get(key);
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -127,7 +122,6 @@ export class LayersPanel extends Disposable {
   async handleMessage(message: FromWebview): Promise<void> {
     switch (message.type) {
       case 'ready':
-        this.ready = true;
         await this.load();
         break;
       case 'retry':
@@ -144,10 +138,6 @@ export class LayersPanel extends Disposable {
         break;
       }
     }
-  }
-
-  get isReady(): boolean {
-    return this.ready;
   }
 
   private async load(): Promise<void> {

@@ -5,6 +5,9 @@
  * it as text, never as HTML.
  */
 
+import type { TreeRow as TreeRowView, TreeSort } from '../analysis/fileTree';
+import type { TreeMode } from '../analysis/imageAnalysis';
+
 export interface StepView {
   /** Position among all build steps, base first. */
   index: number;
@@ -60,18 +63,9 @@ export interface AnalysisView {
   wastedPaths: WastedPathView[];
 }
 
-export type TreeMode = 'changes' | 'filesystem';
-export type TreeSort = 'name' | 'size';
-
-export interface TreeRowView {
-  name: string;
-  path: string;
-  type: 'file' | 'dir' | 'symlink' | 'hardlink' | 'other';
-  size: number;
-  change?: 'added' | 'modified' | 'removed';
-  childCount: number;
-  linkTarget?: string;
-}
+// The file tree's rows are the analysis's own (types only: the webview bundles no analysis code).
+export type { TreeRow as TreeRowView, TreeSort } from '../analysis/fileTree';
+export type { TreeMode } from '../analysis/imageAnalysis';
 
 export type ToWebview =
   | { type: 'init'; state: LayersPanelState; image: ImageView; groups: GroupView[] }
