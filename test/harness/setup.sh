@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # Everything the tests need on a Debian machine, idempotent and quick when already done:
-# Debian packages, a running dockerd, code-server (cached by version outside the repo).
-# Used by .ci/run and by `npm test` / `npm start`.
+# Debian packages, a running dockerd, the other test engines (engines/start-engines.sh:
+# a second Docker over TLS and ssh, Podman, Docker 28 in a chroot), code-server (cached
+# by version outside the repo). Used by .ci/run and by `npm test` / `npm start`.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
+# `--no-browser` is `npm start`: it shows the host's engine and needs none of the others.
+engines=1
+[ "${1:-}" != "--no-browser" ] || engines=0
 
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
@@ -13,6 +17,13 @@ dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 [ "${1:-}" = "--no-browser" ] || command -v chromium >/dev/null || need+=(chromium)
 command -v rg >/dev/null || need+=(ripgrep)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
+if [ $engines = 1 ]; then
+  command -v openssl >/dev/null || need+=(openssl)
+  command -v ip >/dev/null || need+=(iproute2)
+  [ -x /usr/sbin/sshd ] || need+=(openssh-server)
+  command -v podman >/dev/null || need+=(podman)
+  command -v debootstrap >/dev/null || need+=(debootstrap)
+fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
     echo "Strata's tests need these Debian packages: ${need[*]}. Install them (as root: apt-get install -y ${need[*]}) and run again." >&2
@@ -25,5 +36,8 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 bash "$here/start-dockerd.sh"
+# Writes ${STRATA_CACHE:-~/.cache/strata}/engines/engines.json; the first time builds a
+# Debian sid chroot for Docker 28 (under a minute here), then a few seconds.
+[ $engines = 0 ] || bash "$here/engines/start-engines.sh" >/dev/null
 bash "$here/install-code-server.sh" >/dev/null
 echo "setup: ready" >&2
