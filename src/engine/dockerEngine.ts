@@ -1,34 +1,151 @@
 import type { Readable } from 'stream';
-import Docker from 'dockerode';
-import { type EngineEndpoint, resolveEndpoint } from './endpoint';
-import { type ImageSummary, type RawImageSummary, toImageSummary } from './images';
+import type Docker from 'dockerode';
 import { type ContainerSummary, type RawContainerSummary, toContainerSummary } from './containers';
+import { type ClientOptions, EngineConfigError, type EngineClient, createEngineClient } from './engineClient';
+import { type EngineEndpoint, EndpointError, describePlace, parseEngineUrl } from './endpoint';
+import { type EngineProblem, describeEngineError, statusCode } from './engineError';
+import { type ImageSummary, type RawImageSummary, toImageSummary } from './images';
 import type { RawHistoryEntry } from './layerAlignment';
 import { type RunOptions, toCreateBody } from './runOptions';
 
 function ignoreNotModified(err: unknown): void {
-  if ((err as { statusCode?: number }).statusCode !== 304) {
+  if (statusCode(err) !== 304) {
     throw err;
   }
 }
 
+/** Which engine one is: Docker or Podman (told apart by /libpod/_ping), with its version. */
+export interface EngineIdentity {
+  kind: 'docker' | 'podman';
+  /** The server's version ("20.10.24", "4.3.1"). */
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+}
+
+/** The engine's own id and name (GET /info), which tell two engines apart. */
+export interface EngineInfo {
+  id: string;
+  name: string;
+  serverVersion: string;
+  driver: string;
+  /** Where it keeps its data: tells two engines on one machine apart (Podman makes a new ID per request). */
+  rootDir: string;
+}
+
+/** One engine to reach: a place, or a sentence saying why it cannot be reached. */
+export type EngineTarget = { name: string; endpoint: EngineEndpoint } | { name: string; problem: string };
+
+export interface LogRequest {
+  follow: boolean;
+  timestamps: boolean;
+  /** "seconds.nanoseconds" */
+  since?: string;
+  tail?: number;
+}
+
 /**
- * Strata's only door to the Docker Engine. Every engine call the extension, the CLI and
- * the tests make goes through here; nothing here knows about VS Code.
+ * Strata's only door to one Docker Engine. Every engine call the extension, the CLI and
+ * the tests make goes through here; nothing here knows about VS Code. An engine whose
+ * settings are wrong (an unparsable address, a missing TLS file) is still an engine:
+ * each call rejects with the sentence that says what to fix.
  */
 export class DockerEngine {
-  readonly endpoint: EngineEndpoint;
-  readonly docker: Docker;
+  readonly name: string;
+  readonly endpoint: EngineEndpoint | undefined;
+  private readonly client: EngineClient | undefined;
+  private readonly unusable: EngineConfigError | undefined;
 
-  constructor(env: NodeJS.ProcessEnv = process.env) {
-    this.endpoint = resolveEndpoint(env);
-    // For TCP, docker-modem reads DOCKER_HOST, DOCKER_TLS_VERIFY and DOCKER_CERT_PATH itself.
-    this.docker = new Docker(this.endpoint.kind === 'socket' ? { socketPath: this.endpoint.path } : undefined);
+  constructor(target: EngineTarget, options: ClientOptions = {}) {
+    this.name = target.name;
+    if ('problem' in target) {
+      this.endpoint = undefined;
+      this.unusable = new EngineConfigError(target.problem);
+      return;
+    }
+    this.endpoint = target.endpoint;
+    try {
+      this.client = createEngineClient(target.endpoint, options);
+    } catch (err) {
+      this.unusable = err instanceof EngineConfigError ? err : new EngineConfigError(String((err as Error).message ?? err));
+    }
+  }
+
+  /** An engine from an address as users write it (unix://, tcp://, ssh://); a bad one says why on every call. */
+  static fromUrl(url: string, options: ClientOptions & { name?: string } = {}): DockerEngine {
+    try {
+      return new DockerEngine({ name: options.name ?? url, endpoint: parseEngineUrl(url) }, options);
+    } catch (err) {
+      return new DockerEngine({ name: options.name ?? url, problem: err instanceof EndpointError ? err.message : String(err) }, options);
+    }
+  }
+
+  /** Where it is, as a sentence names it ("/var/run/docker.sock", "root@build:2222"). */
+  get place(): string {
+    return this.endpoint ? describePlace(this.endpoint) : this.name;
+  }
+
+  /** The sentence for a failed call to this engine. */
+  describeError(err: unknown): EngineProblem {
+    return describeEngineError(err, this.endpoint);
+  }
+
+  private get docker(): Docker {
+    if (!this.client) {
+      throw this.unusable ?? new EngineConfigError(`${this.name} cannot be used.`);
+    }
+    return this.client.docker;
+  }
+
+  /** Closes its connections (ssh processes, kept-alive TLS sockets); later calls open new ones. */
+  dispose(): void {
+    this.client?.dispose();
   }
 
   /** Resolves when the engine answers; rejects with the connection error otherwise. */
   async ping(): Promise<void> {
     await this.docker.ping();
+  }
+
+  /** Docker or Podman, and which version: /version and /libpod/_ping (200 on Podman only) together. */
+  async identify(): Promise<EngineIdentity> {
+    const docker = this.docker;
+    const [version, podman] = await Promise.all([
+      docker.version(),
+      this.request('/libpod/_ping').then(
+        () => true,
+        (err: unknown) => {
+          if (statusCode(err) === undefined) {
+            throw err;
+          }
+          return false;
+        },
+      ),
+    ]);
+    const v = version as Docker.DockerVersion & { Components?: Array<{ Name?: string; Version?: string }> };
+    const podmanVersion = v.Components?.find((c) => /podman/i.test(c.Name ?? ''))?.Version;
+    return {
+      kind: podman ? 'podman' : 'docker',
+      version: podman ? (podmanVersion ?? v.Version) : v.Version,
+      apiVersion: v.ApiVersion,
+      os: v.Os,
+      arch: v.Arch,
+    };
+  }
+
+  async info(): Promise<EngineInfo> {
+    const raw = (await this.docker.info()) as { ID?: string; Name?: string; ServerVersion?: string; Driver?: string; DockerRootDir?: string };
+    return { id: raw.ID ?? '', name: raw.Name ?? '', serverVersion: raw.ServerVersion ?? '', driver: raw.Driver ?? '', rootDir: raw.DockerRootDir ?? '' };
+  }
+
+  /** A GET the typed client has no method for; resolves with the parsed body. */
+  private request(path: string): Promise<unknown> {
+    return new Promise((resolve, reject) =>
+      this.docker.modem.dial({ path, method: 'GET', statusCodes: { 200: true, 404: 'not found', 500: 'server error' } }, (err: unknown, data: unknown) =>
+        err ? reject(err) : resolve(data),
+      ),
+    );
   }
 
   async listImages(): Promise<ImageSummary[]> {
@@ -95,8 +212,30 @@ export class DockerEngine {
     await this.docker.getContainer(id).remove({ force });
   }
 
+  /** GET /containers/{id}/logs with stdout and stderr, as a raw stream (frames unless TTY). */
+  async containerLogs(id: string, request: LogRequest): Promise<Readable> {
+    return (await this.docker.getContainer(id).logs({
+      follow: request.follow as true,
+      stdout: true,
+      stderr: true,
+      timestamps: request.timestamps,
+      ...(request.since ? { since: request.since as unknown as number } : {}),
+      ...(request.tail !== undefined ? { tail: request.tail } : {}),
+    })) as unknown as Readable;
+  }
+
+  /** GET /events for images and containers, kept open. */
+  async events(): Promise<Readable> {
+    return (await this.docker.getEvents({ filters: { type: ['image', 'container'] } })) as unknown as Readable;
+  }
+
   /** GET /images/{name}/get: the image as `docker save` writes it, as a stream. */
   async exportImage(name: string): Promise<Readable> {
     return (await this.docker.getImage(name).get()) as Readable;
   }
+}
+
+/** The problem of an engine that cannot be used at all, for callers that hold no engine yet. */
+export function configProblem(message: string): EngineProblem {
+  return describeEngineError(new EngineConfigError(message), undefined);
 }

@@ -1,33 +1,127 @@
 /**
- * Where the Docker Engine is: from DOCKER_HOST, or the platform's default socket.
- * Kept apart from the client so messages can name the place without a connection.
+ * Where an engine is, parsed from the URLs users write (DOCKER_HOST, a context's Host,
+ * the strata.engines setting), kept apart from the client so that messages can name
+ * the place without a connection.
  */
+import * as os from 'os';
+import * as path from 'path';
+
+/** TLS as the docker CLI does it: verify the engine's certificate or not, with files by path. */
+export interface TlsSettings {
+  verify: boolean;
+  /** PEM files; each optional (no CA: the system's; no cert/key: no client certificate). */
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
 export type EngineEndpoint =
+  /** unix:// (and npipe:// on Windows). */
   | { kind: 'socket'; path: string; url: string }
-  | { kind: 'tcp'; host: string; port: number; tls: boolean; url: string };
+  | { kind: 'tcp'; host: string; port: number; tls?: TlsSettings; url: string }
+  /**
+   * ssh://[user@]host[:port][/remote/socket]: through the system ssh. Without a path the
+   * far side's `docker system dial-stdio` reaches its engine; with one (Podman's form),
+   * that remote socket is forwarded, since Podman has no dial-stdio.
+   */
+  | { kind: 'ssh'; user?: string; host: string; port?: number; socket?: string; url: string };
 
-const DEFAULT_SOCKET = '/var/run/docker.sock';
+/** A URL Strata cannot use, with a sentence that says what it expected. */
+export class EndpointError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EndpointError';
+  }
+}
 
-export function resolveEndpoint(env: NodeJS.ProcessEnv = process.env): EngineEndpoint {
-  const raw = env.DOCKER_HOST?.trim();
-  if (!raw) {
-    return { kind: 'socket', path: DEFAULT_SOCKET, url: `unix://${DEFAULT_SOCKET}` };
+/**
+ * Parses an engine URL. `tls` applies to tcp:// only (https:// always means TLS with
+ * verification, as DOCKER_TLS_VERIFY does).
+ */
+export function parseEngineUrl(raw: string, tls?: TlsSettings, what = 'The engine address'): EngineEndpoint {
+  const url = raw.trim();
+  if (url.startsWith('unix://')) {
+    const socket = url.slice('unix://'.length);
+    if (!socket) {
+      throw new EndpointError(`${what} is "${raw}", which names no socket: write unix:///path/to/docker.sock.`);
+    }
+    return { kind: 'socket', path: socket, url };
   }
-  if (raw.startsWith('unix://')) {
-    const path = raw.slice('unix://'.length);
-    return { kind: 'socket', path, url: raw };
+  if (url.startsWith('npipe://')) {
+    return { kind: 'socket', path: url.slice('npipe://'.length).replace(/\//g, '\\'), url };
   }
-  if (raw.startsWith('npipe://')) {
-    const path = raw.slice('npipe://'.length).replace(/\//g, '\\');
-    return { kind: 'socket', path, url: raw };
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === 'tcp' || scheme === 'http' || scheme === 'https') {
+    let parsed: URL;
+    try {
+      parsed = new URL(url.replace(/^tcp:/i, 'http:'));
+    } catch {
+      throw new EndpointError(`${what} is "${raw}", which is not a valid address: write tcp://host:port.`);
+    }
+    if (!parsed.hostname) {
+      throw new EndpointError(`${what} is "${raw}", which names no host: write tcp://host:port.`);
+    }
+    const useTls = scheme === 'https' ? { verify: true, ...tls } : tls;
+    const port = parsed.port ? Number(parsed.port) : useTls ? 2376 : 2375;
+    return { kind: 'tcp', host: stripBrackets(parsed.hostname), port, ...(useTls ? { tls: useTls } : {}), url };
   }
-  if (raw.startsWith('tcp://') || raw.startsWith('http://') || raw.startsWith('https://')) {
-    const url = new URL(raw.replace(/^tcp:/, 'http:'));
-    const tls = url.protocol === 'https:' || (env.DOCKER_TLS_VERIFY ?? '') !== '';
-    const port = url.port ? Number(url.port) : tls ? 2376 : 2375;
-    return { kind: 'tcp', host: url.hostname, port, tls, url: raw };
+  if (scheme === 'ssh') {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new EndpointError(`${what} is "${raw}", which is not a valid address: write ssh://user@host[:port].`);
+    }
+    if (!parsed.hostname) {
+      throw new EndpointError(`${what} is "${raw}", which names no host: write ssh://user@host[:port].`);
+    }
+    if (parsed.password) {
+      throw new EndpointError(`${what} is "${raw}", with a password, which Strata does not send: use an ssh key (ssh-agent or ~/.ssh/config) instead.`);
+    }
+    const socket = decodeURIComponent(parsed.pathname);
+    return {
+      kind: 'ssh',
+      ...(parsed.username ? { user: decodeURIComponent(parsed.username) } : {}),
+      host: stripBrackets(parsed.hostname),
+      ...(parsed.port ? { port: Number(parsed.port) } : {}),
+      ...(socket && socket !== '/' ? { socket } : {}),
+      url,
+    };
   }
-  throw new Error(
-    `DOCKER_HOST is set to "${raw}", which Strata does not understand: use unix:///path/to/docker.sock or tcp://host:port.`,
+  throw new EndpointError(
+    `${what} is "${raw}", which is not an address Strata understands: write unix:///path/to/docker.sock, tcp://host:port or ssh://user@host.`,
   );
+}
+
+function stripBrackets(host: string): string {
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
+
+/** One key per place, so that the same engine found twice (a context and its socket) is listed once. */
+export function endpointKey(e: EngineEndpoint): string {
+  switch (e.kind) {
+    case 'socket':
+      return `unix:${path.resolve(e.path)}`;
+    case 'tcp':
+      return `tcp:${e.host.toLowerCase()}:${e.port}:${e.tls ? 'tls' : 'plain'}`;
+    case 'ssh':
+      return `ssh:${e.user ?? ''}@${e.host.toLowerCase()}:${e.port ?? 22}${e.socket ?? ''}`;
+  }
+}
+
+/** The place as a person reads it in a sentence: a socket path, host:port, user@host. */
+export function describePlace(e: EngineEndpoint): string {
+  switch (e.kind) {
+    case 'socket':
+      return tildify(e.path);
+    case 'tcp':
+      return `${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}`;
+    case 'ssh':
+      return `${e.user ? `${e.user}@` : ''}${e.host}${e.port ? `:${e.port}` : ''}${e.socket ? ` (${e.socket})` : ''}`;
+  }
+}
+
+/** A path under the home folder written with ~, as people write it. */
+export function tildify(p: string, home = os.homedir()): string {
+  return home && (p === home || p.startsWith(`${home}/`)) ? `~${p.slice(home.length)}` : p;
 }

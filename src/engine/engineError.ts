@@ -1,7 +1,7 @@
-import type { EngineEndpoint } from './endpoint';
+import { type EngineEndpoint, describePlace } from './endpoint';
 
 /** Why the engine could not be used, in a form the views can switch on. */
-export type EngineProblemKind = 'notRunning' | 'permissionDenied' | 'otherError';
+export type EngineProblemKind = 'notRunning' | 'permissionDenied' | 'unreachable' | 'otherError';
 
 export interface EngineProblem {
   kind: EngineProblemKind;
@@ -15,10 +15,13 @@ interface ErrorLike {
   json?: unknown;
   reason?: unknown;
   message?: unknown;
+  detail?: unknown;
 }
 
-function place(endpoint: EngineEndpoint): string {
-  return endpoint.kind === 'socket' ? endpoint.path : `${endpoint.host}:${endpoint.port}`;
+/** The HTTP status the engine answered with, when the error is an answer (not a broken connection). */
+export function statusCode(err: unknown): number | undefined {
+  const status = (err as ErrorLike | undefined)?.statusCode;
+  return typeof status === 'number' ? status : undefined;
 }
 
 /** The engine's own words from a docker-modem error, without its "(HTTP code N) …" prefix. */
@@ -35,15 +38,85 @@ export function engineMessage(err: unknown): string {
   return text.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, '').trim() || text;
 }
 
+const TLS_UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_UNTRUSTED',
+]);
+
+/** ssh's own failure, from what it printed, as a sentence with the way forward. */
+function describeSshFailure(detail: string, endpoint: Extract<EngineEndpoint, { kind: 'ssh' }>): string {
+  const where = describePlace(endpoint);
+  const login = `ssh ${endpoint.port ? `-p ${endpoint.port} ` : ''}${endpoint.user ? `${endpoint.user}@` : ''}${endpoint.host}`;
+  if (detail === 'ENOENT') {
+    return `ssh is not installed: Strata reaches ssh:// engines through the system's ssh, as the docker CLI does. Install the OpenSSH client (apt-get install openssh-client).`;
+  }
+  if (/Host key verification failed|REMOTE HOST IDENTIFICATION HAS CHANGED|No [A-Z0-9-]+ host key is known/i.test(detail)) {
+    return `ssh does not know the host key of ${endpoint.host}: run ${login} once in a terminal and accept the key, then retry.`;
+  }
+  if (/Permission denied/i.test(detail)) {
+    return `ssh could not log in to ${where}: Strata cannot type a password, so use a key (ssh-agent, or IdentityFile in ~/.ssh/config) and check that ${login} works without a prompt.`;
+  }
+  if (/Connection refused/i.test(detail)) {
+    return `Nothing answers ssh at ${where}: the connection was refused. Check the host and port, and that sshd runs there.`;
+  }
+  if (/Could not resolve hostname|Name or service not known|nodename nor servname/i.test(detail)) {
+    return `The host ${endpoint.host} is not known (ssh could not resolve its name): check the address.`;
+  }
+  if (/timed out/i.test(detail)) {
+    return `ssh to ${where} timed out: check that the host is up and reachable.`;
+  }
+  if (/docker: (command )?not found|docker: No such file|exec: "?docker"?: executable file not found/i.test(detail)) {
+    return `${endpoint.host} has no docker CLI on its PATH, which Strata needs there to reach its engine (docker system dial-stdio). Install it there, or for Podman add the socket's path to the address (ssh://${endpoint.user ? `${endpoint.user}@` : ''}${endpoint.host}/run/podman/podman.sock).`;
+  }
+  if (/open failed|connect failed|No such file or directory|closed at once/i.test(detail) && endpoint.socket) {
+    return `Nothing answers at ${endpoint.socket} on ${endpoint.host}: start the engine there (for Podman: systemctl --user start podman.socket), or check the path.`;
+  }
+  if (/dial-stdio|unknown command|Cannot connect to the Docker daemon/i.test(detail)) {
+    return `The engine behind ${where} cannot be reached from there: ${detail.split('\n').filter(Boolean).pop()}`;
+  }
+  return `ssh to ${where} failed: ${detail.split('\n').filter(Boolean).pop() ?? 'it ended without a word'}`;
+}
+
 /** Turns a failed engine call into a problem a person can act on. */
-export function describeEngineError(err: unknown, endpoint: EngineEndpoint): EngineProblem {
-  const code = (err as ErrorLike | undefined)?.code;
-  const where = place(endpoint);
+export function describeEngineError(err: unknown, endpoint: EngineEndpoint | undefined): EngineProblem {
+  const e = (err ?? {}) as ErrorLike;
+  const code = e.code;
+  const text = engineMessage(err);
+  if (code === 'ECONFIG' || !endpoint) {
+    return { kind: 'unreachable', message: text };
+  }
+  const where = describePlace(endpoint);
+  if (code === 'ESSH' && endpoint.kind === 'ssh') {
+    return { kind: 'unreachable', message: describeSshFailure(String(e.detail ?? ''), endpoint) };
+  }
+  if (typeof code === 'string' && TLS_UNTRUSTED.has(code)) {
+    return {
+      kind: 'unreachable',
+      message: `The engine at ${where} has a certificate that the CA Strata was given does not vouch for (${code}): check that ca.pem is the CA that signed the engine's certificate.`,
+    };
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return { kind: 'unreachable', message: `The engine at ${where} has a certificate made for another host name: use the name the certificate was made for, or make a new one.` };
+  }
+  if (/Client sent an HTTP request to an HTTPS server/i.test(text)) {
+    return { kind: 'unreachable', message: `The engine at ${where} expects TLS: set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the folder with ca.pem, cert.pem and key.pem (or use a context with TLS).` };
+  }
+  if (/bad certificate|certificate required|alert number 4[26]|alert number 116/i.test(text)) {
+    return { kind: 'unreachable', message: `The engine at ${where} refused the connection without a valid client certificate: give cert.pem and key.pem signed by its CA (DOCKER_CERT_PATH, the context, or strata.engines).` };
+  }
+  if (code === 'EPROTO' && /wrong version number|packet length too long|unknown protocol/i.test(text)) {
+    return { kind: 'unreachable', message: `The engine at ${where} does not speak TLS: unset DOCKER_TLS_VERIFY, or use tcp:// without TLS.` };
+  }
   switch (code) {
     case 'ENOENT':
       return {
         kind: 'notRunning',
-        message: `Docker is not running: ${where} does not exist. Start the Docker Engine, or set DOCKER_HOST to the engine you use.`,
+        message: `Docker is not running: ${where} does not exist. Start the Docker Engine, or switch Strata to the engine you use.`,
       };
     case 'ECONNREFUSED':
       return {
@@ -51,7 +124,7 @@ export function describeEngineError(err: unknown, endpoint: EngineEndpoint): Eng
         message:
           endpoint.kind === 'socket'
             ? `Docker is not running: ${where} exists but no engine answers on it. Start the Docker Engine.`
-            : `Docker is not running at ${where}: the connection was refused. Start the engine there, or check DOCKER_HOST.`,
+            : `Docker is not running at ${where}: the connection was refused. Start the engine there, or check its address.`,
       };
     case 'EACCES':
     case 'EPERM':
@@ -62,13 +135,15 @@ export function describeEngineError(err: unknown, endpoint: EngineEndpoint): Eng
     case 'ETIMEDOUT':
     case 'ECONNRESET':
     case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
     case 'ENOTFOUND':
+    case 'EAI_AGAIN':
       return {
-        kind: 'otherError',
-        message: `The Docker Engine at ${where} could not be reached (${String(code)}). Check that it is running and that DOCKER_HOST is right.`,
+        kind: 'unreachable',
+        message: `The Docker Engine at ${where} could not be reached (${String(code)}). Check that it is running and that its address is right.`,
       };
     default:
-      return { kind: 'otherError', message: `The Docker Engine at ${where} answered: ${engineMessage(err)}` };
+      return { kind: 'otherError', message: `The Docker Engine at ${where} answered: ${text}` };
   }
 }
 
@@ -81,7 +156,7 @@ export interface RemoveImageRefusal {
 /** Why the engine refused `docker rmi NAME`, in words; the container named when there is one. */
 export function describeRemoveImageError(err: unknown, reference: string): RemoveImageRefusal {
   const text = engineMessage(err);
-  const status = (err as ErrorLike | undefined)?.statusCode;
+  const status = statusCode(err);
   const container = /container ([0-9a-f]{12,64})/.exec(text)?.[1];
   if (container) {
     const running = /running container/.test(text);

@@ -1,38 +1,28 @@
 import * as assert from 'assert';
-import { resolveEndpoint } from '../../src/engine/endpoint';
-import { describeEngineError, describeRemoveImageError, engineMessage } from '../../src/engine/engineError';
+import { parseEngineUrl } from '../../src/engine/endpoint';
+import { describeEngineError, describeRemoveImageError, engineMessage, statusCode } from '../../src/engine/engineError';
+import { SshError } from '../../src/engine/sshTransport';
 
-const socket = resolveEndpoint({});
-const tcp = resolveEndpoint({ DOCKER_HOST: 'tcp://10.0.0.5:2375' });
+const socket = parseEngineUrl('unix:///var/run/docker.sock');
+const tcp = parseEngineUrl('tcp://10.0.0.5:2375');
+const tls = parseEngineUrl('tcp://10.0.0.5:2376', { verify: true, ca: '/c/ca.pem' });
+const ssh = parseEngineUrl('ssh://me@build.example:2222');
+const podmanSsh = parseEngineUrl('ssh://me@build.example/run/podman/podman.sock');
 
 function err(code: string): Error {
   return Object.assign(new Error(`connect ${code} /var/run/docker.sock`), { code });
 }
 
-describe('resolveEndpoint', () => {
-  it('defaults to /var/run/docker.sock', () =>
-    assert.deepStrictEqual(socket, { kind: 'socket', path: '/var/run/docker.sock', url: 'unix:///var/run/docker.sock' }));
-  it('reads unix:// from DOCKER_HOST', () =>
-    assert.deepStrictEqual(resolveEndpoint({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock' }), {
-      kind: 'socket',
-      path: '/run/user/1000/docker.sock',
-      url: 'unix:///run/user/1000/docker.sock',
-    }));
-  it('reads tcp:// with and without a port and TLS', () => {
-    assert.deepStrictEqual(tcp, { kind: 'tcp', host: '10.0.0.5', port: 2375, tls: false, url: 'tcp://10.0.0.5:2375' });
-    const tls = resolveEndpoint({ DOCKER_HOST: 'tcp://docker.example', DOCKER_TLS_VERIFY: '1' });
-    assert.strictEqual(tls.kind === 'tcp' && tls.port, 2376);
-  });
-  it('refuses what it does not understand, saying what to write instead', () =>
-    assert.throws(() => resolveEndpoint({ DOCKER_HOST: 'ssh://me@host' }), /DOCKER_HOST is set to "ssh:\/\/me@host".*unix:\/\//));
-});
+function sshFailed(stderr: string, endpoint = ssh): SshError {
+  return new SshError(`ssh failed: ${stderr}`, stderr, endpoint as Extract<typeof ssh, { kind: 'ssh' }>, 255);
+}
 
 describe('describeEngineError', () => {
   it('a missing socket: Docker is not running', () =>
     assert.deepStrictEqual(describeEngineError(err('ENOENT'), socket), {
       kind: 'notRunning',
       message:
-        'Docker is not running: /var/run/docker.sock does not exist. Start the Docker Engine, or set DOCKER_HOST to the engine you use.',
+        'Docker is not running: /var/run/docker.sock does not exist. Start the Docker Engine, or switch Strata to the engine you use.',
     }));
   it('a refused socket: exists but nothing answers', () => {
     const p = describeEngineError(err('ECONNREFUSED'), socket);
@@ -58,11 +48,64 @@ describe('describeEngineError', () => {
         'The Docker Engine at /var/run/docker.sock answered: client version 1.99 is too new. Maximum supported API version is 1.41',
     });
   });
+  it('an engine that cannot be used at all (no endpoint) gives its own sentence', () =>
+    assert.deepStrictEqual(describeEngineError(Object.assign(new Error('The TLS CA certificate /x/ca.pem for h:1 does not exist: …'), { code: 'ECONFIG' }), undefined), {
+      kind: 'unreachable',
+      message: 'The TLS CA certificate /x/ca.pem for h:1 does not exist: …',
+    }));
+  it('statusCode reads the engine status of an answer only', () => {
+    assert.strictEqual(statusCode({ statusCode: 404 }), 404);
+    assert.strictEqual(statusCode(err('ECONNREFUSED')), undefined);
+    assert.strictEqual(statusCode(undefined), undefined);
+  });
   it('never shows a stack trace', () => {
     const p = describeEngineError(new TypeError('boom'), socket);
     assert.ok(!p.message.includes('    at '), p.message);
     assert.strictEqual(p.message, 'The Docker Engine at /var/run/docker.sock answered: boom');
   });
+});
+
+describe('describeEngineError over TLS', () => {
+  it('a certificate the CA does not vouch for', () => {
+    const p = describeEngineError(Object.assign(new Error('unable to verify the first certificate'), { code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }), tls);
+    assert.strictEqual(p.kind, 'unreachable');
+    assert.match(p.message, /^The engine at 10\.0\.0\.5:2376 has a certificate that the CA Strata was given does not vouch for/);
+  });
+  it('no client certificate: the engine refused it', () =>
+    assert.match(
+      describeEngineError(Object.assign(new Error('write EPROTO 40E7:error:0A000412:SSL routines:ssl3_read_bytes:sslv3 alert bad certificate:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:1605:SSL alert number 42'), { code: 'EPROTO' }), tls).message,
+      /refused the connection without a valid client certificate: give cert\.pem and key\.pem/,
+    ));
+  it('plain HTTP to a TLS engine: say it expects TLS', () =>
+    assert.match(
+      describeEngineError(Object.assign(new Error('(HTTP code 400) unexpected - Client sent an HTTP request to an HTTPS server.'), { statusCode: 400, json: 'Client sent an HTTP request to an HTTPS server.\n' }), tcp).message,
+      /^The engine at 10\.0\.0\.5:2375 expects TLS: set DOCKER_TLS_VERIFY=1/,
+    ));
+  it('TLS to a plain engine', () =>
+    assert.match(describeEngineError(Object.assign(new Error('write EPROTO …:wrong version number'), { code: 'EPROTO' }), tls).message, /does not speak TLS/));
+});
+
+describe('describeEngineError over ssh', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['ssh missing', 'ENOENT', /^ssh is not installed: .*Install the OpenSSH client/],
+    ['unknown host key', 'Host key verification failed.', /^ssh does not know the host key of build\.example: run ssh -p 2222 me@build\.example once in a terminal/],
+    ['no key', 'me@build.example: Permission denied (publickey).', /^ssh could not log in to me@build\.example:2222: Strata cannot type a password/],
+    ['refused port', 'ssh: connect to host build.example port 2222: Connection refused', /^Nothing answers ssh at me@build\.example:2222: the connection was refused/],
+    ['unknown host', 'ssh: Could not resolve hostname build.example: Name or service not known', /^The host build\.example is not known/],
+    ['no docker there', 'bash: line 1: docker: command not found', /^build\.example has no docker CLI on its PATH/],
+  ];
+  for (const [what, stderr, expected] of cases) {
+    it(what, () => {
+      const p = describeEngineError(sshFailed(stderr), ssh);
+      assert.strictEqual(p.kind, 'unreachable');
+      assert.match(p.message, expected);
+    });
+  }
+  it('a forwarded Podman socket that is not there', () =>
+    assert.match(
+      describeEngineError(sshFailed('channel 0: open failed: connect failed: No such file or directory', podmanSsh), podmanSsh).message,
+      /^Nothing answers at \/run\/podman\/podman\.sock on build\.example/,
+    ));
 });
 
 describe('engineMessage', () => {
