@@ -32,6 +32,15 @@ interface RawEvent {
   timeNano?: number;
 }
 
+/**
+ * Podman's names for the same happenings, read as Docker's: a removed container is
+ * `remove` there (`destroy` on Docker), a removed image `remove` (`delete`).
+ */
+const SAME_AS_DOCKER: Record<EngineEventType, Record<string, string>> = {
+  image: { remove: 'delete' },
+  container: { remove: 'destroy' },
+};
+
 /** Parses one line of the stream; undefined for events Strata does not watch. */
 export function parseEngineEvent(line: string): EngineEvent | undefined {
   let raw: RawEvent;
@@ -42,8 +51,12 @@ export function parseEngineEvent(line: string): EngineEvent | undefined {
   }
   const type = raw.Type as EngineEventType;
   // Container actions may carry detail after a colon ("exec_start: sh").
-  const action = (raw.Action ?? '').split(':')[0];
-  if (!(type in WATCHED_ACTIONS) || !WATCHED_ACTIONS[type].includes(action)) {
+  const said = (raw.Action ?? '').split(':')[0];
+  if (!Object.hasOwn(WATCHED_ACTIONS, type)) {
+    return undefined;
+  }
+  const action = (Object.hasOwn(SAME_AS_DOCKER[type], said) && SAME_AS_DOCKER[type][said]) || said;
+  if (!WATCHED_ACTIONS[type].includes(action)) {
     return undefined;
   }
   const time = raw.timeNano ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000;
@@ -113,9 +126,7 @@ export class EngineEvents {
   private async connect(): Promise<void> {
     let stream: NodeJS.ReadableStream;
     try {
-      stream = (await this.engine.docker.getEvents({
-        filters: { type: ['image', 'container'] },
-      })) as NodeJS.ReadableStream;
+      stream = await this.engine.events();
     } catch (err) {
       this.fail(err);
       return;

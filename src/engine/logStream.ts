@@ -143,6 +143,82 @@ export function sinceParameter(ts: string): string {
   return `${n / 1_000_000_000n}.${String(n % 1_000_000_000n).padStart(9, '0')}`;
 }
 
+/** Where one stream got to: its last line's timestamp, and how many lines carried exactly that one. */
+export interface StreamPosition {
+  timestamp: string;
+  count: number;
+}
+
+export type LogPosition = Partial<Record<LogSource, StreamPosition>>;
+
+/**
+ * Resuming a follow without losing or repeating a line. The engine's `since` is per
+ * container, not per stream, and some engines (Podman) stamp lines to the second only,
+ * so several lines share a timestamp: on a resumed stream, each stream skips lines older
+ * than where it got to, and as many lines at exactly that timestamp as it had delivered.
+ */
+export class LogResume {
+  private readonly position: LogPosition;
+  private skipping: Partial<Record<LogSource, { nanos: bigint; left: number }>> = {};
+
+  constructor(start: LogPosition = {}) {
+    this.position = { stdout: start.stdout && { ...start.stdout }, stderr: start.stderr && { ...start.stderr } };
+  }
+
+  /** A copy of where each stream got to (to resume later, in another follower). */
+  get current(): LogPosition {
+    return { stdout: this.position.stdout && { ...this.position.stdout }, stderr: this.position.stderr && { ...this.position.stderr } };
+  }
+
+  /**
+   * The `since` to ask for: one second before the older stream's last line, so that an
+   * engine whose `since` is exclusive, or counts whole seconds, still sends that line's
+   * second; what was delivered is skipped by `accept`.
+   */
+  since(): string | undefined {
+    const seen = [this.position.stdout, this.position.stderr].filter((p): p is StreamPosition => p !== undefined);
+    if (seen.length === 0) {
+      return undefined;
+    }
+    const oldest = seen.map((p) => timestampNanos(p.timestamp)).reduce((a, b) => (a < b ? a : b)) - 1_000_000_000n;
+    return `${oldest / 1_000_000_000n}.${String(oldest % 1_000_000_000n).padStart(9, '0')}`;
+  }
+
+  /** A new stream starts from `since()`: what each stream delivered before is to be skipped. */
+  resumed(): void {
+    for (const source of ['stdout', 'stderr'] as const) {
+      const p = this.position[source];
+      this.skipping[source] = p ? { nanos: timestampNanos(p.timestamp), left: p.count } : undefined;
+    }
+  }
+
+  /** Whether a line is new (deliver it) or one delivered before (skip it); records it. */
+  accept(source: LogSource, timestamp: string | undefined): boolean {
+    if (timestamp === undefined) {
+      return true;
+    }
+    const skip = this.skipping[source];
+    if (skip) {
+      // Only right after a resume: a date is parsed per line only then.
+      const nanos = timestampNanos(timestamp);
+      if (nanos < skip.nanos || (nanos === skip.nanos && skip.left > 0)) {
+        if (nanos === skip.nanos) {
+          skip.left--;
+        }
+        return false;
+      }
+      this.skipping[source] = undefined;
+    }
+    const p = this.position[source];
+    if (p && p.timestamp === timestamp) {
+      p.count++;
+    } else {
+      this.position[source] = { timestamp, count: 1 };
+    }
+    return true;
+  }
+}
+
 export interface LogParserOptions {
   tty: boolean;
   /** Lines carry the engine's timestamps (asked for with `timestamps: true`). */

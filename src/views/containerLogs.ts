@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import type { DockerEngine } from '../engine/dockerEngine';
+import type { EngineRef } from '../engine/activeEngine';
 import { type LogFollower, followContainerLogs } from '../engine/followLogs';
-import { LineBatcher } from '../engine/logStream';
+import { LineBatcher, type LogPosition } from '../engine/logStream';
 
 export interface LogSettings {
   timestamps(): boolean;
@@ -11,7 +11,8 @@ export interface LogSettings {
 interface Followed {
   channel: vscode.OutputChannel;
   follower?: LogFollower;
-  lastTimestamp?: string;
+  /** Where the last follower got to, so the next one neither repeats nor loses a line. */
+  position?: LogPosition;
 }
 
 /**
@@ -24,7 +25,7 @@ export class ContainerLogs implements vscode.Disposable {
   private readonly followed = new Map<string, Followed>();
 
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly ref: EngineRef,
     private readonly settings: LogSettings,
   ) {}
 
@@ -54,6 +55,22 @@ export class ContainerLogs implements vscode.Disposable {
     }
   }
 
+  /**
+   * Another engine is active: followers of the old one's containers stop, and their
+   * channels keep their text. (Container ids are unique, so a channel shown again later
+   * on the engine its container lives on follows it from where it stopped.)
+   */
+  engineSwitched(to: string): void {
+    for (const entry of this.followed.values()) {
+      const follower = entry.follower;
+      if (follower) {
+        follower.stop();
+        // After the follower's own last lines are flushed (its `done` handler runs first).
+        void follower.done.then(() => entry.channel.appendLine(`— Strata switched to the engine ${to}; following stopped —`));
+      }
+    }
+  }
+
   isFollowing(containerId: string): boolean {
     return Boolean(this.followed.get(containerId)?.follower);
   }
@@ -63,23 +80,21 @@ export class ContainerLogs implements vscode.Disposable {
     const timestamps = this.settings.timestamps();
     const markStderr = this.settings.markStderr();
     const follower = followContainerLogs(
-      this.engine,
+      this.ref.engine,
       containerId,
       {
         line: (line) => {
-          if (line.timestamp) {
-            entry.lastTimestamp = line.timestamp;
-          }
           const stamp = timestamps && line.timestamp ? `${line.timestamp} ` : '';
           const mark = markStderr && line.source === 'stderr' ? '[stderr] ' : '';
           batcher.add(`${stamp}${mark}${line.text}`);
         },
         notice: (text) => batcher.add(text),
       },
-      { since: entry.lastTimestamp },
+      { resumeFrom: entry.position },
     );
     entry.follower = follower;
     void follower.done.then(() => {
+      entry.position = follower.position();
       batcher.flush();
       batcher.dispose();
       if (entry.follower === follower) {

@@ -12,7 +12,12 @@ describe('parseEngineEvent', () => {
     ));
   it('reads container events, with the detail after a colon dropped', () =>
     assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'die', Actor: { ID: 'c1' }, time: 1 }))?.action, 'die'));
+  it("reads Podman's remove as Docker's destroy (containers) and delete (images)", () => {
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'remove', Actor: { ID: 'c1' }, time: 1 }))?.action, 'destroy');
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'image', Action: 'remove', Actor: { ID: 'sha256:1' }, time: 1 }))?.action, 'delete');
+  });
   it('ignores what Strata does not watch, and garbage', () => {
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'constructor', Action: 'toString' })), undefined);
     assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'network', Action: 'connect' })), undefined);
     assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'exec_start: sh' })), undefined);
     assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'image', Action: 'push' })), undefined);

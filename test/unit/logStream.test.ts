@@ -6,6 +6,7 @@ import {
   type LogLine,
   LogParser,
   sinceParameter,
+  LogResume,
   splitTimestamp,
   stripAnsi,
   timestampNanos,
@@ -134,6 +135,37 @@ describe('timestamps', () => {
   });
   it('sinceParameter gives seconds.nanoseconds', () =>
     assert.strictEqual(sinceParameter('2026-11-27T10:00:00.000000042Z'), `${Date.parse('2026-11-27T10:00:00Z') / 1000}.000000042`));
+});
+
+describe('LogResume', () => {
+  const T1 = '2026-11-27T10:00:01Z';
+  const T2 = '2026-11-27T10:00:02Z';
+  it('to-the-second timestamps (Podman): a resumed stream skips exactly the lines delivered at the last second', () => {
+    const first = new LogResume();
+    const delivered = ['a', 'b', 'c'].filter((_, i) => first.accept('stdout', i === 0 ? T1 : T2));
+    assert.strictEqual(delivered.length, 3);
+    assert.deepStrictEqual(first.current.stdout, { timestamp: T2, count: 2 });
+    // The engine sends again from one second before: T1 (a), T2 (b, c), and then the new T2 (d) and later.
+    const again = new LogResume(first.current);
+    assert.strictEqual(again.since(), `${Date.parse(T2) / 1000 - 1}.000000000`);
+    again.resumed();
+    const resent: Array<[string, string]> = [[T1, 'a'], [T2, 'b'], [T2, 'c'], [T2, 'd'], ['2026-11-27T10:00:03Z', 'e']];
+    assert.deepStrictEqual(resent.filter(([ts]) => again.accept('stdout', ts)).map(([, t]) => t), ['d', 'e']);
+  });
+  it('each stream by itself: stderr behind stdout loses nothing', () => {
+    const r = new LogResume({ stdout: { timestamp: T2, count: 1 }, stderr: { timestamp: T1, count: 1 } });
+    assert.strictEqual(r.since(), `${Date.parse(T1) / 1000 - 1}.000000000`);
+    r.resumed();
+    assert.strictEqual(r.accept('stderr', T1), false);
+    assert.strictEqual(r.accept('stderr', '2026-11-27T10:00:01.5Z'), true);
+    assert.strictEqual(r.accept('stdout', T2), false);
+    assert.strictEqual(r.accept('stdout', T2), true);
+  });
+  it('a fresh follow accepts everything and asks for no since', () => {
+    const r = new LogResume();
+    assert.strictEqual(r.since(), undefined);
+    assert.ok(r.accept('stdout', T1) && r.accept('stdout', undefined));
+  });
 });
 
 describe('LineBatcher', () => {
