@@ -17,7 +17,9 @@ import { runAgain, runImageWithOptions } from './commands/runImageWithOptions';
 import { showContainerLogs } from './commands/showContainerLogs';
 import { showEngineError } from './commands/showEngineError';
 import { showLayers } from './commands/showLayers';
-import { DockerEngine } from './engine/dockerEngine';
+import { switchEngine } from './commands/switchEngine';
+import type { ActiveEngine } from './engine/activeEngine';
+import { EngineSelection } from './engineSelection';
 import { ImageIndex } from './engine/imageIndex';
 import type { SortBy } from './engine/images';
 import { LayersPanel, LayersPanelSerializer } from './panels/layersPanel';
@@ -25,6 +27,7 @@ import { ContainerLogs } from './views/containerLogs';
 import type { ContainerNode } from './views/containerNode';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
 import { EngineStatus } from './views/engineStatus';
+import { EngineStatusBar } from './views/engineStatusBar';
 import type { ImageNode } from './views/imageNode';
 import { ImagesTreeProvider } from './views/imagesTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspectDocumentProvider';
@@ -32,7 +35,11 @@ import { LiveUpdates } from './views/liveUpdates';
 
 /** What `activate` returns: the pieces the extension-host tests look into. */
 export interface StrataApi {
-  readonly engine: DockerEngine;
+  readonly active: ActiveEngine;
+  readonly selection: EngineSelection;
+  readonly statusBar: EngineStatusBar;
+  readonly imagesView: vscode.TreeView<unknown>;
+  readonly containersView: vscode.TreeView<unknown>;
   readonly index: ImageIndex;
   readonly images: ImagesTreeProvider;
   readonly containers: ContainersTreeProvider;
@@ -41,60 +48,63 @@ export interface StrataApi {
   readonly analyses: AnalysisCache;
 }
 
-function createEngine(log: vscode.LogOutputChannel): DockerEngine {
-  try {
-    return new DockerEngine();
-  } catch (err) {
-    // A DOCKER_HOST we cannot parse: say so once, and use the default socket.
-    const message = err instanceof Error ? err.message : String(err);
-    log.error(message);
-    void vscode.window.showErrorMessage(message);
-    return new DockerEngine({ ...process.env, DOCKER_HOST: '' });
-  }
-}
-
 /** The composition root: builds every service once and hands each what it needs. */
-export function activate(context: vscode.ExtensionContext): StrataApi {
+export async function activate(context: vscode.ExtensionContext): Promise<StrataApi> {
   const log = vscode.window.createOutputChannel('Strata', { log: true });
   context.subscriptions.push(log);
 
-  const engine = createEngine(log);
-  const index = new ImageIndex(engine);
-  const status = new EngineStatus(engine, log);
+  // The engine: the user's choice for this workspace, else the docker CLI's (see README).
+  const selection = await EngineSelection.create(context.workspaceState, log);
+  const active = selection.active;
+  const index = new ImageIndex(active);
+  const status = new EngineStatus(active, log);
   const config = () => vscode.workspace.getConfiguration('strata');
   const images = new ImagesTreeProvider(index, status, {
     showDangling: () => config().get<boolean>('images.showDangling', false),
     sortBy: () => config().get<SortBy>('images.sortBy', 'created'),
     showMetadataSteps: () => config().get<boolean>('layers.showMetadataSteps', true),
   });
-  const containers = new ContainersTreeProvider(engine, status);
-  const logs = new ContainerLogs(engine, {
+  const containers = new ContainersTreeProvider(active, status);
+  const logs = new ContainerLogs(active, {
     timestamps: () => config().get<boolean>('logs.timestamps', false),
     markStderr: () => config().get<boolean>('logs.markStderr', true),
   });
   const containersView = vscode.window.createTreeView('strata.containers', { treeDataProvider: containers });
+  const imagesView = vscode.window.createTreeView('strata.images', { treeDataProvider: images, showCollapseAll: true });
+  const liveUpdates = new LiveUpdates(
+    active,
+    index,
+    {
+      images: () => images.refresh(),
+      containers: () => containers.refresh(),
+      containerStarted: (id) => logs.containerStarted(id),
+    },
+    log,
+  );
+  const statusBar = new EngineStatusBar(selection, status);
+  // Both views name the engine they show.
+  const describeViews = () => {
+    imagesView.description = selection.choice.candidate.name;
+    containersView.description = selection.choice.candidate.name;
+  };
+  describeViews();
   context.subscriptions.push(
+    selection,
     status,
     images,
     containers,
     logs,
     containersView,
-    vscode.window.createTreeView('strata.images', { treeDataProvider: images, showCollapseAll: true }),
-    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(engine)),
-    new LiveUpdates(
-      engine,
-      index,
-      {
-        images: () => images.refresh(),
-        containers: () => containers.refresh(),
-        containerStarted: (id) => logs.containerStarted(id),
-      },
-      log,
-    ),
+    imagesView,
+    liveUpdates,
+    statusBar,
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(active)),
   );
 
   const runDeps = {
-    engine,
+    get engine() {
+      return active.engine;
+    },
     index,
     logs,
     history: new RunHistory(context.globalState),
@@ -111,21 +121,36 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
   const analyses = new AnalysisCache();
   const panelDeps = {
     extensionUri: context.extensionUri,
-    engine,
+    get engine() {
+      return active.engine;
+    },
     index,
     cache: analyses,
     run: (reference: string) => runImageReference(runDeps, reference),
   };
   const reload = () => refresh(images, containers);
+  // A switch: the new engine's events, nothing cached from the old one, both views anew.
+  context.subscriptions.push(
+    active.onDidSwitch((engine) => {
+      index.clear();
+      analyses.clear();
+      status.reset();
+      liveUpdates.restart();
+      logs.engineSwitched(engine.name);
+      describeViews();
+      reload();
+    }),
+  );
   const command = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
     command('strata.refresh', reload),
     command('strata.showEngineError', () => showEngineError(status, reload)),
+    command('strata.switchEngine', () => switchEngine(selection)),
     command('strata.image.copyFullTag', (node?: ImageNode) => copyFullTag(index, node)),
     command('strata.image.copyId', (node?: ImageNode) => copyImageId(index, node)),
     command('strata.image.inspect', (node?: ImageNode) => inspectImage(index, node)),
     command('strata.image.remove', (node?: ImageNode) =>
-      removeImage({ engine, index, onRemoved: () => images.refresh(), revealContainer: runDeps.revealContainer }, node),
+      removeImage({ engine: active.engine, index, onRemoved: () => images.refresh(), revealContainer: runDeps.revealContainer }, node),
     ),
     // The palette's "Run Image…" asks which image; the tree's "Run" is given it.
     command('strata.runImage', () => runImage(runDeps)),
@@ -137,10 +162,10 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     command('strata.image.showLayers', (node?: ImageNode) => showLayers(panelDeps, node)),
     command('strata.analyzeArchive', (uri?: vscode.Uri) => analyzeArchive(panelDeps, uri)),
     vscode.window.registerWebviewPanelSerializer(LayersPanel.viewType, new LayersPanelSerializer(panelDeps)),
-    command('strata.container.start', (node?: ContainerNode) => changeContainerState(engine, 'start', node)),
-    command('strata.container.stop', (node?: ContainerNode) => changeContainerState(engine, 'stop', node)),
-    command('strata.container.restart', (node?: ContainerNode) => changeContainerState(engine, 'restart', node)),
-    command('strata.container.remove', (node?: ContainerNode) => removeContainer(engine, node)),
+    command('strata.container.start', (node?: ContainerNode) => changeContainerState(active.engine, 'start', node)),
+    command('strata.container.stop', (node?: ContainerNode) => changeContainerState(active.engine, 'stop', node)),
+    command('strata.container.restart', (node?: ContainerNode) => changeContainerState(active.engine, 'restart', node)),
+    command('strata.container.remove', (node?: ContainerNode) => removeContainer(active.engine, node)),
     command('strata.container.showLogs', (node?: ContainerNode) => showContainerLogs(logs, node)),
     command('strata.container.copyId', (node?: ContainerNode) => copyContainerId(node)),
     command('strata.container.openInBrowser', (node?: ContainerNode) => openInBrowser(node)),
@@ -152,7 +177,7 @@ export function activate(context: vscode.ExtensionContext): StrataApi {
     }),
   );
 
-  return { engine, index, images, containers, logs, status, analyses };
+  return { active, selection, statusBar, imagesView, containersView, index, images, containers, logs, status, analyses };
 }
 
 export function deactivate(): void {

@@ -14,6 +14,7 @@ export interface AnalyzeOptions {
 export class AnalysisCache {
   private readonly done = new Map<string, ImageAnalysis>();
   private readonly running = new Map<string, Promise<ImageAnalysis>>();
+  private generation = 0;
 
   get(key: string): ImageAnalysis | undefined {
     return this.done.get(key);
@@ -26,6 +27,7 @@ export class AnalysisCache {
     }
     let running = this.running.get(key);
     if (!running) {
+      const generation = this.generation;
       running = (async () => {
         const archive = await readImageArchive(await open(), options);
         return new ImageAnalysis(archive);
@@ -33,10 +35,17 @@ export class AnalysisCache {
       this.running.set(key, running);
       running.then(
         (analysis) => {
-          this.done.set(key, analysis);
-          this.running.delete(key);
+          // Not kept when the cache was cleared meanwhile (another engine).
+          if (generation === this.generation) {
+            this.done.set(key, analysis);
+            this.running.delete(key);
+          }
         },
-        () => this.running.delete(key),
+        () => {
+          if (generation === this.generation) {
+            this.running.delete(key);
+          }
+        },
       );
     }
     return running;
@@ -44,5 +53,12 @@ export class AnalysisCache {
 
   forget(key: string): void {
     this.done.delete(key);
+  }
+
+  /** Forgets every analysis (the engine was switched); ones still running are not kept. */
+  clear(): void {
+    this.generation++;
+    this.done.clear();
+    this.running.clear();
   }
 }

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import type { DockerEngine } from '../engine/dockerEngine';
-import { describeEngineError } from '../engine/engineError';
 import type { ContainerNode } from '../views/containerNode';
 
 type Action = 'start' | 'stop' | 'restart';
@@ -19,7 +18,7 @@ export async function changeContainerState(engine: DockerEngine, action: Action,
     await vscode.window.withProgress({ location: { viewId: 'strata.containers' } }, () => call.call(engine, node.container.id));
   } catch (err) {
     void vscode.window.showErrorMessage(
-      `${node.container.name} could not be ${PAST[action]}: ${describeEngineError(err, engine.endpoint).message}`,
+      `${node.container.name} could not be ${PAST[action]}: ${engine.describeError(err).message}`,
     );
   }
 }

@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import { isRunning } from '../engine/containers';
 import type { DockerEngine } from '../engine/dockerEngine';
-import { describeEngineError } from '../engine/engineError';
 import type { ContainerNode } from '../views/containerNode';
 
 /** Strata: Remove Container — modal confirmation; a running container needs "Stop and Remove". */
@@ -26,6 +25,6 @@ export async function removeContainer(engine: DockerEngine, node?: ContainerNode
   try {
     await engine.removeContainer(container.id, running);
   } catch (err) {
-    void vscode.window.showErrorMessage(`${container.name} could not be removed: ${describeEngineError(err, engine.endpoint).message}`);
+    void vscode.window.showErrorMessage(`${container.name} could not be removed: ${engine.describeError(err).message}`);
   }
 }

@@ -5,6 +5,7 @@
  * from the latest list.
  */
 import { type ImageLayers, attributeLayers } from './baseImages';
+import type { EngineRef } from './activeEngine';
 import type { DockerEngine } from './dockerEngine';
 import type { ImageSummary } from './images';
 import { type AlignmentAnchor, type RawHistoryEntry, alignLayers } from './layerAlignment';
@@ -54,16 +55,35 @@ export class ImageIndex {
   private latest: ImageSummary[] | undefined;
   private readonly details = new Map<string, Promise<ImageDetails>>();
   private readonly histories = new Map<string, Promise<RawHistoryEntry[]>>();
+  /** The engine the caches above describe; another one (a switch) empties them. */
+  private cachedFor: DockerEngine | undefined;
 
-  constructor(private readonly engine: DockerEngine) {}
+  constructor(private readonly ref: EngineRef) {}
 
-  get endpoint() {
-    return this.engine.endpoint;
+  /** The engine asked now; when it is not the one the caches were filled from, they are dropped. */
+  get engine(): DockerEngine {
+    const engine = this.ref.engine;
+    if (engine !== this.cachedFor) {
+      this.clear();
+      this.cachedFor = engine;
+    }
+    return engine;
+  }
+
+  /** Forgets everything (the engine was switched). */
+  clear(): void {
+    this.latest = undefined;
+    this.details.clear();
+    this.histories.clear();
   }
 
   /** Asks the engine for the list (one request) and remembers it. */
   async list(): Promise<ImageSummary[]> {
-    const images = await this.engine.listImages();
+    const engine = this.engine;
+    const images = await engine.listImages();
+    if (engine !== this.cachedFor) {
+      return images; // switched meanwhile: not this engine's list to keep
+    }
     this.latest = images;
     const alive = new Set(images.map((i) => i.id));
     // Whatever is no longer a listed image may be gone: drop it, it is cheap to ask again.
@@ -86,14 +106,16 @@ export class ImageIndex {
   }
 
   imageDetails(id: string): Promise<ImageDetails> {
+    const engine = this.engine;
     return memo(this.details, id, async () => {
-      const raw = await this.engine.inspectImage(id);
+      const raw = await engine.inspectImage(id);
       return { id: raw.Id, created: new Date(raw.Created), diffIds: raw.RootFS?.Layers ?? [], labels: raw.Config?.Labels ?? {} };
     });
   }
 
   history(id: string): Promise<RawHistoryEntry[]> {
-    return memo(this.histories, id, () => this.engine.imageHistory(id));
+    const engine = this.engine;
+    return memo(this.histories, id, () => engine.imageHistory(id));
   }
 
   /** Layers of every listed image (the ones already known are not asked again). */

@@ -7,7 +7,6 @@ import { ArchiveError } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { parseBuildStep } from '../engine/buildStep';
 import type { DockerEngine } from '../engine/dockerEngine';
-import { describeEngineError } from '../engine/engineError';
 import { formatBytes } from '../engine/format';
 import type { ImageIndex } from '../engine/imageIndex';
 import { Disposable } from '../lifecycle';
@@ -159,7 +158,7 @@ export class LayersPanel extends Disposable {
     if ((err as { statusCode?: number }).statusCode === 404) {
       return `${this.state.title} no longer exists on the engine: it was removed meanwhile.`;
     }
-    return describeEngineError(err, this.deps.engine.endpoint).message;
+    return this.deps.engine.describeError(err).message;
   }
 
   private async loadImage(): Promise<void> {

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { sortContainers } from '../engine/containers';
-import type { DockerEngine } from '../engine/dockerEngine';
+import type { EngineRef } from '../engine/activeEngine';
 import { Disposable } from '../lifecycle';
 import { ContainerNode } from './containerNode';
 import type { EngineStatus } from './engineStatus';
@@ -12,7 +12,7 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
   private nodes = new Map<string, ContainerNode>();
 
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly ref: EngineRef,
     private readonly status: EngineStatus,
   ) {
     super();
@@ -40,7 +40,7 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
       return [];
     }
     try {
-      const containers = sortContainers(await this.engine.listContainers());
+      const containers = sortContainers(await this.ref.engine.listContainers());
       this.status.reportSuccess();
       const nodes = containers.map((c) => new ContainerNode(c));
       this.nodes = new Map(nodes.map((n) => [n.container.id, n]));

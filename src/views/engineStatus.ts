@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { describeEngineError, type EngineProblem } from '../engine/engineError';
-import type { DockerEngine } from '../engine/dockerEngine';
+import type { EngineRef } from '../engine/activeEngine';
+import type { EngineProblem } from '../engine/engineError';
 import { Disposable } from '../lifecycle';
 
 export type EngineState = 'connected' | EngineProblem['kind'];
@@ -17,7 +17,7 @@ export class EngineStatus extends Disposable {
   private lastProblem: EngineProblem | undefined;
 
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly ref: EngineRef,
     private readonly log: vscode.LogOutputChannel,
   ) {
     super();
@@ -33,7 +33,8 @@ export class EngineStatus extends Disposable {
 
   reportSuccess(): void {
     if (this.current !== 'connected') {
-      this.log.info(`Connected to the Docker Engine at ${this.engine.endpoint.url}.`);
+      const engine = this.ref.engine;
+      this.log.info(`Connected to ${engine.name} at ${engine.endpoint?.url ?? engine.place}.`);
     }
     this.lastProblem = undefined;
     this.set('connected');
@@ -41,13 +42,20 @@ export class EngineStatus extends Disposable {
 
   /** Records a failed engine call and returns the sentence to show for it. */
   reportFailure(err: unknown): EngineProblem {
-    const problem = describeEngineError(err, this.engine.endpoint);
+    const problem = this.ref.engine.describeError(err);
     if (problem.message !== this.lastProblem?.message) {
       this.log.warn(problem.message);
     }
     this.lastProblem = problem;
     this.set(problem.kind);
     return problem;
+  }
+
+  /** Another engine is active: nothing is known of it yet ("Connecting…" until it answers). */
+  reset(): void {
+    this.lastProblem = undefined;
+    this.current = undefined;
+    void vscode.commands.executeCommand('setContext', 'strata.engineState', undefined);
   }
 
   private set(state: EngineState): void {

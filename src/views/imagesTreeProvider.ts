@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
 import { attributeLayers, type BuiltOn } from '../engine/baseImages';
-import { describeEngineError } from '../engine/engineError';
 import type { ImageIndex } from '../engine/imageIndex';
 import { groupByRepository, type SortBy } from '../engine/images';
 import { Disposable } from '../lifecycle';
@@ -99,7 +98,7 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     try {
       stack = await this.index.layerStack(node.imageId);
     } catch (err) {
-      return [new MessageNode(parentId, describeEngineError(err, this.index.endpoint).message)];
+      return [new MessageNode(parentId, this.index.engine.describeError(err).message)];
     }
     const now = new Date();
     const showMetadata = this.settings.showMetadataSteps();

@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import type { DockerEngine } from '../engine/dockerEngine';
-import { describeEngineError } from '../engine/engineError';
+import type { EngineRef } from '../engine/activeEngine';
 
 export const INSPECT_SCHEME = 'strata-inspect';
 
@@ -10,7 +9,7 @@ export const INSPECT_SCHEME = 'strata-inspect';
  * so nothing asks to be saved; reopening asks the engine again.
  */
 export class InspectDocumentProvider implements vscode.TextDocumentContentProvider {
-  constructor(private readonly engine: DockerEngine) {}
+  constructor(private readonly ref: EngineRef) {}
 
   static uri(kind: 'image' | 'container', name: string, id: string): vscode.Uri {
     const safe = name.replace(/[/\\:]/g, '_');
@@ -21,11 +20,12 @@ export class InspectDocumentProvider implements vscode.TextDocumentContentProvid
     const params = new URLSearchParams(uri.query);
     const image = params.get('image');
     const container = params.get('container');
+    const engine = this.ref.engine;
     try {
-      const info = image ? await this.engine.inspectImage(image) : await this.engine.inspectContainer(container ?? '');
+      const info = image ? await engine.inspectImage(image) : await engine.inspectContainer(container ?? '');
       return `${JSON.stringify(info, null, 2)}\n`;
     } catch (err) {
-      return `// ${describeEngineError(err, this.engine.endpoint).message}\n`;
+      return `// ${engine.describeError(err).message}\n`;
     }
   }
 }

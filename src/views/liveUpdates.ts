@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DockerEngine } from '../engine/dockerEngine';
+import type { EngineRef } from '../engine/activeEngine';
 import { type EngineEvent, EngineEvents } from '../engine/engineEvents';
 import type { ImageIndex } from '../engine/imageIndex';
 
@@ -28,13 +28,29 @@ export function debounce(fn: () => void, delayMs: number): { (): void; cancel():
  * broke (engine restarted), one refresh of both. No polling while events flow.
  */
 export class LiveUpdates implements vscode.Disposable {
-  private readonly events: EngineEvents;
+  private events: EngineEvents | undefined;
   private readonly refreshImages: ReturnType<typeof debounce>;
   private readonly refreshContainers: ReturnType<typeof debounce>;
 
-  constructor(engine: DockerEngine, index: ImageIndex, targets: RefreshTargets, log: vscode.LogOutputChannel, delayMs = 50) {
+  constructor(
+    private readonly ref: EngineRef,
+    private readonly index: ImageIndex,
+    private readonly targets: RefreshTargets,
+    private readonly log: vscode.LogOutputChannel,
+    delayMs = 50,
+  ) {
     this.refreshImages = debounce(() => targets.images(), delayMs);
     this.refreshContainers = debounce(() => targets.containers(), delayMs);
+    this.restart();
+  }
+
+  /** Listens to the active engine's events (again): after a switch, the new engine's. */
+  restart(): void {
+    this.events?.stop();
+    this.refreshImages.cancel();
+    this.refreshContainers.cancel();
+    const engine = this.ref.engine;
+    const { index, targets, log } = this;
     this.events = new EngineEvents(engine, {
       onEvent: (event: EngineEvent) => {
         if (event.type === 'image') {
@@ -50,14 +66,14 @@ export class LiveUpdates implements vscode.Disposable {
         }
       },
       onConnected: (afterBreak) => {
-        log.info(afterBreak ? 'Engine events: reconnected.' : 'Engine events: listening.');
+        log.info(`Engine events from ${engine.name}: ${afterBreak ? 'reconnected' : 'listening'}.`);
         if (afterBreak) {
           this.refreshImages();
           this.refreshContainers();
         }
       },
       onDisconnected: () => {
-        log.info('Engine events: the stream broke; reconnecting with backoff.');
+        log.info(`Engine events from ${engine.name}: the stream broke; reconnecting with backoff.`);
         // Show the engine's state (for example "not running") instead of stale data.
         this.refreshImages();
         this.refreshContainers();
@@ -67,7 +83,7 @@ export class LiveUpdates implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.events.stop();
+    this.events?.stop();
     this.refreshImages.cancel();
     this.refreshContainers.cancel();
   }

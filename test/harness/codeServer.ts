@@ -54,6 +54,8 @@ export interface CodeServerOptions {
   env?: NodeJS.ProcessEnv;
   /** Where its output goes; it is kept to explain a failure. */
   logFile?: string;
+  /** User settings besides the quiet defaults (e.g. strata.engines). */
+  settings?: Record<string, unknown>;
 }
 
 /** `code-server --install-extension`, exactly as a user installs a .vsix. */
@@ -105,6 +107,7 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       'extensions.autoCheckUpdates': false,
       'extensions.autoUpdate': false,
       'workbench.enableExperiments': false,
+      ...options.settings,
     }),
   );
   const out = fs.openSync(logFile, 'a');
@@ -121,7 +124,8 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
       '--extensions-dir', extensionsDir,
       workspace,
     ],
-    { env: { ...process.env, ...options.env }, stdio: ['ignore', out, out], detached: true },
+    // A docker config folder of its own: the tests never depend on (or change) the user's contexts.
+    { env: { ...process.env, DOCKER_CONFIG: tempDir('docker-config'), ...options.env }, stdio: ['ignore', out, out], detached: true },
   );
   const url = `http://127.0.0.1:${port}`;
   await waitForHttp(url, child, 60_000, logFile);

@@ -59,10 +59,10 @@ describe('Images view in a real extension host', () => {
 
   it('an unreachable engine gives an empty tree and a problem a person can act on', async () => {
     const missing = '/tmp/strata-no-such-engine.sock';
-    const engine = new DockerEngine({ DOCKER_HOST: `unix://${missing}` });
+    const engine = DockerEngine.fromUrl(`unix://${missing}`);
     const log = vscode.window.createOutputChannel('Strata test', { log: true });
-    const status = new EngineStatus(engine, log);
-    const provider = new ImagesTreeProvider(new ImageIndex(engine), status, {
+    const status = new EngineStatus({ engine }, log);
+    const provider = new ImagesTreeProvider(new ImageIndex({ engine }), status, {
       showDangling: () => false,
       sortBy: () => 'created',
       showMetadataSteps: () => true,
@@ -72,7 +72,7 @@ describe('Images view in a real extension host', () => {
       assert.strictEqual(status.state, 'notRunning');
       assert.strictEqual(
         status.problem?.message,
-        `Docker is not running: ${missing} does not exist. Start the Docker Engine, or set DOCKER_HOST to the engine you use.`,
+        `Docker is not running: ${missing} does not exist. Start the Docker Engine, or switch Strata to the engine you use.`,
       );
     } finally {
       provider.dispose();
