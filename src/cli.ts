@@ -3,41 +3,76 @@
  *   strata images [--json] [--all]
  *   strata analyze <image-or-archive.tar> [--json] [--ci --lowest-efficiency 0.95
  *                  --highest-wasted-bytes 20MB --highest-user-wasted-percent 0.2]
+ *   strata engines [--json]
+ * Every command takes --context NAME or --host URL; without them the engine is the docker
+ * CLI's (DOCKER_HOST, DOCKER_CONTEXT, the current context, the first socket that answers).
  * Exit codes: 0 done (and every CI rule passed), 1 a CI rule failed, 2 bad input.
  */
 import * as fs from 'fs';
 import type { Readable } from 'stream';
+import { parseArgs } from 'util';
 import { ArchiveError, readImageArchive } from './analysis/archiveReader';
 import { type CiThresholds, evaluateRules, parseByteSize } from './analysis/ciRules';
 import { ImageAnalysis } from './analysis/imageAnalysis';
+import { answers, engineFromFlags, probeCandidate } from './engine/activeEngine';
 import { parseBuildStep } from './engine/buildStep';
-import { DockerEngine } from './engine/dockerEngine';
-import { describeEngineError } from './engine/engineError';
+import type { DockerEngine } from './engine/dockerEngine';
+import { chooseActiveEngine, discoverEngines } from './engine/engineDiscovery';
+import { statusCode } from './engine/engineError';
 import { formatAge, formatBytes, shortId } from './engine/format';
 import { toImageEntries } from './engine/images';
 
 const USAGE = `usage:
   strata images [--json] [--all]
   strata analyze <image-or-archive.tar> [--json] [--ci] [--lowest-efficiency N]
-                 [--highest-wasted-bytes SIZE] [--highest-user-wasted-percent N]`;
+                 [--highest-wasted-bytes SIZE] [--highest-user-wasted-percent N]
+  strata engines [--json]
+every command: [--context NAME | --host URL]  (unix://, tcp://, ssh://user@host)`;
 
 class UsageError extends Error {}
+
+const ENGINE_FLAGS = {
+  context: { type: 'string' },
+  host: { type: 'string', short: 'H' },
+} as const;
 
 function out(text: string): void {
   process.stdout.write(`${text}\n`);
 }
 
+type Flags = Record<string, { type: 'string' | 'boolean'; short?: string }>;
+
+/** util.parseArgs with the engine flags added; its complaints become usage errors. */
+function parse(args: string[], options: Flags, positionals = false): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const parsed = parseArgs({ args, options: { ...ENGINE_FLAGS, ...options }, allowPositionals: positionals, strict: true });
+    return { values: parsed.values as Record<string, string | boolean | undefined>, positionals: parsed.positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+function engineFrom(values: Record<string, string | boolean | undefined>): Promise<DockerEngine> {
+  if (values.context && values.host) {
+    throw new UsageError('give --context or --host, not both');
+  }
+  return engineFromFlags({ context: values.context as string | undefined, host: values.host as string | undefined });
+}
+
 async function images(args: string[]): Promise<number> {
-  const engine = new DockerEngine();
+  const { values } = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
+  const engine = await engineFrom(values);
   let list;
   try {
     list = await engine.listImages();
   } catch (err) {
-    process.stderr.write(`${describeEngineError(err, engine.endpoint).message}\n`);
+    process.stderr.write(`strata: ${engine.describeError(err).message}\n`);
     return 2;
+  } finally {
+    engine.dispose();
   }
-  const entries = toImageEntries(list, { showDangling: args.includes('--all') });
-  if (args.includes('--json')) {
+  const entries = toImageEntries(list, { showDangling: Boolean(values.all) });
+  if (values.json) {
     out(JSON.stringify(entries.map((e) => ({ reference: e.reference, id: e.image.id, size: e.image.size, created: e.image.created.toISOString() })), null, 2));
     return 0;
   }
@@ -47,58 +82,88 @@ async function images(args: string[]): Promise<number> {
   return 0;
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  if (i < 0) {
-    return undefined;
+/** Every engine a user could mean, checked in parallel, and which one is active. */
+async function engines(args: string[]): Promise<number> {
+  const { values } = parse(args, { json: { type: 'boolean' } });
+  if (values.context || values.host) {
+    throw new UsageError('engines lists every engine; --context and --host do not apply');
   }
-  const value = args[i + 1];
-  if (value === undefined || value.startsWith('--')) {
-    throw new UsageError(`${name} needs a value`);
+  const discovery = discoverEngines();
+  const [choice, results] = await Promise.all([
+    chooseActiveEngine(discovery, undefined, (e) => answers(e)),
+    Promise.all(discovery.candidates.map((c) => probeCandidate(c))),
+  ]);
+  const activeId = choice.candidate.id;
+  const rows = discovery.candidates.map((c, i) => {
+    const r = results[i];
+    return {
+      name: c.name,
+      origin: c.origin,
+      source: c.source,
+      url: c.endpoint?.url ?? null,
+      active: c.id === activeId || c.aliases.includes(activeId),
+      answers: r.ok,
+      kind: r.ok ? r.identity.kind : undefined,
+      version: r.ok ? r.identity.version : undefined,
+      apiVersion: r.ok ? r.identity.apiVersion : undefined,
+      problem: r.ok ? undefined : r.problem.message,
+    };
+  });
+  const activeListed = rows.some((r) => r.active);
+  if (values.json) {
+    out(JSON.stringify({ active: { name: choice.candidate.name, reason: choice.reason, ...(choice.candidate.problem ? { problem: choice.candidate.problem } : {}) }, engines: rows }, null, 2));
+  } else {
+    for (const r of rows) {
+      const state = r.answers ? `✓ ${r.kind === 'podman' ? 'Podman' : 'Docker'} ${r.version}` : `✗ ${r.problem}`;
+      out(`${r.active ? '*' : ' '} ${r.name}\t${r.origin}\t${r.url ?? ''}\t${state}`);
+    }
+    if (!activeListed) {
+      out(`* ${choice.candidate.name}\t${choice.candidate.origin}\t\t✗ ${choice.candidate.problem ?? ''}`);
+    }
+    for (const note of discovery.notes) {
+      process.stderr.write(`strata: ${note}\n`);
+    }
   }
-  return value;
+  return 0;
 }
 
-function thresholds(args: string[]): CiThresholds {
+function thresholds(values: Record<string, string | boolean | undefined>): CiThresholds {
   const number = (name: string) => {
-    const v = option(args, name);
+    const v = values[name] as string | undefined;
     if (v === undefined) {
       return undefined;
     }
     const n = Number(v);
     if (!Number.isFinite(n) || n < 0) {
-      throw new UsageError(`${name} must be a number, not "${v}"`);
+      throw new UsageError(`--${name} must be a number, not "${v}"`);
     }
     return n;
   };
-  const bytesText = option(args, '--highest-wasted-bytes');
+  const bytesText = values['highest-wasted-bytes'] as string | undefined;
   const bytes = bytesText === undefined ? undefined : parseByteSize(bytesText);
   if (bytesText !== undefined && bytes === undefined) {
     throw new UsageError(`--highest-wasted-bytes must be a size such as 20MB, not "${bytesText}"`);
   }
   return {
-    lowestEfficiency: number('--lowest-efficiency'),
+    lowestEfficiency: number('lowest-efficiency'),
     highestWastedBytes: bytes,
-    highestUserWastedPercent: number('--highest-user-wasted-percent'),
+    highestUserWastedPercent: number('highest-user-wasted-percent'),
   };
 }
 
-async function openInput(target: string): Promise<Readable> {
+async function openInput(target: string, engine: () => Promise<DockerEngine>): Promise<Readable> {
   if (fs.existsSync(target) && fs.statSync(target).isFile()) {
     return fs.createReadStream(target);
   }
   if (/\.tar$/i.test(target) && !fs.existsSync(target)) {
     throw new ArchiveError(`${target} does not exist`);
   }
-  const engine = new DockerEngine();
+  const e = await engine();
   try {
-    await engine.inspectImage(target);
-    return await engine.exportImage(target);
+    await e.inspectImage(target);
+    return await e.exportImage(target);
   } catch (err) {
-    const status = (err as { statusCode?: number }).statusCode;
-    throw new ArchiveError(
-      status === 404 ? `no image named ${target} on the engine, and no file of that name` : describeEngineError(err, engine.endpoint).message,
-    );
+    throw new ArchiveError(statusCode(err) === 404 ? `no image named ${target} on ${e.name}, and no file of that name` : e.describeError(err).message);
   }
 }
 
@@ -124,21 +189,38 @@ function report(target: string, a: ImageAnalysis): void {
 }
 
 async function analyze(args: string[]): Promise<number> {
-  const target = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--') && args[i - 1] !== '--json' && args[i - 1] !== '--ci'));
-  if (!target) {
-    throw new UsageError('analyze needs an image name or an archive file');
+  const { values, positionals } = parse(
+    args,
+    {
+      json: { type: 'boolean' },
+      ci: { type: 'boolean' },
+      'lowest-efficiency': { type: 'string' },
+      'highest-wasted-bytes': { type: 'string' },
+      'highest-user-wasted-percent': { type: 'string' },
+    },
+    true,
+  );
+  const target = positionals[0];
+  if (!target || positionals.length > 1) {
+    throw new UsageError(target ? `analyze takes one image or archive, not ${positionals.length}` : 'analyze needs an image name or an archive file');
   }
-  const rules = thresholds(args);
+  const rules = thresholds(values);
   let analysis: ImageAnalysis;
+  let engine: DockerEngine | undefined;
   try {
-    analysis = new ImageAnalysis(await readImageArchive(await openInput(target)));
+    analysis = new ImageAnalysis(await readImageArchive(await openInput(target, async () => (engine = await engineFrom(values)))));
   } catch (err) {
+    if (err instanceof UsageError) {
+      throw err;
+    }
     process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);
     return 2;
+  } finally {
+    engine?.dispose();
   }
-  const ci = args.includes('--ci');
+  const ci = Boolean(values.ci);
   const results = ci ? evaluateRules(analysis.metrics, rules) : [];
-  if (args.includes('--json')) {
+  if (values.json) {
     const { wastedPaths, ...metrics } = analysis.metrics;
     out(
       JSON.stringify(
@@ -177,6 +259,8 @@ async function main(argv: string[]): Promise<number> {
         return await images(rest);
       case 'analyze':
         return await analyze(rest);
+      case 'engines':
+        return await engines(rest);
       case undefined:
       case '--help':
       case '-h':

@@ -4,9 +4,9 @@
  * each call and listens for switches; a switch closes the old engine's connections.
  */
 import type { ClientOptions } from './engineClient';
-import { type ActiveChoice, type Discovery, type EngineCandidate, chooseActiveEngine, discoverEngines, findCandidate } from './engineDiscovery';
+import { type ActiveChoice, type Discovery, type EngineCandidate, chooseActiveEngine, discoverEngines, environmentTls, findCandidate } from './engineDiscovery';
 import { DockerEngine, type EngineIdentity } from './dockerEngine';
-import type { EngineEndpoint } from './endpoint';
+import { type EngineEndpoint, EndpointError, parseEngineUrl } from './endpoint';
 import type { EngineProblem } from './engineError';
 
 /** The engine for a candidate; an unusable candidate gives an engine whose calls say why. */
@@ -72,7 +72,12 @@ export async function engineFromFlags(
   discovery: Discovery = discoverEngines(),
 ): Promise<DockerEngine> {
   if (flags.host) {
-    return DockerEngine.fromUrl(flags.host, { ...options, name: flags.host });
+    // As the CLI's -H: TLS from DOCKER_TLS_VERIFY / DOCKER_CERT_PATH.
+    try {
+      return new DockerEngine({ name: flags.host, endpoint: parseEngineUrl(flags.host, environmentTls(discovery.env), '--host') }, options);
+    } catch (err) {
+      return new DockerEngine({ name: flags.host, problem: err instanceof EndpointError ? err.message : String(err) }, options);
+    }
   }
   if (flags.context) {
     if (flags.context === 'default') {

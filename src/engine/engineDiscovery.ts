@@ -70,7 +70,7 @@ export const WELL_KNOWN_SOCKETS: readonly WellKnownSocket[] = [
 ];
 
 /** DOCKER_TLS_VERIFY (any non-empty value, as in the CLI) or DOCKER_TLS, with files from DOCKER_CERT_PATH. */
-function environmentTls(env: NodeJS.ProcessEnv, configDir: string): TlsSettings | undefined {
+export function environmentTls(env: NodeJS.ProcessEnv, configDir = dockerConfigDir(env)): TlsSettings | undefined {
   const verify = (env.DOCKER_TLS_VERIFY ?? '') !== '';
   if (!verify && (env.DOCKER_TLS ?? '') === '') {
     return undefined;

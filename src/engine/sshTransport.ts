@@ -129,7 +129,8 @@ class SshConnection extends Duplex {
       done(new SshError(`ssh to ${this.endpoint.host} is closed`, this.stderr.trim(), this.endpoint));
       return;
     }
-    this.child.stdin.write(chunk, (err) => done(err ?? null));
+    // A failed write (EPIPE: ssh exited) is not the story; ssh's exit, told on 'close', is.
+    this.child.stdin.write(chunk, () => done());
   }
 
   override _final(done: (err?: Error | null) => void): void {
