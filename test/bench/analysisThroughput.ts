@@ -145,7 +145,7 @@ export async function benchAnalysis(engine: DockerEngine, raw: RawEngine, refere
 
   // The host side of the Layers panel: what it waits for before drawing the stack, and
   // before filling in the files, with the analysis not yet made and already cached.
-  const index = new ImageIndex(engine);
+  const index = new ImageIndex({ engine: engine });
   await index.list();
   const id = (await engine.inspectImage(reference)).Id;
   const stackMs: number[] = [];

@@ -5,12 +5,15 @@
  * times go to stderr. Cases: list, layer-stack, event-latency, log-throughput (its own
  * `--log-runs`, default 5, since one run reads a million lines; `--log-lines` to change
  * that count), analysis (`--analysis-runs`, default 5; builds a ≥ 300 MB Debian image
- * once and keeps it, see analysisThroughput.ts).
+ * once and keeps it, see analysisThroughput.ts), ssh (the harness's engine over ssh beside
+ * `docker -H ssh://…`, and the per-request overhead of ssh).
  */
 import Docker from 'dockerode';
 import { parseArgs } from 'util';
 import { DockerEngine } from '../../src/engine/dockerEngine';
-import { TEST_LABEL, removeOrphanFixtureImages } from '../harness/fixtureImages';
+import type { EngineEndpoint } from '../../src/engine/endpoint';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, removeOrphanFixtureImages, runTag } from '../harness/fixtureImages';
+import { fixtureClient, testEngine } from '../harness/testEngines';
 import { benchAnalysis, prepareRealisticImage } from './analysisThroughput';
 import { benchEventLatency } from './eventLatency';
 import { buildBenchImages, removeBenchImages } from './fixtures';
@@ -18,12 +21,13 @@ import { benchLayerStack, checkStack } from './layerStack';
 import { benchListImages } from './listImages';
 import { LOG_LINES, benchLogThroughput } from './logThroughput';
 import { RawEngine } from './rawEngine';
+import { benchSsh } from './sshEngine';
 import { type CaseResult, formatTable, toJson } from './stats';
 
 /** The bench's share of the engine's list: 3 chain images + variants. */
 const FIXTURE_IMAGES = 100;
 
-const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis'] as const;
+const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh'] as const;
 type CaseName = (typeof CASES)[number];
 /** The cases that measure against the built image fixtures. */
 const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency'];
@@ -108,6 +112,19 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
     results.push(...logs.results);
     Object.assign(context, logs.context);
   }
+  if (only.includes('ssh')) {
+    const ssh = testEngine('ssh');
+    const sshDocker = fixtureClient(ssh);
+    log(`ssh: ${runs} runs each, on ${ssh.title}…`);
+    const id = await buildFixtureImage(sshDocker, `strata-bench/ssh:${runTag('ssh')}`, { steps: ['RUN echo over ssh > /ssh.txt', 'ENV A=1', 'COPY f /f'], files: { f: 'x'.repeat(1000) } });
+    try {
+      const ssh_ = await benchSsh(ssh, id, runs);
+      results.push(...ssh_.results);
+      Object.assign(context, ssh_.context);
+    } finally {
+      await removeFixtureImages(sshDocker);
+    }
+  }
   if (only.includes('analysis')) {
     const reference = await prepareRealisticImage(docker);
     const analysis = await benchAnalysis(engine, raw, reference, opts.analysisRuns);
@@ -121,8 +138,8 @@ async function main(): Promise<void> {
   const opts = options();
   const { runs, json } = opts;
   const docker = new Docker();
-  const engine = new DockerEngine();
-  const raw = new RawEngine(engine.endpoint);
+  const engine = DockerEngine.fromUrl('unix:///var/run/docker.sock', { name: 'host' });
+  const raw = new RawEngine(engine.endpoint as EngineEndpoint);
   await engine.ping();
   await removeOrphanFixtureImages(docker);
   try {

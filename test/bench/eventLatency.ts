@@ -59,7 +59,7 @@ class Waiting {
 
 /** Strata's pipeline: EngineEvents → (debounce) → ImageIndex.list(). */
 async function strataWatcher(engine: DockerEngine): Promise<Watcher> {
-  const index = new ImageIndex(engine);
+  const index = new ImageIndex({ engine: engine });
   const state = new Waiting();
   let timer: NodeJS.Timeout | undefined;
   // A failed list leaves the run waiting; it then times out with a message that says so.

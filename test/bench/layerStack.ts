@@ -20,7 +20,7 @@ export const STACK_GOAL = 1.3;
  * has been shown (that shows what the second round of requests for them costs).
  */
 async function warmIndex(engine: DockerEngine, id: string, bases: string[] = []): Promise<ImageIndex> {
-  const index = new ImageIndex(engine);
+  const index = new ImageIndex({ engine: engine });
   await index.list();
   await index.allLayers();
   await Promise.all(bases.map((b) => index.history(b)));
@@ -35,7 +35,7 @@ export function describeStack(stack: LayerStack): string {
 }
 
 export async function checkStack(engine: DockerEngine, id: string, expectedBases: number): Promise<string> {
-  const stack = await new ImageIndex(engine).layerStack(id);
+  const stack = await new ImageIndex({ engine: engine }).layerStack(id);
   const found = stack.groups.filter((g) => g.base).length;
   if (!stack.exact || found !== expectedBases) {
     throw new Error(`the target's stack is not what the fixtures built (${expectedBases} bases expected): ${describeStack(stack)}`);
@@ -44,7 +44,7 @@ export async function checkStack(engine: DockerEngine, id: string, expectedBases
 }
 
 export async function benchLayerStack(engine: DockerEngine, raw: RawEngine, id: string, runs: number): Promise<CaseResult[]> {
-  const bases = (await new ImageIndex(engine).layerStack(id)).groups.flatMap((g) => (g.base ? [g.base.id] : []));
+  const bases = (await new ImageIndex({ engine: engine }).layerStack(id)).groups.flatMap((g) => (g.base ? [g.base.id] : []));
   const samples = await interleave(runs, {
     warm: async () => {
       const index = await warmIndex(engine, id);
@@ -54,7 +54,7 @@ export async function benchLayerStack(engine: DockerEngine, raw: RawEngine, id: 
       const index = await warmIndex(engine, id, bases);
       return timed(() => index.layerStack(id));
     },
-    cold: () => timed(() => new ImageIndex(engine).layerStack(id)),
+    cold: () => timed(() => new ImageIndex({ engine: engine }).layerStack(id)),
     raw: () => timed(() => raw.inspectAndHistory(id)),
     cli: () => timed(() => cli.inspectAndHistory(id)),
   });

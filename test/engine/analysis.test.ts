@@ -6,12 +6,12 @@ import { pipeline } from 'stream/promises';
 import Docker from 'dockerode';
 import { readImageArchive } from '../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
-import { DockerEngine } from '../../src/engine/dockerEngine';
+import { hostEngine } from '../harness/testEngines';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 
 describe('analysis against a real dockerd', () => {
   const docker = new Docker();
-  const engine = new DockerEngine();
+  const engine = hostEngine();
   const reference = `strata-test/analysis:${runTag('a')}`;
   const saved = path.join(os.tmpdir(), `strata-analysis-${process.pid}.tar`);
 

@@ -3,11 +3,12 @@ import Docker from 'dockerode';
 import { DockerEngine } from '../../src/engine/dockerEngine';
 import { describeEngineError, describeRemoveImageError } from '../../src/engine/engineError';
 import { toImageEntries } from '../../src/engine/images';
+import { hostEngine } from '../harness/testEngines';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 
 describe('DockerEngine against a real dockerd', () => {
   const docker = new Docker();
-  const engine = new DockerEngine();
+  const engine = hostEngine();
   const tag = runTag('e');
   const reference = `strata-test/engine:${tag}`;
   let imageId: string;
@@ -54,7 +55,7 @@ describe('DockerEngine against a real dockerd', () => {
   });
 
   it('a missing socket is reported as "Docker is not running"', async () => {
-    const gone = new DockerEngine({ DOCKER_HOST: 'unix:///tmp/strata-missing.sock' });
+    const gone = DockerEngine.fromUrl('unix:///tmp/strata-missing.sock');
     const err = await gone.listImages().then(
       () => assert.fail('listing through a missing socket succeeded'),
       (e: unknown) => e,
@@ -68,7 +69,7 @@ describe('DockerEngine against a real dockerd', () => {
     const fs = await import('fs');
     fs.writeFileSync(path, '');
     try {
-      const stale = new DockerEngine({ DOCKER_HOST: `unix://${path}` });
+      const stale = DockerEngine.fromUrl(`unix://${path}`);
       const err = await stale.listImages().then(
         () => assert.fail('listing through a stale socket succeeded'),
         (e: unknown) => e,
@@ -84,7 +85,7 @@ describe('DockerEngine against a real dockerd', () => {
 
 describe('removing images against a real dockerd', () => {
   const docker = new Docker();
-  const engine = new DockerEngine();
+  const engine = hostEngine();
   const tag = runTag('r');
   const used = `strata-test/remove-used:${tag}`;
   const spare = `strata-test/remove-spare:${tag}`;

@@ -3,6 +3,7 @@ import Docker from 'dockerode';
 import { DockerEngine } from '../../src/engine/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import { alignLayers } from '../../src/engine/layerAlignment';
+import { hostEngine } from '../harness/testEngines';
 import { buildFixtureImage, removeFixtureImages, removeOrphanFixtureImages, runTag } from '../harness/fixtureImages';
 import { historyFromExport } from '../harness/imageExport';
 
@@ -24,7 +25,7 @@ async function assertAlignedLikeExport(docker: Docker, engine: DockerEngine, ref
 
 describe('layer stacks against a real dockerd', () => {
   const docker = new Docker();
-  const engine = new DockerEngine();
+  const engine = hostEngine();
   const tag = runTag('l');
   const base = `strata-test/chain-base:${tag}`;
   const runtime = `strata-test/chain-runtime:${tag}`;
@@ -82,7 +83,7 @@ describe('layer stacks against a real dockerd', () => {
   });
 
   it('attributes the chain: base, runtime and app layers, built on the runtime', async () => {
-    const index = new ImageIndex(engine);
+    const index = new ImageIndex({ engine: engine });
     await index.list();
     const appId = (await engine.inspectImage(app)).Id;
     const stack = await index.layerStack(appId);
@@ -117,7 +118,7 @@ describe('layer stacks against a real dockerd', () => {
     await buildFixtureImage(docker, twin, {
       dockerfile: [`FROM ${runtime}`, 'RUN echo twin > /twin.txt'].join('\n'),
     });
-    const index = new ImageIndex(engine);
+    const index = new ImageIndex({ engine: engine });
     await index.list();
     const twinStack = await index.layerStack((await engine.inspectImage(twin)).Id);
     assert.strictEqual(twinStack.builtOn?.name, runtime);
@@ -129,7 +130,7 @@ describe('layer stacks against a real dockerd', () => {
   it('an image unrelated to the chain has no base and no shared layers', async () => {
     const lone = `strata-test/lone:${tag}`;
     await buildFixtureImage(docker, lone, { dockerfile: 'FROM scratch\nCOPY lone.txt /lone.txt', files: { 'lone.txt': 'alone\n' } });
-    const index = new ImageIndex(engine);
+    const index = new ImageIndex({ engine: engine });
     await index.list();
     const stack = await index.layerStack((await engine.inspectImage(lone)).Id);
     assert.strictEqual(stack.builtOn, undefined);

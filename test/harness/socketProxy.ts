@@ -1,24 +1,41 @@
 /**
- * A unix-socket proxy in front of the real engine, for tests of what happens when the
+ * A byte-level proxy in front of a real engine, for tests of what happens when the
  * connection breaks: `cut()` drops every open connection and refuses new ones until
- * `restore()`, as an engine restart does from the client's side.
+ * `restore()`, as an engine restart does from the client's side. It listens on a unix
+ * socket or a local TCP port and forwards to either, so it can stand in front of a
+ * socket, a TLS port (TLS passes through untouched) or sshd.
  */
 import * as fs from 'fs';
 import * as net from 'net';
 
+export type ProxyTarget = { path: string } | { host: string; port: number };
+
 export class SocketProxy {
   private server: net.Server | undefined;
   private readonly open = new Set<net.Socket>();
+  private port = 0;
 
+  /** `listen`: a socket path, or 'tcp' for a free port on 127.0.0.1 (kept across cut and restore). */
   constructor(
-    readonly path: string,
-    private readonly target = '/var/run/docker.sock',
+    private readonly listen: string,
+    private readonly target: ProxyTarget = { path: '/var/run/docker.sock' },
   ) {}
 
+  /** The socket path, or "127.0.0.1:PORT" when listening on TCP. */
+  get path(): string {
+    return this.listen === 'tcp' ? `127.0.0.1:${this.port}` : this.listen;
+  }
+
+  get tcpPort(): number {
+    return this.port;
+  }
+
   async start(): Promise<void> {
-    fs.rmSync(this.path, { force: true });
+    if (this.listen !== 'tcp') {
+      fs.rmSync(this.listen, { force: true });
+    }
     this.server = net.createServer((client) => {
-      const upstream = net.connect(this.target);
+      const upstream = 'path' in this.target ? net.connect(this.target.path) : net.connect(this.target.port, this.target.host);
       this.open.add(client).add(upstream);
       const close = () => {
         client.destroy();
@@ -30,7 +47,17 @@ export class SocketProxy {
       client.on('error', close).on('close', close);
       upstream.on('error', close).on('close', close);
     });
-    await new Promise<void>((resolve) => this.server?.listen(this.path, resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server?.once('error', reject);
+      if (this.listen === 'tcp') {
+        this.server?.listen(this.port, '127.0.0.1', () => {
+          this.port = (this.server?.address() as net.AddressInfo).port;
+          resolve();
+        });
+      } else {
+        this.server?.listen(this.listen, resolve);
+      }
+    });
   }
 
   /** Drops every connection and stops listening: clients see the engine go away. */
@@ -42,7 +69,9 @@ export class SocketProxy {
     this.open.clear();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
     this.server = undefined;
-    fs.rmSync(this.path, { force: true });
+    if (this.listen !== 'tcp') {
+      fs.rmSync(this.listen, { force: true });
+    }
   }
 
   async restore(): Promise<void> {

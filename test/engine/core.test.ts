@@ -1,0 +1,220 @@
+/**
+ * The core suite, once per engine the harness runs (host, TLS, ssh, Podman by socket and
+ * over ssh, current Docker in a chroot): list, layer stack, run, follow logs across a
+ * broken connection, events, export and analysis, each through Strata's own client
+ * reaching the engine the way a user's address would. Each run first proves which engine
+ * answered (its info().ID).
+ */
+import * as assert from 'assert';
+import { readImageArchive } from '../../src/analysis/archiveReader';
+import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
+import type { DockerEngine } from '../../src/engine/dockerEngine';
+import { type EngineEvent, EngineEvents } from '../../src/engine/engineEvents';
+import { type LogSink, followContainerLogs } from '../../src/engine/followLogs';
+import { ImageIndex } from '../../src/engine/imageIndex';
+import type { LogLine } from '../../src/engine/logStream';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { historyFromExport } from '../harness/imageExport';
+import { SocketProxy } from '../harness/socketProxy';
+import { type TestEngine, fixtureClient, strataEngine, testEngines } from '../harness/testEngines';
+
+const LABELS = { [TEST_LABEL]: String(process.pid) };
+const RUN_DEFAULTS = { ports: [], env: [], mounts: [], removeWhenStopped: false, labels: LABELS };
+
+function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const deadline = Date.now() + timeoutMs;
+    const tick = () => {
+      const v = check();
+      if (v !== undefined) {
+        resolve(v);
+      } else if (Date.now() > deadline) {
+        reject(new Error(`timed out waiting for ${what}`));
+      } else {
+        setTimeout(tick, 25);
+      }
+    };
+    tick();
+  });
+}
+
+/** Podman qualifies a short name (docker.io/ through its compat API, localhost/ from its CLI): the same image, as Podman lists it. */
+function named(t: TestEngine, reference: string): string[] {
+  return t.kind === 'podman' ? [reference, `localhost/${reference}`, `docker.io/${reference}`] : [reference];
+}
+
+/** A proxy in front of the engine's transport (socket, TLS port or sshd) and the address through it. */
+function proxyFor(t: TestEngine, label: string): { proxy: SocketProxy; url: () => string } {
+  const url = new URL(t.dockerHost.replace(/^unix:\/\//, 'file://'));
+  if (t.dockerHost.startsWith('unix://')) {
+    const proxy = new SocketProxy(`/tmp/strata-${label}-${t.name}-${process.pid}.sock`, { path: t.dockerHost.slice('unix://'.length) });
+    return { proxy, url: () => `unix://${proxy.path}` };
+  }
+  const proxy = new SocketProxy('tcp', { host: url.hostname, port: Number(url.port) });
+  return {
+    proxy,
+    url: () => {
+      const through = new URL(t.dockerHost);
+      through.port = String(proxy.tcpPort);
+      return through.toString().replace(/\/$/, '');
+    },
+  };
+}
+
+async function collect(engine: DockerEngine, id: string): Promise<{ lines: LogLine[]; notices: string[] }> {
+  const lines: LogLine[] = [];
+  const notices: string[] = [];
+  const sink: LogSink = { line: (l) => lines.push(l), notice: (n) => notices.push(n) };
+  await followContainerLogs(engine, id, sink, { retryMs: 100, maxRetryMs: 400 }).done;
+  return { lines, notices };
+}
+
+for (const t of testEngines()) {
+  describe(`core suite on ${t.title} (${t.name}, ${t.dockerHost})`, function () {
+    this.timeout(180_000);
+    const docker = fixtureClient(t);
+    const engine = strataEngine(t);
+    const tag = runTag(`core-${t.name}`);
+    const reference = `strata-test/core-${t.name}:${tag}`;
+    let imageId: string;
+
+    before(async () => {
+      imageId = await buildFixtureImage(docker, reference, {
+        unique: true,
+        steps: ['RUN echo one > /one.txt', 'ENV STRATA_STEP=2', 'COPY payload.txt /payload.txt', 'CMD ["sh", "-c", "echo default command"]'],
+        files: { 'payload.txt': 'p'.repeat(3000) },
+      });
+    });
+    after(async () => {
+      await removeFixtureImages(docker);
+      engine.dispose();
+    });
+
+    it('is the engine it says: info().ID (Podman: its storage), and its kind', async () => {
+      const [info, identity, own] = await Promise.all([engine.info(), engine.identify(), docker.info() as Promise<{ DockerRootDir: string }>]);
+      // Podman makes up a new ID for every /info; its storage root tells it apart instead.
+      if (t.kind === 'docker') {
+        assert.strictEqual(info.id, t.expectedId, `answered by ${info.id}, not ${t.name}`);
+      }
+      assert.strictEqual(info.rootDir, own.DockerRootDir, `answered by the engine in ${info.rootDir}, not ${t.name}`);
+      assert.strictEqual(identity.kind, t.kind);
+      assert.ok(t.version.startsWith(identity.version) || identity.version.startsWith(t.version.split('+')[0]), `${identity.version} vs ${t.version}`);
+    });
+
+    it('lists the fixture image with the size the engine lists', async () => {
+      const mine = (await engine.listImages()).find((i) => i.repoTags.some((r) => named(t, reference).includes(r)));
+      assert.ok(mine, `${reference} is not listed`);
+      assert.strictEqual(mine.id, imageId);
+      assert.strictEqual(mine.labels[TEST_LABEL], String(process.pid));
+      const listed = (await docker.listImages()).find((i) => i.Id === imageId);
+      assert.strictEqual(mine.size, listed?.Size);
+    });
+
+    it('aligns the layer stack as the image config in the export does', async () => {
+      const stack = await new ImageIndex({ engine }).layerStack(imageId);
+      const truth = await historyFromExport(docker, imageId);
+      assert.ok(stack.exact, 'the history matches the layers exactly');
+      assert.deepStrictEqual(
+        stack.steps.map((s) => [s.createdBy, s.diffId]),
+        truth.map((s) => [s.createdBy, s.diffId]),
+      );
+      assert.ok(stack.steps.some((s) => s.diffId && /echo one > \/one\.txt/.test(s.step.text)), 'the RUN step made a layer');
+    });
+
+    it('runs a container and follows its logs, stdout and stderr, to the exit code', async () => {
+      const { id } = await engine.runContainer({
+        image: reference,
+        command: ['sh', '-c', 'for i in 1 2 3; do echo "out $i"; echo "err $i" >&2; done; exit 4'],
+        ...RUN_DEFAULTS,
+      });
+      const { lines, notices } = await collect(engine, id);
+      assert.deepStrictEqual(lines.filter((l) => l.source === 'stdout').map((l) => l.text), ['out 1', 'out 2', 'out 3']);
+      assert.deepStrictEqual(lines.filter((l) => l.source === 'stderr').map((l) => l.text), ['err 1', 'err 2', 'err 3']);
+      assert.deepStrictEqual(notices, ['— exited with code 4 —']);
+      await engine.removeContainer(id, true);
+    });
+
+    it('follows logs across a broken connection: said so, resumed, no line lost or repeated', async () => {
+      const { proxy, url } = proxyFor(t, 'logs');
+      await proxy.start();
+      const viaProxy = strataEngine(t, url());
+      const { id } = await engine.runContainer({
+        image: reference,
+        command: ['sh', '-c', 'i=0; while [ $i -lt 60 ]; do echo "line $i"; i=$((i+1)); usleep 50000; done'],
+        ...RUN_DEFAULTS,
+      });
+      try {
+        const result = collect(viaProxy, id);
+        await new Promise((r) => setTimeout(r, 1000));
+        await proxy.cut();
+        await new Promise((r) => setTimeout(r, 700));
+        await proxy.restore();
+        const { lines, notices } = await result;
+        assert.deepStrictEqual(
+          lines.map((l) => l.text),
+          Array.from({ length: 60 }, (_, i) => `line ${i}`),
+        );
+        assert.deepStrictEqual(notices, [
+          '— lost the connection to the Docker Engine; following again when it is back —',
+          '— connected again; resuming —',
+          '— exited with code 0 —',
+        ]);
+      } finally {
+        viaProxy.dispose();
+        await proxy.stop();
+        await engine.removeContainer(id, true).catch(() => undefined);
+      }
+    });
+
+    it('delivers image and container events, and reconnects after the stream breaks', async () => {
+      const { proxy, url } = proxyFor(t, 'events');
+      await proxy.start();
+      const viaProxy = strataEngine(t, url());
+      const events: EngineEvent[] = [];
+      const connected: boolean[] = [];
+      let disconnected = 0;
+      const stream = new EngineEvents(
+        viaProxy,
+        { onEvent: (e) => events.push(e), onConnected: (afterBreak) => connected.push(afterBreak), onDisconnected: () => disconnected++ },
+        { initialMs: 50, maxMs: 400 },
+      );
+      stream.start();
+      try {
+        await waitFor('the first connection', () => (connected.length === 1 ? true : undefined));
+        await docker.getImage(imageId).tag({ repo: `strata-test/core-alias-${t.name}`, tag });
+        await waitFor('the tag event', () => events.find((e) => e.type === 'image' && e.action === 'tag'));
+        await proxy.cut();
+        await waitFor('the break to be noticed', () => (disconnected === 1 ? true : undefined));
+        await new Promise((r) => setTimeout(r, 500));
+        await proxy.restore();
+        await waitFor('the reconnection', () => (connected.length === 2 ? true : undefined));
+        assert.deepStrictEqual(connected, [false, true]);
+        assert.strictEqual(disconnected, 1, 'one break reported once');
+        // A container's life after the reconnection: created, started, died, destroyed.
+        const c = await docker.createContainer({ Image: imageId, Cmd: ['true'], Labels: LABELS });
+        await c.start();
+        await c.wait();
+        await c.remove();
+        const mine = () => events.filter((e) => e.type === 'container' && c.id.startsWith(e.id.slice(0, 12))).map((e) => e.action);
+        await waitFor('the container to be destroyed', () => (mine().includes('destroy') ? true : undefined));
+        assert.ok(['create', 'start', 'die', 'destroy'].every((a) => mine().includes(a)), mine().join(', '));
+      } finally {
+        stream.stop();
+        viaProxy.dispose();
+        await proxy.stop();
+      }
+    });
+
+    it('exports the image and analyses it: layers are the engine\'s diff ids, the files are there', async () => {
+      const analysis = new ImageAnalysis(await readImageArchive(await engine.exportImage(imageId)));
+      const inspect = await engine.inspectImage(imageId);
+      assert.deepStrictEqual(
+        analysis.layers.map((l) => l.diffId),
+        inspect.RootFS.Layers,
+      );
+      const payload = analysis.changesOf(analysis.layers.length - 1).find((c) => c.path === 'payload.txt');
+      assert.deepStrictEqual(payload && [payload.kind, payload.size], ['added', 3000]);
+      assert.ok(analysis.changesOf(analysis.layers.length - 2).some((c) => c.path === 'one.txt' && c.kind === 'added'), 'the RUN layer added /one.txt');
+    });
+  });
+}
