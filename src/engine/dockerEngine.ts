@@ -91,11 +91,21 @@ export class DockerEngine {
     return describeEngineError(err, this.endpoint);
   }
 
-  private get docker(): Docker {
+  private get usable(): EngineClient {
     if (!this.client) {
       throw this.unusable ?? new EngineConfigError(`${this.name} cannot be used.`);
     }
-    return this.client.docker;
+    return this.client;
+  }
+
+  /** For quick calls. */
+  private get docker(): Docker {
+    return this.usable.docker;
+  }
+
+  /** For streams and calls that may take long (see EngineClient.long). */
+  private get long(): Docker {
+    return this.usable.long;
   }
 
   /** Closes its connections (ssh processes, kept-alive TLS sockets); later calls open new ones. */
@@ -165,7 +175,7 @@ export class DockerEngine {
 
   /** Removes one name of an image (the image itself when it was its last name), like `docker rmi NAME`. */
   async removeImage(reference: string): Promise<void> {
-    await this.docker.getImage(reference).remove();
+    await this.long.getImage(reference).remove();
   }
 
   async inspectContainer(id: string): Promise<Docker.ContainerInspectInfo> {
@@ -183,7 +193,7 @@ export class DockerEngine {
    * refused run leaves nothing behind; the error is passed on.
    */
   async runContainer(options: RunOptions): Promise<{ id: string; name: string }> {
-    const container = await this.docker.createContainer(toCreateBody(options) as Docker.ContainerCreateOptions);
+    const container = await this.long.createContainer(toCreateBody(options) as Docker.ContainerCreateOptions);
     try {
       await container.start();
     } catch (err) {
@@ -196,25 +206,25 @@ export class DockerEngine {
 
   // 304 "already started/stopped": the container is where the user wanted it.
   async startContainer(id: string): Promise<void> {
-    await this.docker.getContainer(id).start().catch(ignoreNotModified);
+    await this.long.getContainer(id).start().catch(ignoreNotModified);
   }
 
   async stopContainer(id: string): Promise<void> {
-    await this.docker.getContainer(id).stop().catch(ignoreNotModified);
+    await this.long.getContainer(id).stop().catch(ignoreNotModified);
   }
 
   async restartContainer(id: string): Promise<void> {
-    await this.docker.getContainer(id).restart();
+    await this.long.getContainer(id).restart();
   }
 
   /** Removes a container; `force` stops a running one first (the "Stop and Remove" choice). */
   async removeContainer(id: string, force = false): Promise<void> {
-    await this.docker.getContainer(id).remove({ force });
+    await this.long.getContainer(id).remove({ force });
   }
 
   /** GET /containers/{id}/logs with stdout and stderr, as a raw stream (frames unless TTY). */
   async containerLogs(id: string, request: LogRequest): Promise<Readable> {
-    return (await this.docker.getContainer(id).logs({
+    return (await this.long.getContainer(id).logs({
       follow: request.follow as true,
       stdout: true,
       stderr: true,
@@ -226,12 +236,12 @@ export class DockerEngine {
 
   /** GET /events for images and containers, kept open. */
   async events(): Promise<Readable> {
-    return (await this.docker.getEvents({ filters: { type: ['image', 'container'] } })) as unknown as Readable;
+    return (await this.long.getEvents({ filters: { type: ['image', 'container'] } })) as unknown as Readable;
   }
 
   /** GET /images/{name}/get: the image as `docker save` writes it, as a stream. */
   async exportImage(name: string): Promise<Readable> {
-    return (await this.docker.getImage(name).get()) as Readable;
+    return (await this.long.getImage(name).get()) as Readable;
   }
 }
 

@@ -21,7 +21,14 @@ export class EngineConfigError extends Error {
 }
 
 export interface EngineClient {
+  /** Quick calls (list, inspect, history, ping…). */
   docker: Docker;
+  /**
+   * Long-lived or slow calls (a log follow, the event stream, an export, a stop that
+   * waits for the container): over ssh, a pool of their own, so that they never hold up
+   * the quick calls; elsewhere the same client.
+   */
+  long: Docker;
   /** Closes pooled connections (ssh processes, TLS sessions). */
   dispose(): void;
 }
@@ -78,7 +85,7 @@ export function createEngineClient(endpoint: EngineEndpoint, options: ClientOpti
   switch (endpoint.kind) {
     case 'socket': {
       const docker = withoutModemEnvironment(() => new Docker({ socketPath: endpoint.path }));
-      return { docker, dispose: () => undefined };
+      return { docker, long: docker, dispose: () => undefined };
     }
     case 'tcp': {
       const place = `${endpoint.host}:${endpoint.port}`;
@@ -87,17 +94,35 @@ export function createEngineClient(endpoint: EngineEndpoint, options: ClientOpti
         const docker = withoutModemEnvironment(
           () => new Docker({ protocol: 'https', host: endpoint.host, port: endpoint.port, ca, cert, key, agent } as Docker.DockerOptions),
         );
-        return { docker, dispose: () => agent.destroy() };
+        return { docker, long: docker, dispose: () => agent.destroy() };
       }
       const agent = new http.Agent({ keepAlive: true });
       const docker = withoutModemEnvironment(() => new Docker({ protocol: 'http', host: endpoint.host, port: endpoint.port, agent } as Docker.DockerOptions));
-      return { docker, dispose: () => agent.destroy() };
+      return { docker, long: docker, dispose: () => agent.destroy() };
     }
     case 'ssh': {
-      const agent = endpoint.socket ? new SshForwardAgent(endpoint, options.ssh) : new SshAgent(endpoint, options.ssh);
+      // Every new ssh connection costs a handshake (~0.25 s on a LAN), a request on an open
+      // one a few ms: quick calls queue on one kept-alive connection; long ones get their own.
+      let quick: http.Agent;
+      let long: http.Agent;
+      if (endpoint.socket) {
+        const forward = new SshForwardAgent(endpoint, options.ssh);
+        quick = forward;
+        long = forward.sibling();
+      } else {
+        quick = new SshAgent(endpoint, options.ssh, { maxSockets: 1 });
+        long = new SshAgent(endpoint, options.ssh);
+      }
       // The host name only fills the Host header; the agent decides where bytes go.
-      const docker = withoutModemEnvironment(() => new Docker({ protocol: 'http', host: 'api.moby.localhost', agent } as Docker.DockerOptions));
-      return { docker, dispose: () => agent.destroy() };
+      const client = (agent: http.Agent) => withoutModemEnvironment(() => new Docker({ protocol: 'http', host: 'api.moby.localhost', agent } as Docker.DockerOptions));
+      return {
+        docker: client(quick),
+        long: client(long),
+        dispose: () => {
+          long.destroy();
+          quick.destroy();
+        },
+      };
     }
   }
 }

@@ -30,6 +30,11 @@ export interface SshOptions {
   idleMs?: number;
 }
 
+/** How many connections an agent may open at once (undefined: as many as asked). */
+export interface PoolOptions {
+  maxSockets?: number;
+}
+
 /** The detail of a forwarded connection that the far side closed before a byte (no socket there). */
 export const FORWARD_CLOSED = 'the forwarded connection was closed at once';
 
@@ -156,10 +161,15 @@ class SshConnection extends Duplex {
     return this;
   }
 
+  /** As net.Socket's: 0 turns the timer off and takes the given listener away (http does so per request). */
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.timeout = ms;
     if (onTimeout) {
-      this.once('timeout', onTimeout);
+      if (ms === 0) {
+        this.removeListener('timeout', onTimeout);
+      } else {
+        this.once('timeout', onTimeout);
+      }
     }
     this.touch();
     return this;
@@ -189,9 +199,10 @@ export class SshAgent extends http.Agent {
   constructor(
     readonly endpoint: SshEndpoint,
     private readonly options: SshOptions = {},
+    pool: PoolOptions = {},
   ) {
     // `timeout` closes idle pooled connections (Agent destroys free sockets that time out).
-    super({ keepAlive: true, maxFreeSockets: 4, timeout: options.idleMs ?? 60_000 });
+    super({ keepAlive: true, maxFreeSockets: 4, timeout: options.idleMs ?? 60_000, ...(pool.maxSockets ? { maxSockets: pool.maxSockets } : {}) });
   }
 
   override createConnection(): Duplex {
@@ -203,7 +214,7 @@ export class SshAgent extends http.Agent {
  * One `ssh -N -L local:remote` process, started when first needed and again after it
  * ended (the connection broke); resolves with the local socket once ssh has opened it.
  */
-class SocketForward {
+export class SocketForward {
   private child: ChildProcess | undefined;
   private ready: Promise<string> | undefined;
   private stderr = '';
@@ -329,7 +340,11 @@ class ForwardedConnection extends Duplex {
   setTimeout(ms: number, onTimeout?: () => void): this {
     this.socket.setTimeout(ms);
     if (onTimeout) {
-      this.once('timeout', onTimeout);
+      if (ms === 0) {
+        this.removeListener('timeout', onTimeout);
+      } else {
+        this.once('timeout', onTimeout);
+      }
     }
     return this;
   }
@@ -352,9 +367,15 @@ export class SshForwardAgent extends http.Agent {
   constructor(
     readonly endpoint: SshEndpoint,
     options: SshOptions = {},
+    forward?: SocketForward,
   ) {
     super({ keepAlive: true, maxFreeSockets: 4, timeout: options.idleMs ?? 60_000 });
-    this.forward = new SocketForward(endpoint, options);
+    this.forward = forward ?? new SocketForward(endpoint, options);
+  }
+
+  /** Another agent over the same forward (one ssh process for both of an engine's pools). */
+  sibling(): SshForwardAgent {
+    return new SshForwardAgent(this.endpoint, {}, this.forward);
   }
 
   override createConnection(_options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): undefined {

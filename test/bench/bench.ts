@@ -116,7 +116,17 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
     const ssh = testEngine('ssh');
     const sshDocker = fixtureClient(ssh);
     log(`ssh: ${runs} runs each, on ${ssh.title}…`);
-    const id = await buildFixtureImage(sshDocker, `strata-bench/ssh:${runTag('ssh')}`, { steps: ['RUN echo over ssh > /ssh.txt', 'ENV A=1', 'COPY f /f'], files: { f: 'x'.repeat(1000) } });
+    // A base and an app on it, and a few more images to list: a stack with a base to find.
+    const sshTag = runTag('ssh');
+    const sshBase = `strata-bench/ssh-base:${sshTag}`;
+    await buildFixtureImage(sshDocker, sshBase, { unique: true, steps: ['RUN echo base > /base.txt'] });
+    for (let i = 0; i < 4; i++) {
+      await buildFixtureImage(sshDocker, `strata-bench/ssh-other-${i}:${sshTag}`, { dockerfile: `FROM ${sshBase}\nRUN echo ${i} > /other.txt` });
+    }
+    const id = await buildFixtureImage(sshDocker, `strata-bench/ssh:${sshTag}`, {
+      dockerfile: [`FROM ${sshBase}`, 'RUN echo over ssh > /ssh.txt', 'ENV A=1', 'COPY f /f'].join('\n'),
+      files: { f: 'x'.repeat(1000) },
+    });
     try {
       const ssh_ = await benchSsh(ssh, id, runs);
       results.push(...ssh_.results);
@@ -152,6 +162,9 @@ async function main(): Promise<void> {
       const logRuns = opts.only.includes('log-throughput') ? ` (log throughput: ${opts.logRuns})` : '';
       log(`engine ${all.engine} (API ${all.api}), Node ${all.node}${listed}, medians of ${runs} runs${logRuns}`);
       process.stdout.write(`${formatTable(results)}\n`);
+      for (const [key, value] of Object.entries(context).filter(([k]) => k.startsWith('ssh'))) {
+        process.stdout.write(`${key}: ${String(value)}\n`);
+      }
     }
   } finally {
     log('removing the bench images…');

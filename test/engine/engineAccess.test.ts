@@ -12,7 +12,9 @@ import { engineFromFlags, resolveActiveEngine } from '../../src/engine/activeEng
 import { DockerEngine } from '../../src/engine/dockerEngine';
 import { discoverEngines } from '../../src/engine/engineDiscovery';
 import { parseEngineUrl } from '../../src/engine/endpoint';
-import { type TestEngine, clientOptions, testEngine } from '../harness/testEngines';
+import Docker from 'dockerode';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { type TestEngine, clientOptions, fixtureClient, strataEngine, testEngine } from '../harness/testEngines';
 
 function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `strata-${prefix}-`));
@@ -181,6 +183,28 @@ describe('reaching engines over ssh (real sshd, the system ssh)', function () {
       assert.strictEqual((await engine.info()).id, ssh.expectedId);
     } finally {
       engine.dispose();
+    }
+  });
+
+  it('a slow call (a stop that waits for the container) does not hold up quick ones', async () => {
+    const docker = fixtureClient(ssh);
+    const image = `strata-test/ssh-slow:${runTag('slow')}`;
+    await buildFixtureImage(docker, image);
+    const c = await docker.createContainer({ Image: image, Cmd: ['sh', '-c', 'trap "" TERM; sleep 60'], StopTimeout: 3, Labels: { [TEST_LABEL]: String(process.pid) } } as Docker.ContainerCreateOptions);
+    await c.start();
+    const engine = strataEngine(ssh);
+    try {
+      await engine.ping(); // the quick connection is open
+      let stopped = false;
+      const stopping = engine.stopContainer(c.id).then(() => (stopped = true));
+      await new Promise((r) => setTimeout(r, 300));
+      const listed = await engine.listImages();
+      assert.ok(listed.length > 0);
+      assert.strictEqual(stopped, false, 'the list came back while the stop was still waiting');
+      await stopping;
+    } finally {
+      engine.dispose();
+      await removeFixtureImages(docker);
     }
   });
 
