@@ -72,9 +72,14 @@ export async function switchEngine(selection: EngineSelection, probeTimeoutMs = 
     const activeItem = items.find((i) => i.candidate && (i.candidate.id === activeId || i.candidate.aliases.includes(activeId)));
     const keep = pick.activeItems[0]?.candidate?.id;
     pick.items = items;
-    const again = keep ? items.find((i) => i.candidate?.id === keep) : activeItem;
-    if (again) {
-      pick.activeItems = [again];
+    // Answers arriving redraw the list; the cursor stays where it was. While the user
+    // filters, the first match is the active one (a kept item may be filtered out, and
+    // Enter would take it unseen).
+    if (pick.value === '') {
+      const again = keep ? items.find((i) => i.candidate?.id === keep) : activeItem;
+      if (again) {
+        pick.activeItems = [again];
+      }
     }
   };
 

@@ -75,13 +75,15 @@ for (const t of testEngines()) {
     const docker = fixtureClient(t);
     const engine = strataEngine(t);
     const tag = runTag(`core-${t.name}`);
+    const base = `strata-test/core-base-${t.name}:${tag}`;
     const reference = `strata-test/core-${t.name}:${tag}`;
+    let baseId: string;
     let imageId: string;
 
     before(async () => {
+      baseId = await buildFixtureImage(docker, base, { unique: true, steps: ['RUN echo base > /base.txt'] });
       imageId = await buildFixtureImage(docker, reference, {
-        unique: true,
-        steps: ['RUN echo one > /one.txt', 'ENV STRATA_STEP=2', 'COPY payload.txt /payload.txt', 'CMD ["sh", "-c", "echo default command"]'],
+        dockerfile: [`FROM ${base}`, 'RUN echo one > /one.txt', 'ENV STRATA_STEP=2', 'COPY payload.txt /payload.txt', 'CMD ["sh", "-c", "echo default command"]'].join('\n'),
         files: { 'payload.txt': 'p'.repeat(3000) },
       });
     });
@@ -119,6 +121,11 @@ for (const t of testEngines()) {
         truth.map((s) => [s.createdBy, s.diffId]),
       );
       assert.ok(stack.steps.some((s) => s.diffId && /echo one > \/one\.txt/.test(s.step.text)), 'the RUN step made a layer');
+      // Built on a local image, under the name the engine gives it (Podman: docker.io/… or localhost/…).
+      const [group] = stack.groups;
+      assert.strictEqual(group.base?.id, baseId, 'the bottom layers are attributed to the local base');
+      assert.ok(named(t, base).includes(group.base?.name ?? ''), `the base is named as the engine lists it: ${group.base?.name}`);
+      assert.strictEqual(stack.builtOn?.id, baseId);
     });
 
     it('runs a container and follows its logs, stdout and stderr, to the exit code', async () => {
