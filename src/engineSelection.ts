@@ -4,8 +4,8 @@
  * the docker CLI's config.json and contexts so that `docker context use` or a new
  * context shows up without a reload. Strata never writes the CLI's files.
  */
-import * as path from 'path';
 import * as vscode from 'vscode';
+import { watchDockerConfig } from './engine/configWatcher';
 import { ActiveEngine, answers, resolveActiveEngine } from './engine/activeEngine';
 import type { ActiveChoice, Discovery, EngineCandidate, SettingEngine } from './engine/engineDiscovery';
 import { chooseActiveEngine, discoverEngines } from './engine/engineDiscovery';
@@ -111,13 +111,7 @@ export class EngineSelection extends Disposable {
 
   /** config.json (currentContext) and contexts/meta (contexts added, removed, edited). */
   private watchDockerConfig(): void {
-    const dir = vscode.Uri.file(this.discovery.contexts.configDir);
-    for (const glob of ['config.json', path.posix.join('contexts', 'meta', '**')]) {
-      const watcher = this._register(vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, glob)));
-      const changed = () => void this.rediscover();
-      this._register(watcher.onDidCreate(changed));
-      this._register(watcher.onDidChange(changed));
-      this._register(watcher.onDidDelete(changed));
-    }
+    const watch = watchDockerConfig(this.discovery.contexts.configDir, () => void this.rediscover());
+    this._register({ dispose: () => watch.close() });
   }
 }

@@ -103,6 +103,8 @@ export async function switchEngine(selection: EngineSelection, probeTimeoutMs = 
   });
   render();
   probeAll();
+  // What the watcher may have missed (a config folder on a network share…): look again.
+  void selection.rediscover();
 
   const chosen = await new Promise<CandidateItem | undefined>((resolve) => {
     pick.onDidAccept(() => resolve(pick.selectedItems[0]));

@@ -1,4 +1,4 @@
-import type { Readable } from 'stream';
+import { Readable } from 'stream';
 import type Docker from 'dockerode';
 import { type ContainerSummary, type RawContainerSummary, toContainerSummary } from './containers';
 import { type ClientOptions, EngineConfigError, type EngineClient, createEngineClient } from './engineClient';
@@ -224,14 +224,16 @@ export class DockerEngine {
 
   /** GET /containers/{id}/logs with stdout and stderr, as a raw stream (frames unless TTY). */
   async containerLogs(id: string, request: LogRequest): Promise<Readable> {
-    return (await this.long.getContainer(id).logs({
+    const body = (await this.long.getContainer(id).logs({
       follow: request.follow as true,
       stdout: true,
       stderr: true,
       timestamps: request.timestamps,
       ...(request.since ? { since: request.since as unknown as number } : {}),
       ...(request.tail !== undefined ? { tail: request.tail } : {}),
-    })) as unknown as Readable;
+    })) as unknown as Readable | Buffer;
+    // Without follow, dockerode hands back the whole body at once.
+    return Buffer.isBuffer(body) ? Readable.from([body]) : body;
   }
 
   /** GET /events for images and containers, kept open. */

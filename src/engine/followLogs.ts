@@ -50,14 +50,14 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
       };
     });
 
-  /** One attached stream; resolves when it ends, rejects when it cannot be opened. */
-  const streamOnce = async (tty: boolean, first: boolean): Promise<void> => {
+  /** One attached stream (or, with follow false, what is logged so far); resolves when it ends, rejects when it cannot be opened. */
+  const streamOnce = async (tty: boolean, first: boolean, follow = true): Promise<void> => {
     const since = resume.since();
     if (since) {
       resume.resumed();
     }
     const stream = await engine.containerLogs(containerId, {
-      follow: true,
+      follow,
       timestamps: true,
       since,
       tail: first && !since ? options.tail : undefined,
@@ -121,6 +121,10 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
       try {
         const after = await engine.inspectContainer(containerId);
         if (!after.State.Running && !after.State.Restarting) {
+          // A follow can end before the engine has logged a container's last words (a
+          // line without a newline, written as it exits): read once more from where this
+          // got to; what was delivered is skipped.
+          await streamOnce(state.tty, false, false).catch(() => undefined);
           sink.notice(`— exited with code ${after.State.ExitCode} —`);
           return;
         }

@@ -68,8 +68,7 @@ describe('switching engines from the status bar, in a real VS Code in a real bro
     await picker.locator('.monaco-list-row', { hasText: 'second-engine' }).filter({ hasText: 'Docker 20.10' }).waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-engine-picker.png') });
     await picker.locator('input.input').fill('second-engine');
-    await picker.locator('.monaco-list-row.focused', { hasText: 'second-engine' }).waitFor();
-    await page.keyboard.press('Enter');
+    await picker.locator('.monaco-list-row', { hasText: 'second-engine' }).click();
 
     await row(page, `second-${tag}`).waitFor({ timeout: 30_000 });
     await row(page, `host-${tag}`).waitFor({ state: 'detached', timeout: 15_000 });
@@ -87,17 +86,14 @@ describe('switching engines from the status bar, in a real VS Code in a real bro
     await page.locator('[id="strata-dev.strata.strata.engine"]').click();
     const picker = page.locator('.quick-input-widget');
     await picker.locator('input.input').fill('nowhere');
-    await picker.locator('.monaco-list-row.focused', { hasText: 'nowhere' }).waitFor();
-    await page.keyboard.press('Enter');
+    await picker.locator('.monaco-list-row', { hasText: 'nowhere' }).click();
     const images = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Images' }) });
     await images.getByText('Docker is not running', { exact: false }).waitFor({ timeout: 15_000 });
     await page.locator('.statusbar-item', { hasText: 'nowhere' }).waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-engine-not-running.png') });
     await images.getByRole('button', { name: 'Switch Engine…' }).click();
     await picker.locator('.monaco-list-row', { hasText: 'Docker' }).filter({ hasText: '/var/run/docker.sock' }).waitFor({ timeout: 10_000 });
-    await picker.locator('input.input').fill("Follow the docker CLI's choice");
-    await picker.locator('.monaco-list-row.focused', { hasText: "Follow the docker CLI's choice" }).waitFor();
-    await page.keyboard.press('Enter');
+    await picker.locator('.monaco-list-row', { hasText: "Follow the docker CLI's choice" }).click();
     await row(page, `host-${tag}`).waitFor({ timeout: 30_000 });
     await page.close();
   });

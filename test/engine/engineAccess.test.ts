@@ -10,6 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { engineFromFlags, resolveActiveEngine } from '../../src/engine/activeEngine';
 import { DockerEngine } from '../../src/engine/dockerEngine';
+import { watchDockerConfig } from '../../src/engine/configWatcher';
 import { discoverEngines } from '../../src/engine/engineDiscovery';
 import { parseEngineUrl } from '../../src/engine/endpoint';
 import Docker from 'dockerode';
@@ -147,6 +148,35 @@ describe('reaching engines: environment, contexts, TLS (real servers)', function
 
   it('plain HTTP to the TLS engine: it expects TLS', async () => {
     assert.match(await failure(DockerEngine.fromUrl(tlsUrl())), /^The engine at 127\.0\.0\.1:\d+ expects TLS: set DOCKER_TLS_VERIFY=1/);
+  });
+});
+
+describe("watching the docker CLI's config folder", function () {
+  this.timeout(30_000);
+  const until = async (what: string, check: () => boolean) => {
+    const deadline = Date.now() + 10_000;
+    while (!check()) {
+      if (Date.now() > deadline) {
+        throw new Error(`timed out waiting for ${what}`);
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+
+  it('sees `docker context create` and `docker context use`, also when the folder did not exist yet', async () => {
+    const config = path.join(tempDir('watch'), '.docker');
+    let changes = 0;
+    const watch = watchDockerConfig(config, () => changes++);
+    try {
+      const docker = (...args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: config }, stdio: 'pipe' });
+      docker('context', 'create', 'watched', '--docker', 'host=tcp://127.0.0.1:1');
+      await until('the new context to be seen', () => changes > 0);
+      const seen = changes;
+      docker('context', 'use', 'watched');
+      await until('the current context to be seen', () => changes > seen);
+    } finally {
+      watch.close();
+    }
   });
 });
 
