@@ -17,6 +17,7 @@ import type {
   TreeSort,
 } from '../src/protocol/layersProtocol';
 import { formatBytes } from '../src/engine/format';
+import { sizeLabel } from '../src/shared/sizeNames';
 
 declare function acquireVsCodeApi(): {
   postMessage(message: FromWebview): void;
@@ -37,7 +38,7 @@ interface UiState {
   sort: TreeSort;
   filter: string;
   error?: string;
-  progress?: { bytesRead: number; total?: number };
+  progress?: { bytesRead: number; total?: number; waitingMs?: number };
 }
 
 const ui: UiState = { groups: [], highlighted: new Set(), mode: 'changes', sort: 'name', filter: '' };
@@ -115,7 +116,24 @@ function renderSummary(): HTMLElement {
     facts.append(d);
   };
   const a = ui.analysis;
-  fact('Size', bytes(a?.sizeBytes ?? ui.image?.size));
+  // The engine's figures first, each under its one name; then the analysis's own.
+  const sizes = ui.image?.sizes;
+  if (sizes) {
+    fact(sizeLabel('unpacked'), bytes(sizes.unpacked), 'size-unpacked');
+    if (sizes.content !== undefined) {
+      fact(sizeLabel('content'), bytes(sizes.content), 'size-content');
+    }
+    if (sizes.shared !== undefined) {
+      fact(sizeLabel('shared'), bytes(sizes.shared), 'size-shared');
+    }
+  }
+  fact(sizeLabel('files'), a ? bytes(a.sizeBytes) : '…', 'size-files');
+  const platform = a?.platform ?? ui.image?.platform;
+  if (ui.image?.platforms || (a && a.attestations.length)) {
+    const others = (ui.image?.platforms ?? []).filter((p) => p !== platform);
+    const attested = a?.attestations.length ? `; ${a.attestations.length} attestation${a.attestations.length === 1 ? '' : 's'} (${[...new Set(a.attestations)].join(', ')}), not layers` : '';
+    fact('Platform', `${platform ?? '?'}${others.length ? ` (also ${others.join(', ')})` : ''}${attested}`, 'platform');
+  }
   fact('Layers', String(a?.layers.length ?? layerCount()));
   // Four decimals, as dive prints it: 99.9996 % is not 100 %.
   fact('Efficiency', a ? `${(a.efficiency * 100).toFixed(4)} %` : '…', 'efficiency');
@@ -148,7 +166,15 @@ function renderSummary(): HTMLElement {
     header.append(err);
   } else if (!ui.analysis && ui.progress) {
     const p = ui.progress;
-    header.append(el('div', 'progress', `Reading the image: ${bytes(p.bytesRead)}${p.total ? ` of about ${bytes(p.total)}` : ''}…`));
+    header.append(
+      el(
+        'div',
+        'progress',
+        p.bytesRead === 0 && p.waitingMs
+          ? `Waiting for the engine to start sending the image… ${Math.round(p.waitingMs / 1000)} s`
+          : `Reading the image: ${bytes(p.bytesRead)}${p.total ? ` of about ${bytes(p.total)}` : ''}…`,
+      ),
+    );
   }
   return header;
 }
@@ -468,7 +494,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
       render();
       break;
     case 'progress':
-      ui.progress = { bytesRead: m.bytesRead, total: m.total };
+      ui.progress = { bytesRead: m.bytesRead, total: m.total, waitingMs: m.waitingMs };
       render();
       break;
     case 'analysis':

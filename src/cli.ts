@@ -21,10 +21,11 @@ import { chooseActiveEngine, discoverEngines } from './engine/engineDiscovery';
 import { statusCode } from './engine/engineError';
 import { formatAge, formatBytes, shortId } from './engine/format';
 import { toImageEntries } from './engine/images';
+import { SIZE_NAMES, imagePlatforms, imageSizes } from './engine/imageSizes';
 
 const USAGE = `usage:
   strata images [--json] [--all]
-  strata analyze <image-or-archive.tar> [--json] [--ci] [--lowest-efficiency N]
+  strata analyze <image-or-archive.tar> [--json] [--ci] [--platform OS/ARCH] [--lowest-efficiency N]
                  [--highest-wasted-bytes SIZE] [--highest-user-wasted-percent N]
   strata engines [--json]
 every command: [--context NAME | --host URL]  (unix://, tcp://, ssh://user@host)`;
@@ -63,8 +64,10 @@ async function images(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });
   const engine = await engineFrom(values);
   let list;
+  let platform: string;
   try {
     list = await engine.listImages();
+    platform = (await engine.capabilities()).platform;
   } catch (err) {
     process.stderr.write(`strata: ${engine.describeError(err).message}\n`);
     return 2;
@@ -72,12 +75,29 @@ async function images(args: string[]): Promise<number> {
     engine.dispose();
   }
   const entries = toImageEntries(list, { showDangling: Boolean(values.all) });
+  const rows = entries.map((e) => ({ entry: e, sizes: imageSizes(e.image, platform), platforms: imagePlatforms(e.image) }));
   if (values.json) {
-    out(JSON.stringify(entries.map((e) => ({ reference: e.reference, id: e.image.id, size: e.image.size, created: e.image.created.toISOString() })), null, 2));
+    out(
+      JSON.stringify(
+        rows.map(({ entry: e, sizes, platforms }) => ({
+          reference: e.reference,
+          id: e.image.id,
+          // Named as everywhere in Strata (src/shared/sizeNames.ts).
+          sizes: { [SIZE_NAMES.unpacked]: sizes.unpacked, [SIZE_NAMES.content]: sizes.content ?? null, [SIZE_NAMES.shared]: sizes.shared ?? null },
+          ...(platforms.length ? { platform: sizes.platform, platforms } : {}),
+          created: e.image.created.toISOString(),
+        })),
+        null,
+        2,
+      ),
+    );
     return 0;
   }
-  for (const e of entries) {
-    out(`${e.reference}\t${shortId(e.image.id)}\t${formatBytes(e.image.size)}\t${formatAge(e.image.created)}`);
+  const content = rows.some((r) => r.sizes.content !== undefined);
+  out(['IMAGE', 'ID', SIZE_NAMES.unpacked.toUpperCase(), ...(content ? [SIZE_NAMES.content.toUpperCase()] : []), 'CREATED'].join('\t'));
+  for (const { entry: e, sizes, platforms } of rows) {
+    const more = platforms.length > 1 ? `\t${platforms.length} platforms` : '';
+    out([e.reference, shortId(e.image.id), formatBytes(sizes.unpacked), ...(content ? [sizes.content === undefined ? '-' : formatBytes(sizes.content)] : []), formatAge(e.image.created)].join('\t') + more);
   }
   return 0;
 }
@@ -151,7 +171,7 @@ function thresholds(values: Record<string, string | boolean | undefined>): CiThr
   };
 }
 
-async function openInput(target: string, engine: () => Promise<DockerEngine>): Promise<Readable> {
+async function openInput(target: string, engine: () => Promise<DockerEngine>, platform?: string): Promise<Readable> {
   if (fs.existsSync(target) && fs.statSync(target).isFile()) {
     return fs.createReadStream(target);
   }
@@ -161,7 +181,7 @@ async function openInput(target: string, engine: () => Promise<DockerEngine>): P
   const e = await engine();
   try {
     await e.inspectImage(target);
-    return await e.exportImage(target);
+    return await e.exportImage(target, platform);
   } catch (err) {
     throw new ArchiveError(statusCode(err) === 404 ? `no image named ${target} on ${e.name}, and no file of that name` : e.describeError(err).message);
   }
@@ -170,7 +190,11 @@ async function openInput(target: string, engine: () => Promise<DockerEngine>): P
 function report(target: string, a: ImageAnalysis): void {
   const m = a.metrics;
   out(`Image: ${target}${a.repoTags.length ? ` (${a.repoTags.join(', ')})` : ''}`);
-  out(`  ${a.layers.length} layers, ${formatBytes(m.sizeBytes)} (${m.sizeBytes} bytes), user size ${formatBytes(m.userSizeBytes)}`);
+  if (a.platforms.length > 1 || a.attestations.length) {
+    const others = a.platforms.filter((p) => p.platform !== a.platform).map((p) => `${p.platform}${p.present ? '' : ' (listed only)'}`);
+    out(`  platform ${a.platform ?? '?'}${others.length ? ` (also ${others.join(', ')})` : ''}${a.attestations.length ? `; attestations: ${a.attestations.join(', ')} (not layers)` : ''}`);
+  }
+  out(`  ${a.layers.length} layers, ${SIZE_NAMES.files} ${formatBytes(m.sizeBytes)} (${m.sizeBytes} bytes), user size ${formatBytes(m.userSizeBytes)}`);
   out(`  efficiency: ${(m.efficiency * 100).toFixed(4)} %`);
   out(`  wasted: ${formatBytes(m.wastedBytes)} (${m.wastedBytes} bytes), ${(m.wastedUserPercent * 100).toFixed(2)} % of the user size`);
   out('');
@@ -197,9 +221,11 @@ async function analyze(args: string[]): Promise<number> {
       'lowest-efficiency': { type: 'string' },
       'highest-wasted-bytes': { type: 'string' },
       'highest-user-wasted-percent': { type: 'string' },
+      platform: { type: 'string' },
     },
     true,
   );
+  const platform = values.platform as string | undefined;
   const target = positionals[0];
   if (!target || positionals.length > 1) {
     throw new UsageError(target ? `analyze takes one image or archive, not ${positionals.length}` : 'analyze needs an image name or an archive file');
@@ -208,7 +234,10 @@ async function analyze(args: string[]): Promise<number> {
   let analysis: ImageAnalysis;
   let engine: DockerEngine | undefined;
   try {
-    analysis = new ImageAnalysis(await readImageArchive(await openInput(target, async () => (engine = await engineFrom(values)))));
+    const input = await openInput(target, async () => (engine = await engineFrom(values)), platform);
+    // An image on the engine: the platform it runs, unless --platform says; an archive: --platform, else its only one.
+    const preferPlatform = engine ? (await engine.capabilities()).platform : undefined;
+    analysis = new ImageAnalysis(await readImageArchive(input, { platform, preferPlatform }));
   } catch (err) {
     if (err instanceof UsageError) {
       throw err;
@@ -227,6 +256,9 @@ async function analyze(args: string[]): Promise<number> {
         {
           image: target,
           repoTags: analysis.repoTags,
+          platform: analysis.platform ?? null,
+          platforms: analysis.platforms,
+          attestations: analysis.attestations,
           ...metrics,
           layers: analysis.layers,
           wastedPaths: wastedPaths.slice(0, 20),

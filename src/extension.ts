@@ -59,11 +59,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
   const index = new ImageIndex(active);
   const status = new EngineStatus(active, log);
   const config = () => vscode.workspace.getConfiguration('strata');
+  const analyses = new AnalysisCache();
   const images = new ImagesTreeProvider(index, status, {
     showDangling: () => config().get<boolean>('images.showDangling', false),
     sortBy: () => config().get<SortBy>('images.sortBy', 'created'),
     showMetadataSteps: () => config().get<boolean>('layers.showMetadataSteps', true),
+    analysedLayerSizes: (imageId) => analyses.get(imageId)?.layerSizes(),
   });
+  // An analysis done: its layers' sizes in the tree come from it now.
+  context.subscriptions.push(analyses.onDidAnalyze(() => images.refresh()));
   const containers = new ContainersTreeProvider(active, status);
   const logs = new ContainerLogs(active, {
     timestamps: () => config().get<boolean>('logs.timestamps', false),
@@ -118,7 +122,6 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
       }
     },
   };
-  const analyses = new AnalysisCache();
   const panelDeps = {
     extensionUri: context.extensionUri,
     get engine() {

@@ -3,18 +3,22 @@
  * for an image being analysed waits for the same work; a cancelled one is not kept.
  */
 import type { Readable } from 'stream';
-import { readImageArchive } from './archiveReader';
+import { type ReadOptions, readImageArchive } from './archiveReader';
 import { ImageAnalysis } from './imageAnalysis';
 
-export interface AnalyzeOptions {
-  onProgress?: (bytesRead: number) => void;
-  signal?: AbortSignal;
-}
+export type AnalyzeOptions = ReadOptions;
 
 export class AnalysisCache {
   private readonly done = new Map<string, ImageAnalysis>();
   private readonly running = new Map<string, Promise<ImageAnalysis>>();
   private generation = 0;
+  private readonly listeners = new Set<(key: string) => void>();
+
+  /** Called when an analysis is done and kept (the Images view shows its layer sizes then). */
+  onDidAnalyze(listener: (key: string) => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
 
   get(key: string): ImageAnalysis | undefined {
     return this.done.get(key);
@@ -39,6 +43,9 @@ export class AnalysisCache {
           if (generation === this.generation) {
             this.done.set(key, analysis);
             this.running.delete(key);
+            for (const listener of this.listeners) {
+              listener(key);
+            }
           }
         },
         () => {

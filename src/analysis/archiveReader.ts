@@ -30,17 +30,34 @@ export interface ArchiveLayer {
   size: number;
 }
 
+/** One image manifest of a multi-platform archive, as "os/arch[/variant]". */
+export interface ArchivePlatform {
+  platform: string;
+  /** Its layers are in the archive (a platform can be listed in the index only). */
+  present: boolean;
+}
+
 export interface ImageArchive {
   format: 'docker' | 'oci';
   repoTags: string[];
   config: ImageConfig;
   /** Base first. */
   layers: ArchiveLayer[];
+  /** The platform read, when the archive says ("linux/amd64"). */
+  platform?: string;
+  /** Every image manifest the archive lists (one for a single-platform image). */
+  platforms: ArchivePlatform[];
+  /** Attestation manifests it holds, by what they attest ("provenance", "SBOM"): read past, never layers. */
+  attestations: string[];
 }
 
 export interface ReadOptions {
   onProgress?: (bytesRead: number) => void;
   signal?: AbortSignal;
+  /** Read this platform ("linux/arm64"); an archive without it is an error that lists what it has. */
+  platform?: string;
+  /** Among several platforms, this one (the engine's own); otherwise as the archive says. */
+  preferPlatform?: string;
 }
 
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
@@ -278,7 +295,7 @@ export function readImageArchive(stream: Readable, options: ReadOptions = {}): P
         return;
       }
       try {
-        const archive = assemble(json, layers);
+        const archive = assemble(json, layers, options);
         settled = true;
         options.signal?.removeEventListener('abort', onAbort);
         resolve(archive);
@@ -296,19 +313,83 @@ interface DockerManifestEntry {
   Layers: string[];
 }
 
+interface OciPlatform {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+}
+
 interface OciDescriptor {
   mediaType?: string;
   digest: string;
-  platform?: { os?: string; architecture?: string };
+  platform?: OciPlatform;
   annotations?: Record<string, string>;
+}
+
+interface OciManifest {
+  config: OciDescriptor;
+  layers: OciDescriptor[];
+}
+
+/** An image manifest found through the index (nested indexes followed). */
+interface FoundImage {
+  digest: string;
+  platform?: string;
+  manifest: OciManifest;
 }
 
 function blobPath(digest: string): string {
   return `blobs/${digest.replace(':', '/')}`;
 }
 
+export function platformText(p: OciPlatform | undefined): string | undefined {
+  return p?.os && p.architecture ? `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}` : undefined;
+}
+
+/** "linux/arm64" matches "linux/arm64/v8": a variant counts only when both name one. */
+export function samePlatform(a: string, b: string): boolean {
+  const [ao, aa, av] = a.split('/');
+  const [bo, ba, bv] = b.split('/');
+  return ao === bo && aa === ba && (!av || !bv || av === bv);
+}
+
+function isAttestation(d: OciDescriptor): boolean {
+  return d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown');
+}
+
+/** What an attestation manifest attests, from its layers' in-toto predicate types. */
+function attestationKind(json: Map<string, unknown>, d: OciDescriptor): string {
+  const doc = json.get(blobPath(d.digest)) as { layers?: OciDescriptor[] } | undefined;
+  const types = (doc?.layers ?? []).map((l) => l.annotations?.['in-toto.io/predicate-type'] ?? '');
+  const kinds = [...new Set(types.map((t) => (/provenance/i.test(t) ? 'provenance' : /spdx|cyclonedx|sbom/i.test(t) ? 'SBOM' : 'attestation')))];
+  return kinds.join(' + ') || 'attestation';
+}
+
+/** Every image manifest behind an OCI index (nested ones followed), and the attestations. */
+function collectImages(json: Map<string, unknown>, descriptors: OciDescriptor[], found: { images: FoundImage[]; attestations: string[] }, depth = 0): void {
+  if (depth > 4) {
+    return;
+  }
+  for (const d of descriptors) {
+    if (isAttestation(d)) {
+      found.attestations.push(attestationKind(json, d));
+      continue;
+    }
+    const doc = json.get(blobPath(d.digest)) as { manifests?: OciDescriptor[]; config?: OciDescriptor; layers?: OciDescriptor[] } | undefined;
+    if (doc?.manifests) {
+      collectImages(json, doc.manifests, found, depth + 1);
+    } else if (doc?.config && doc.layers) {
+      const config = json.get(blobPath(doc.config.digest)) as OciPlatform | undefined;
+      found.images.push({ digest: d.digest, platform: platformText(d.platform) ?? platformText(config), manifest: { config: doc.config, layers: doc.layers } });
+    } else if (d.platform && !doc) {
+      // Listed, but its manifest is not in the archive: a platform the exporter left out.
+      found.images.push({ digest: d.digest, platform: platformText(d.platform), manifest: { config: { digest: '' }, layers: [] } });
+    }
+  }
+}
+
 /** Puts the parsed pieces together in the order the manifest gives. */
-function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>): ImageArchive {
+function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>, options: ReadOptions = {}): ImageArchive {
   const need = (path: string, what: string): ParsedLayer => {
     const layer = layers.get(path.replace(/^\.\//, ''));
     if (!layer) {
@@ -317,60 +398,69 @@ function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>):
     return layer;
   };
   const docker = json.get('manifest.json') as DockerManifestEntry[] | undefined;
-  if (Array.isArray(docker) && docker.length > 0 && docker[0].Layers) {
-    const m = docker[0];
-    const config = (json.get(m.Config.replace(/^\.\//, '')) ?? {}) as ImageConfig;
-    const diffIds = config.rootfs?.diff_ids ?? [];
-    return {
-      format: m.Config.startsWith('blobs/') ? 'oci' : 'docker',
-      repoTags: m.RepoTags ?? [],
-      config,
-      layers: m.Layers.map((path, i) => ({ source: path, diffId: diffIds[i], ...need(path, 'the layer') })),
-    };
-  }
   const index = json.get('index.json') as { manifests?: OciDescriptor[] } | undefined;
   if (index?.manifests?.length) {
-    const manifest = resolveManifest(json, index.manifests);
-    if (!manifest) {
+    const found = { images: [] as FoundImage[], attestations: [] as string[] };
+    collectImages(json, index.manifests, found);
+    const present = (f: FoundImage) => f.manifest.config.digest !== '' && json.has(blobPath(f.manifest.config.digest)) && f.manifest.layers.every((l) => layers.has(blobPath(l.digest)));
+    const platforms = found.images.map((f) => ({ platform: f.platform ?? 'unknown', present: present(f) }));
+    const listing = () => platforms.map((p) => `${p.platform}${p.present ? '' : ' (listed only)'}`).join(', ');
+    let chosen: FoundImage | undefined;
+    if (options.platform) {
+      const wanted = options.platform;
+      chosen = found.images.find((f) => f.platform && samePlatform(f.platform, wanted));
+      if (!chosen) {
+        throw new ArchiveError(`the archive has no ${wanted} image: it has ${listing() || 'none'}`);
+      }
+      if (!present(chosen)) {
+        throw new ArchiveError(`the archive lists a ${wanted} image, but not its layers (the exporter left that platform out)`);
+      }
+    } else {
+      const usable = found.images.filter(present);
+      const preferred = options.preferPlatform ? usable.find((f) => f.platform && samePlatform(f.platform, options.preferPlatform as string)) : undefined;
+      // The exporter's own pick, where it wrote one (docker save's manifest.json).
+      const exporters = docker?.length === 1 ? usable.find((f) => blobPath(f.manifest.config.digest) === docker[0].Config.replace(/^\.\//, '')) : undefined;
+      chosen = preferred ?? (usable.length === 1 ? usable[0] : exporters);
+      if (!chosen && usable.length > 1) {
+        throw new ArchiveError(`the archive holds images for ${listing()}: choose one with --platform`);
+      }
+      // None complete: the only one listed, so that the missing layer is named below.
+      chosen ??= found.images.length === 1 && found.images[0].manifest.config.digest ? found.images[0] : undefined;
+    }
+    if (!chosen) {
       throw new ArchiveError('the archive\'s index.json names no image manifest that the archive contains');
     }
+    const manifest = chosen.manifest;
     const config = (json.get(blobPath(manifest.config.digest)) ?? {}) as ImageConfig;
     const diffIds = config.rootfs?.diff_ids ?? [];
     const tags = index.manifests.map((d) => d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name']).filter((t): t is string => Boolean(t));
     return {
       format: 'oci',
-      repoTags: tags,
+      repoTags: docker?.[0]?.RepoTags?.length ? docker[0].RepoTags : tags,
       config,
       layers: manifest.layers.map((d, i) => ({ source: blobPath(d.digest), diffId: diffIds[i], ...need(blobPath(d.digest), 'the layer blob') })),
+      platform: chosen.platform,
+      platforms,
+      attestations: found.attestations,
+    };
+  }
+  if (Array.isArray(docker) && docker.length > 0 && docker[0].Layers) {
+    const m = docker[0];
+    const config = (json.get(m.Config.replace(/^\.\//, '')) ?? {}) as ImageConfig & OciPlatform;
+    const diffIds = config.rootfs?.diff_ids ?? [];
+    const platform = platformText(config);
+    if (options.platform && platform && !samePlatform(platform, options.platform)) {
+      throw new ArchiveError(`the archive has no ${options.platform} image: it has ${platform}`);
+    }
+    return {
+      format: m.Config.startsWith('blobs/') ? 'oci' : 'docker',
+      repoTags: m.RepoTags ?? [],
+      config,
+      layers: m.Layers.map((path, i) => ({ source: path, diffId: diffIds[i], ...need(path, 'the layer') })),
+      platform,
+      platforms: platform ? [{ platform, present: true }] : [],
+      attestations: [],
     };
   }
   throw new ArchiveError('this tar holds no image: it has neither manifest.json nor index.json');
-}
-
-/** Follows an OCI index (possibly nested) to one image manifest, preferring linux/amd64. */
-function resolveManifest(json: Map<string, unknown>, descriptors: OciDescriptor[], depth = 0): { config: OciDescriptor; layers: OciDescriptor[] } | undefined {
-  if (depth > 4) {
-    return undefined;
-  }
-  const ranked = [...descriptors].sort((a, b) => score(b) - score(a));
-  for (const d of ranked) {
-    const doc = json.get(blobPath(d.digest)) as { manifests?: OciDescriptor[]; config?: OciDescriptor; layers?: OciDescriptor[] } | undefined;
-    if (doc?.config && doc.layers) {
-      return { config: doc.config, layers: doc.layers };
-    }
-    if (doc?.manifests) {
-      const inner = resolveManifest(json, doc.manifests, depth + 1);
-      if (inner) {
-        return inner;
-      }
-    }
-  }
-  return undefined;
-}
-
-function score(d: OciDescriptor): number {
-  if (!d.platform) {
-    return 1;
-  }
-  return d.platform.os === 'linux' && d.platform.architecture === 'amd64' ? 2 : 0;
 }

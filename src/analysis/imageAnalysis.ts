@@ -50,6 +50,24 @@ export class ImageAnalysis {
     return this.archive.repoTags;
   }
 
+  /** The platform analysed, and what else the archive had: platforms and attestations. */
+  get platform(): string | undefined {
+    return this.archive.platform;
+  }
+
+  get platforms(): ImageArchive['platforms'] {
+    return this.archive.platforms;
+  }
+
+  get attestations(): string[] {
+    return this.archive.attestations;
+  }
+
+  /** Each layer's size (Σ of its files, as dive counts) by diff id: the one source of a layer's size once analysed. */
+  layerSizes(): Map<string, number> {
+    return new Map(this.layers.filter((l) => l.diffId).map((l) => [l.diffId as string, l.size]));
+  }
+
   /** The config's history, one entry per build step, base first. */
   get history(): NonNullable<ImageArchive['config']['history']> {
     return this.archive.config.history ?? [];

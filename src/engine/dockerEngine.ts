@@ -34,6 +34,26 @@ export interface EngineInfo {
   rootDir: string;
 }
 
+/** What an engine can be asked, by its API version (never by its product version). */
+export interface EngineCapabilities {
+  apiVersion: string;
+  /** "linux/amd64": what it runs, so the platform to show and analyse. */
+  platform: string;
+  /** GET /images/json?shared-size=1 (API 1.42+). */
+  sharedSize: boolean;
+  /** GET /images/json?manifests=1 (API 1.47+): platforms and attestations. */
+  manifests: boolean;
+  /** GET /images/{name}/get?platform=… (API 1.48+). */
+  exportPlatform: boolean;
+}
+
+/** "1.47" ≥ "1.42" */
+export function apiAtLeast(version: string, wanted: string): boolean {
+  const [a1, a2] = version.split('.').map(Number);
+  const [b1, b2] = wanted.split('.').map(Number);
+  return a1 > b1 || (a1 === b1 && (a2 ?? 0) >= (b2 ?? 0));
+}
+
 /** One engine to reach: a place, or a sentence saying why it cannot be reached. */
 export type EngineTarget = { name: string; endpoint: EngineEndpoint } | { name: string; problem: string };
 
@@ -56,6 +76,7 @@ export class DockerEngine {
   readonly endpoint: EngineEndpoint | undefined;
   private readonly client: EngineClient | undefined;
   private readonly unusable: EngineConfigError | undefined;
+  private knownCapabilities: Promise<EngineCapabilities> | undefined;
 
   constructor(target: EngineTarget, options: ClientOptions = {}) {
     this.name = target.name;
@@ -144,6 +165,21 @@ export class DockerEngine {
     };
   }
 
+  /** Asked once (GET /version), again only after a failure. */
+  capabilities(): Promise<EngineCapabilities> {
+    if (!this.knownCapabilities) {
+      this.knownCapabilities = this.docker.version().then((v) => ({
+        apiVersion: v.ApiVersion,
+        platform: `${v.Os}/${v.Arch}`,
+        sharedSize: apiAtLeast(v.ApiVersion, '1.42'),
+        manifests: apiAtLeast(v.ApiVersion, '1.47'),
+        exportPlatform: apiAtLeast(v.ApiVersion, '1.48'),
+      }));
+      this.knownCapabilities.catch(() => (this.knownCapabilities = undefined));
+    }
+    return this.knownCapabilities;
+  }
+
   async info(): Promise<EngineInfo> {
     const raw = (await this.docker.info()) as { ID?: string; Name?: string; ServerVersion?: string; Driver?: string; DockerRootDir?: string };
     return { id: raw.ID ?? '', name: raw.Name ?? '', serverVersion: raw.ServerVersion ?? '', driver: raw.Driver ?? '', rootDir: raw.DockerRootDir ?? '' };
@@ -158,8 +194,14 @@ export class DockerEngine {
     );
   }
 
+  /** GET /images/json, with shared sizes and manifests where the engine has them. */
   async listImages(): Promise<ImageSummary[]> {
-    const raw = (await this.docker.listImages({ all: false })) as unknown as RawImageSummary[];
+    const can = await this.capabilities();
+    const raw = (await this.docker.listImages({
+      all: false,
+      ...(can.sharedSize ? { 'shared-size': true } : {}),
+      ...(can.manifests ? { manifests: true } : {}),
+    } as Docker.ListImagesOptions)) as unknown as RawImageSummary[];
     return raw.map(toImageSummary);
   }
 
@@ -241,8 +283,27 @@ export class DockerEngine {
     return (await this.long.getEvents({ filters: { type: ['image', 'container'] } })) as unknown as Readable;
   }
 
-  /** GET /images/{name}/get: the image as `docker save` writes it, as a stream. */
-  async exportImage(name: string): Promise<Readable> {
+  /**
+   * GET /images/{name}/get: the image as `docker save` writes it, as a stream. With a
+   * platform (API 1.48+), only that platform's manifest and layers.
+   */
+  async exportImage(name: string, platform?: string): Promise<Readable> {
+    if (platform && (await this.capabilities()).exportPlatform) {
+      const [os, architecture, variant] = platform.split('/');
+      return new Promise<Readable>((resolve, reject) =>
+        this.long.modem.dial(
+          {
+            // docker-modem appends `options` as the query (objects JSON-encoded) after the '?'.
+            path: `/images/${encodeURIComponent(name)}/get?`,
+            method: 'GET',
+            options: { platform: { os, architecture, ...(variant ? { variant } : {}) } },
+            isStream: true,
+            statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
+          },
+          (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
+        ),
+      );
+    }
     return (await this.long.getImage(name).get()) as Readable;
   }
 }

@@ -41,6 +41,8 @@ const SAME_AS_DOCKER: Record<EngineEventType, Record<string, string>> = {
   container: { remove: 'destroy' },
 };
 
+const IMAGE_ID = /^(sha256:)?[0-9a-f]{64}$/;
+
 /** Parses one line of the stream; undefined for events Strata does not watch. */
 export function parseEngineEvent(line: string): EngineEvent | undefined {
   let raw: RawEvent;
@@ -60,7 +62,10 @@ export function parseEngineEvent(line: string): EngineEvent | undefined {
     return undefined;
   }
   const time = raw.timeNano ? Math.floor(raw.timeNano / 1e6) : (raw.time ?? 0) * 1000;
-  return { type, action, id: raw.Actor?.ID ?? raw.id ?? '', name: raw.Actor?.Attributes?.name, time };
+  const named = raw.Actor?.Attributes?.name;
+  // Some engines (20.10, 26) name the image id on untag, not the tag that went: no name then.
+  const name = type === 'image' && named && IMAGE_ID.test(named) ? undefined : named;
+  return { type, action, id: raw.Actor?.ID ?? raw.id ?? '', name, time };
 }
 
 /** Splits a byte stream into lines across chunk boundaries. */

@@ -70,9 +70,13 @@ export class ImageIndex {
     return engine;
   }
 
+  /** The platform the engine runs ("linux/amd64"), known after the first list. */
+  platform: string | undefined;
+
   /** Forgets everything (the engine was switched). */
   clear(): void {
     this.latest = undefined;
+    this.platform = undefined;
     this.details.clear();
     this.histories.clear();
   }
@@ -85,6 +89,7 @@ export class ImageIndex {
       return images; // switched meanwhile: not this engine's list to keep
     }
     this.latest = images;
+    this.platform = (await engine.capabilities()).platform; // asked by the list already
     const alive = new Set(images.map((i) => i.id));
     // Whatever is no longer a listed image may be gone: drop it, it is cheap to ask again.
     for (const id of this.details.keys()) {

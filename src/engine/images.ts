@@ -1,13 +1,37 @@
 import { shortId } from './format';
 
+/**
+ * One manifest of an image in the containerd image store (GET /images/json?manifests=1,
+ * API 1.47+): a platform's image, or an attestation (provenance, SBOM) about one.
+ */
+export interface ManifestSummary {
+  id: string;
+  kind: 'image' | 'attestation' | 'unknown';
+  /** "linux/amd64"; undefined for attestations. */
+  platform?: string;
+  /** Its content is here (a platform of a pulled index may be listed only). */
+  available: boolean;
+  /** Compressed content (the blobs the store keeps). */
+  contentSize: number;
+  /** The layers unpacked in the snapshotter. */
+  unpackedSize?: number;
+  /** For an attestation: the manifest it is about. */
+  attests?: string;
+}
+
 /** What the engine says of one image in GET /images/json, in the fields Strata uses. */
 export interface ImageSummary {
   id: string;
   repoTags: string[];
   repoDigests: string[];
   created: Date;
+  /** The list's `Size`: what `docker images` shows; see imageSizes for what it means where. */
   size: number;
+  /** Shared with other images, when the engine computed it (shared-size=1, API 1.42+). */
+  sharedSize?: number;
   labels: Record<string, string>;
+  /** The containerd store's manifests (multi-platform images, attestations), when asked. */
+  manifests?: ManifestSummary[];
 }
 
 /** One row of the Images view: an image under one of its names, or untagged. */
@@ -27,7 +51,42 @@ export interface RawImageSummary {
   RepoDigests?: string[] | null;
   Created: number;
   Size: number;
+  SharedSize?: number;
   Labels?: Record<string, string> | null;
+  Manifests?: RawManifestSummary[] | null;
+}
+
+interface RawPlatform {
+  os?: string;
+  architecture?: string;
+  variant?: string;
+}
+
+export interface RawManifestSummary {
+  ID: string;
+  Descriptor?: { digest?: string; platform?: RawPlatform };
+  Available?: boolean;
+  Size?: { Content?: number; Total?: number };
+  Kind?: string;
+  ImageData?: { Platform?: RawPlatform; Size?: { Unpacked?: number } };
+  AttestationData?: { For?: string };
+}
+
+function platformOf(p: RawPlatform | undefined): string | undefined {
+  return p?.os && p.architecture && p.os !== 'unknown' ? `${p.os}/${p.architecture}${p.variant ? `/${p.variant}` : ''}` : undefined;
+}
+
+function toManifestSummary(raw: RawManifestSummary): ManifestSummary {
+  const kind = raw.Kind === 'image' || raw.Kind === 'attestation' ? raw.Kind : 'unknown';
+  return {
+    id: raw.ID,
+    kind,
+    platform: kind === 'image' ? platformOf(raw.ImageData?.Platform ?? raw.Descriptor?.platform) : undefined,
+    available: raw.Available !== false,
+    contentSize: raw.Size?.Content ?? 0,
+    ...(raw.ImageData?.Size?.Unpacked !== undefined ? { unpackedSize: raw.ImageData.Size.Unpacked } : {}),
+    ...(raw.AttestationData?.For ? { attests: raw.AttestationData.For } : {}),
+  };
 }
 
 export function toImageSummary(raw: RawImageSummary): ImageSummary {
@@ -38,7 +97,10 @@ export function toImageSummary(raw: RawImageSummary): ImageSummary {
     repoDigests: (raw.RepoDigests ?? []).filter((d) => d !== '<none>@<none>'),
     created: new Date(raw.Created * 1000),
     size: raw.Size,
+    // -1: not computed (not asked, or an engine before API 1.42).
+    ...(typeof raw.SharedSize === 'number' && raw.SharedSize >= 0 ? { sharedSize: raw.SharedSize } : {}),
     labels: raw.Labels ?? {},
+    ...(raw.Manifests?.length ? { manifests: raw.Manifests.map(toManifestSummary) } : {}),
   };
 }
 

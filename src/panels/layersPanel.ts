@@ -9,6 +9,7 @@ import { parseBuildStep } from '../engine/buildStep';
 import type { DockerEngine } from '../engine/dockerEngine';
 import { formatBytes } from '../engine/format';
 import type { ImageIndex } from '../engine/imageIndex';
+import { imagePlatforms, imageSizes } from '../engine/imageSizes';
 import { Disposable } from '../lifecycle';
 import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview } from '../protocol/layersProtocol';
 
@@ -31,6 +32,8 @@ function toAnalysisView(a: ImageAnalysis): AnalysisView {
     wastedUserPercent: m.wastedUserPercent,
     layers: a.layers.map((l) => ({ index: l.index, size: l.size, ...l.counts })),
     wastedPaths: m.wastedPaths.slice(0, 50).map((w) => ({ path: w.path, count: w.count, size: w.cumulativeSize, layers: w.layers })),
+    platform: a.platform,
+    attestations: a.attestations,
   };
 }
 
@@ -164,11 +167,18 @@ export class LayersPanel extends Disposable {
   private async loadImage(): Promise<void> {
     const { index, engine } = this.deps;
     const id = this.state.key;
-    const [inspect, stack] = await Promise.all([engine.inspectImage(id), index.layerStack(id)]);
+    const [inspect, stack, listed] = await Promise.all([engine.inspectImage(id), index.layerStack(id), index.current()]);
+    // The same figures as the Images view: the list's, by the one rule (inspect's Size
+    // means compressed content on the containerd store, unpacked on the classic one).
+    const summary = listed.find((i) => i.id === id) ?? (await index.list()).find((i) => i.id === id);
+    const sizes = summary ? imageSizes(summary, index.platform) : { unpacked: inspect.Size };
+    const platforms = summary ? imagePlatforms(summary) : [];
+    const multiPlatform = platforms.filter((p) => p.available).length > 1;
     const image: ImageView = {
       title: this.state.title,
       id,
-      size: inspect.Size,
+      sizes: { unpacked: sizes.unpacked, content: sizes.content, shared: sizes.shared },
+      ...(platforms.length > 1 ? { platform: sizes.platform, platforms: platforms.map((p) => `${p.platform}${p.available ? '' : ' (listed only)'}`) } : {}),
       created: inspect.Created,
       builtOn: stack.builtOn?.name,
       labels: inspect.Config?.Labels ?? {},
@@ -187,7 +197,12 @@ export class LayersPanel extends Disposable {
       })),
     }));
     this.post({ type: 'init', state: this.state, image, groups });
-    const analysis = await this.analyse(inspect.Size, () => engine.exportImage(id));
+    // The platform the engine runs, as shown; a multi-platform export is asked for it alone where the engine can.
+    const analysis = await this.analyse(
+      sizes.content ?? sizes.unpacked,
+      () => engine.exportImage(id, multiPlatform ? sizes.platform : undefined),
+      index.platform,
+    );
     this.analysis = analysis;
     this.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
   }
@@ -200,12 +215,12 @@ export class LayersPanel extends Disposable {
     const analysis = await this.analyse(total, async () => fs.createReadStream(file));
     this.analysis = analysis;
     const labels = analysis.labels;
-    this.post({ type: 'init', state: this.state, image: { title: this.state.title, size: analysis.metrics.sizeBytes, labels, runnable: false }, groups: groupsFromArchive(analysis) });
+    this.post({ type: 'init', state: this.state, image: { title: this.state.title, labels, runnable: false, ...(analysis.platforms.length > 1 ? { platform: analysis.platform, platforms: analysis.platforms.map((p) => `${p.platform}${p.present ? '' : ' (listed only)'}`) } : {}) }, groups: groupsFromArchive(analysis) });
     this.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
   }
 
   /** Reads the export with a cancellable progress notification (bytes read of the total). */
-  private analyse(total: number, open: () => Promise<Readable>): Promise<ImageAnalysis> {
+  private analyse(total: number, open: () => Promise<Readable>, preferPlatform?: string): Promise<ImageAnalysis> {
     const cached = this.deps.cache.get(this.state.key);
     if (cached) {
       return Promise.resolve(cached);
@@ -218,7 +233,18 @@ export class LayersPanel extends Disposable {
           token.onCancellationRequested(() => abort.abort());
           let reported = 0;
           let lastPost = 0;
+          // Until the first byte: say the engine is being waited for, and how long, instead
+          // of a bare spinner (seen once: an engine just started sent nothing for 20 s).
+          const started = Date.now();
+          const waiting = setInterval(() => {
+            if (reported === 0) {
+              const waitingMs = Date.now() - started;
+              progress.report({ message: `waiting for the engine to send the image… ${Math.round(waitingMs / 1000)} s` });
+              this.post({ type: 'progress', bytesRead: 0, total, waitingMs });
+            }
+          }, 1000);
           return this.deps.cache.analyze(this.state.key, open, {
+            preferPlatform,
             signal: abort.signal,
             onProgress: (bytes) => {
               const now = Date.now();
@@ -231,7 +257,7 @@ export class LayersPanel extends Disposable {
               progress.report({ message: `${formatBytes(bytes)}${total ? ` of about ${formatBytes(total)}` : ''}`, increment });
               this.post({ type: 'progress', bytesRead: bytes, total });
             },
-          });
+          }).finally(() => clearInterval(waiting));
         },
       ),
     );

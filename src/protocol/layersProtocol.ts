@@ -30,7 +30,12 @@ export interface GroupView {
 export interface ImageView {
   title: string;
   id?: string;
-  size?: number;
+  /** The engine's figures, under the names of src/shared/sizeNames (an archive has none). */
+  sizes?: { unpacked: number; content?: number; shared?: number };
+  /** The platform shown and analysed, when the image has several. */
+  platform?: string;
+  /** Every platform the image lists, "(listed only)" when not pulled. */
+  platforms?: string[];
   created?: string;
   builtOn?: string;
   labels: Record<string, string>;
@@ -61,6 +66,10 @@ export interface AnalysisView {
   wastedUserPercent: number;
   layers: LayerStat[];
   wastedPaths: WastedPathView[];
+  /** The platform the archive's layers are for, when it says. */
+  platform?: string;
+  /** Attestation manifests read past ("provenance", "SBOM"). */
+  attestations: string[];
 }
 
 // The file tree's rows are the analysis's own (types only: the webview bundles no analysis code).
@@ -69,7 +78,8 @@ export type { TreeMode } from '../analysis/imageAnalysis';
 
 export type ToWebview =
   | { type: 'init'; state: LayersPanelState; image: ImageView; groups: GroupView[] }
-  | { type: 'progress'; bytesRead: number; total?: number }
+  /** `waitingMs`: no byte yet after this long (an engine slow to start sending its export). */
+  | { type: 'progress'; bytesRead: number; total?: number; waitingMs?: number }
   | { type: 'analysis'; analysis: AnalysisView }
   | { type: 'error'; message: string }
   | { type: 'children'; requestId: number; rows: TreeRowView[] };

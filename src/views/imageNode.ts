@@ -2,6 +2,9 @@ import * as vscode from 'vscode';
 import type { BuiltOn } from '../engine/baseImages';
 import { formatAge, formatBytes } from '../engine/format';
 import type { ImageEntry } from '../engine/images';
+import { SIZE_NAMES, imageAttestations, imagePlatforms, imageSizes } from '../engine/imageSizes';
+
+const bytes = (n: number) => `${formatBytes(n)} (${n.toLocaleString('en-US')} bytes)`;
 
 /** An image under one of its names; expanding it shows its layer stack. */
 export class ImageNode extends vscode.TreeItem {
@@ -9,11 +12,18 @@ export class ImageNode extends vscode.TreeItem {
     readonly entry: ImageEntry,
     readonly builtOn: BuiltOn | undefined,
     now: Date = new Date(),
+    /** The platform the engine runs: whose sizes and layers are shown. */
+    readonly enginePlatform?: string,
   ) {
     super(entry.dangling ? entry.reference : entry.tag, vscode.TreeItemCollapsibleState.Collapsed);
     const { image } = entry;
     this.id = entry.dangling ? `image:${image.id}` : `image:${entry.reference}`;
-    const parts = [formatBytes(image.size), formatAge(image.created, now)];
+    const sizes = imageSizes(image, enginePlatform);
+    const platforms = imagePlatforms(image);
+    const parts = [formatBytes(sizes.unpacked), formatAge(image.created, now)];
+    if (platforms.length > 1) {
+      parts.push(`${platforms.length} platforms`);
+    }
     if (builtOn) {
       parts.push(`built on ${builtOn.name}`);
     }
@@ -22,16 +32,30 @@ export class ImageNode extends vscode.TreeItem {
     this.contextValue = entry.dangling ? 'image.dangling' : 'image';
     this.iconPath = new vscode.ThemeIcon(entry.dangling ? 'circle-outline' : 'package');
     const tooltip = new vscode.MarkdownString();
+    const line = (text: string) => {
+      tooltip.appendText(text);
+      tooltip.appendMarkdown('  \n');
+    };
     tooltip.appendText(entry.reference);
     tooltip.appendMarkdown('\n\n');
-    tooltip.appendText(`ID: ${image.id}`);
-    tooltip.appendMarkdown('  \n');
-    tooltip.appendText(`Created: ${image.created.toLocaleString()}`);
-    tooltip.appendMarkdown('  \n');
-    tooltip.appendText(`Size: ${image.size.toLocaleString('en-US')} bytes (${formatBytes(image.size)})`);
+    line(`ID: ${image.id}`);
+    line(`Created: ${image.created.toLocaleString()}`);
+    line(`Size ${SIZE_NAMES.unpacked}: ${bytes(sizes.unpacked)}${sizes.platform && platforms.length > 1 ? `, for ${sizes.platform}` : ''}`);
+    if (sizes.content !== undefined) {
+      line(`Size ${SIZE_NAMES.content}: ${bytes(sizes.content)}`);
+    }
+    if (sizes.shared !== undefined) {
+      line(`Size ${SIZE_NAMES.shared}: ${bytes(sizes.shared)}`);
+    }
+    if (platforms.length > 1) {
+      line(`Platforms: ${platforms.map((p) => `${p.platform}${p.available ? '' : ' (listed only)'}`).join(', ')}`);
+    }
+    const attestations = imageAttestations(image);
+    if (attestations.length) {
+      line(`Attestation manifests (provenance, SBOM): ${attestations.length}, not layers`);
+    }
     if (builtOn) {
-      tooltip.appendMarkdown('  \n');
-      tooltip.appendText(`Built on: ${builtOn.name}${builtOn.local ? '' : ' (from its base-name label; not a local image)'}`);
+      line(`Built on: ${builtOn.name}${builtOn.local ? '' : ' (from its base-name label; not a local image)'}`);
     }
     this.tooltip = tooltip;
   }

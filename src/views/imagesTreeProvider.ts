@@ -7,16 +7,20 @@ import { BaseGroupNode } from './baseGroupNode';
 import type { EngineStatus } from './engineStatus';
 import { ImageNode } from './imageNode';
 import { LayerNode } from './layerNode';
+import { ManifestNode, PlatformsNode } from './manifestNode';
 import { MessageNode } from './messageNode';
+import { shownManifest } from '../engine/imageSizes';
 import { RepositoryNode } from './repositoryNode';
 
-export type ImagesTreeNode = RepositoryNode | ImageNode | BaseGroupNode | LayerNode | MessageNode;
+export type ImagesTreeNode = RepositoryNode | ImageNode | BaseGroupNode | LayerNode | MessageNode | PlatformsNode | ManifestNode;
 
 /** The settings the view reads each time it draws (so changes apply on refresh). */
 export interface ImagesViewSettings {
   showDangling(): boolean;
   sortBy(): SortBy;
   showMetadataSteps(): boolean;
+  /** Layer sizes (by diff id) from the image's analysis, when it has been analysed: the one source then. */
+  analysedLayerSizes(imageId: string): Map<string, number> | undefined;
 }
 
 /** The Images view: repositories, their images, each image's layer stack from base to app. */
@@ -56,6 +60,9 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     if (node instanceof BaseGroupNode) {
       return node.layers;
     }
+    if (node instanceof PlatformsNode) {
+      return node.manifests;
+    }
     return [];
   }
 
@@ -88,7 +95,7 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     return node.group.entries.map((entry) => {
       const layers = byId.get(entry.image.id);
       const builtOn: BuiltOn | undefined = layers ? attributeLayers(layers, all).builtOn : undefined;
-      return new ImageNode(entry, builtOn, now);
+      return new ImageNode(entry, builtOn, now, this.index.platform);
     });
   }
 
@@ -102,14 +109,21 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     const now = new Date();
     const showMetadata = this.settings.showMetadataSteps();
+    const analysed = this.settings.analysedLayerSizes(node.imageId);
     const children: ImagesTreeNode[] = [];
+    const manifests = node.entry.image.manifests ?? [];
+    if (manifests.filter((m) => m.kind === 'image').length > 1 || manifests.some((m) => m.kind === 'attestation')) {
+      const shown = shownManifest(node.entry.image, this.index.platform);
+      const platformOf = (digest: string) => manifests.find((m) => m.id === digest)?.platform;
+      children.push(new PlatformsNode(parentId, manifests.map((m) => new ManifestNode(parentId, m, m === shown, platformOf))));
+    }
     if (!stack.exact) {
       children.push(new MessageNode(parentId, 'The build history does not match the layers exactly; steps are shown as well as they fit.'));
     }
     for (const group of stack.groups) {
       const layerNodes = group.steps
         .filter((s) => showMetadata || s.diffId !== undefined)
-        .map((s) => new LayerNode(parentId, s, now));
+        .map((s) => new LayerNode(parentId, s, now, s.diffId !== undefined ? analysed?.get(s.diffId) : undefined));
       if (group.base) {
         children.push(new BaseGroupNode(parentId, group, layerNodes));
       } else {

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { formatAge, formatBytes } from '../engine/format';
+import { SIZE_NAMES } from '../engine/imageSizes';
 import type { StackStep } from '../engine/layerStack';
 
 /**
@@ -11,13 +12,15 @@ export class LayerNode extends vscode.TreeItem {
     parentId: string,
     readonly step: StackStep,
     now: Date = new Date(),
+    /** The layer's size from the image's analysis; the history's until there is one. */
+    analysedSize?: number,
   ) {
     super(step.step.text, vscode.TreeItemCollapsibleState.None);
     this.id = `${parentId}/step:${step.index}`;
     const isLayer = step.diffId !== undefined;
     const parts: string[] = [];
     if (isLayer) {
-      parts.push(`#${(step.layerIndex ?? 0) + 1}`, formatBytes(step.size), formatAge(step.created, now));
+      parts.push(`#${(step.layerIndex ?? 0) + 1}`, formatBytes(analysedSize ?? step.size), formatAge(step.created, now));
       if ((step.sharedBy ?? 1) > 1) {
         parts.push(`shared by ${step.sharedBy} images`);
       }
@@ -38,7 +41,13 @@ export class LayerNode extends vscode.TreeItem {
     };
     if (isLayer) {
       line(`Layer ${(step.layerIndex ?? 0) + 1}, diff id: ${step.diffId}`);
-      line(`Size: ${step.size.toLocaleString('en-US')} bytes (${formatBytes(step.size)})`);
+      if (analysedSize !== undefined) {
+        line(`Size: ${formatBytes(analysedSize)} of ${SIZE_NAMES.files} (${analysedSize.toLocaleString('en-US')} bytes)`);
+      } else {
+        // The engine's history counts the layer as stored (the containerd store rounds to
+        // its blocks, or counts compressed content): said so, until the analysis knows.
+        line(`Size: ${formatBytes(step.size)} as the engine's history gives it; Show Layers counts its files`);
+      }
     } else {
       line('Metadata step: changes no files');
     }

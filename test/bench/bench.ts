@@ -22,12 +22,13 @@ import { benchListImages } from './listImages';
 import { LOG_LINES, benchLogThroughput } from './logThroughput';
 import { RawEngine } from './rawEngine';
 import { benchSsh } from './sshEngine';
+import { benchFirstExport } from './firstExport';
 import { type CaseResult, formatTable, toJson } from './stats';
 
 /** The bench's share of the engine's list: 3 chain images + variants. */
 const FIXTURE_IMAGES = 100;
 
-const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh'] as const;
+const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export'] as const;
 type CaseName = (typeof CASES)[number];
 /** The cases that measure against the built image fixtures. */
 const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency'];
@@ -41,6 +42,8 @@ interface Options {
   logRuns: number;
   logLines: number;
   analysisRuns: number;
+  /** The harness engine to measure on (engines.json name): its socket for Strata, raw and the CLI. */
+  engine: string;
 }
 
 function wholeNumber(name: string, value: string | undefined): number {
@@ -60,6 +63,7 @@ function options(): Options {
       'log-runs': { type: 'string', default: '5' },
       'log-lines': { type: 'string', default: String(LOG_LINES) },
       'analysis-runs': { type: 'string', default: '5' },
+      engine: { type: 'string', default: 'host' },
     },
   });
   const only = (values.only ?? [...CASES]).flatMap((o) => o.split(','));
@@ -74,6 +78,7 @@ function options(): Options {
     logRuns: wholeNumber('log-runs', values['log-runs']),
     logLines: wholeNumber('log-lines', values['log-lines']),
     analysisRuns: wholeNumber('analysis-runs', values['analysis-runs']),
+    engine: values.engine ?? 'host',
   };
 }
 
@@ -135,8 +140,17 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
       await removeFixtureImages(sshDocker);
     }
   }
+  if (only.includes('first-export')) {
+    // The engine named by --engine unless it is the host's (never restarted here): then Docker 28's containerd store.
+    const t = testEngine(opts.engine === 'host' ? 'docker28-containerd' : opts.engine);
+    const reference = await prepareRealisticImage(fixtureClient(t), new Docker());
+    log(`first export: restarting ${t.name} ${opts.analysisRuns * 2} times…`);
+    const first = await benchFirstExport(t, reference, opts.analysisRuns * 2);
+    results.push(...first.results);
+    Object.assign(context, first.context);
+  }
   if (only.includes('analysis')) {
-    const reference = await prepareRealisticImage(docker);
+    const reference = await prepareRealisticImage(docker, opts.engine === 'host' ? undefined : new Docker());
     const analysis = await benchAnalysis(engine, raw, reference, opts.analysisRuns);
     results.push(...analysis.results);
     Object.assign(context, analysis.context);
@@ -147,9 +161,12 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
 async function main(): Promise<void> {
   const opts = options();
   const { runs, json } = opts;
-  const docker = new Docker();
-  const engine = DockerEngine.fromUrl('unix:///var/run/docker.sock', { name: 'host' });
+  const target = testEngine(opts.engine);
+  // Strata, the raw API and the CLI all on the engine's own local socket.
+  const docker = fixtureClient(target);
+  const engine = DockerEngine.fromUrl(`unix://${target.fixtureSocket}`, { name: target.name });
   const raw = new RawEngine(engine.endpoint as EngineEndpoint);
+  process.env.DOCKER_HOST = `unix://${target.fixtureSocket}`;
   await engine.ping();
   await removeOrphanFixtureImages(docker);
   try {
@@ -162,8 +179,8 @@ async function main(): Promise<void> {
       const logRuns = opts.only.includes('log-throughput') ? ` (log throughput: ${opts.logRuns})` : '';
       log(`engine ${all.engine} (API ${all.api}), Node ${all.node}${listed}, medians of ${runs} runs${logRuns}`);
       process.stdout.write(`${formatTable(results)}\n`);
-      for (const [key, value] of Object.entries(context).filter(([k]) => k.startsWith('ssh'))) {
-        process.stdout.write(`${key}: ${String(value)}\n`);
+      for (const [key, value] of Object.entries(context).filter(([k]) => k.startsWith('ssh') || k.startsWith('engineStart') || k.startsWith('firstExport'))) {
+        process.stdout.write(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`);
       }
     }
   } finally {

@@ -13,7 +13,7 @@ import { type EngineEvent, EngineEvents } from '../../src/engine/engineEvents';
 import { type LogSink, followContainerLogs } from '../../src/engine/followLogs';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import type { LogLine } from '../../src/engine/logStream';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { historyFromExport } from '../harness/imageExport';
 import { SocketProxy } from '../harness/socketProxy';
 import { type TestEngine, fixtureClient, strataEngine, testEngines } from '../harness/testEngines';
@@ -127,6 +127,27 @@ for (const t of testEngines()) {
       assert.ok(named(t, base).includes(group.base?.name ?? ''), `the base is named as the engine lists it: ${group.base?.name}`);
       assert.strictEqual(stack.builtOn?.id, baseId);
     });
+
+    if (t.kind === 'docker') {
+      // Users' engines (Docker 23+) build with BuildKit: its history (`# buildkit`, a WORKDIR
+      // that makes its folder is a layer) must align as exactly as the legacy builder's.
+      it('aligns an image built with BuildKit as its export does, on its local base', async () => {
+        const bk = `strata-test/core-bk-${t.name}:${tag}`;
+        const id = await buildWithBuildKit({ socket: t.fixtureSocket, dockerConfig: t.dockerConfig }, docker, bk, {
+          dockerfile: [`FROM ${base}`, 'RUN echo bk > /bk.txt', 'WORKDIR /srv/app', 'ENV MODE=bk', 'COPY payload.txt /srv/app/', 'RUN true'].join('\n'),
+          files: { 'payload.txt': 'b'.repeat(1234) },
+        });
+        const stack = await new ImageIndex({ engine }).layerStack(id);
+        const truth = await historyFromExport(docker, id);
+        assert.ok(stack.exact, 'the BuildKit history matches the layers exactly');
+        assert.deepStrictEqual(
+          stack.steps.map((s) => [s.createdBy, s.diffId]),
+          truth.map((s) => [s.createdBy, s.diffId]),
+        );
+        assert.ok(stack.steps.some((s) => /# buildkit/.test(s.createdBy)), 'built by BuildKit');
+        assert.strictEqual(stack.groups[0].base?.id, baseId);
+      });
+    }
 
     it('runs a container and follows its logs, stdout and stderr, to the exit code', async () => {
       const { id } = await engine.runContainer({

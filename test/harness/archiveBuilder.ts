@@ -107,3 +107,79 @@ export function streamOf(buffer: Buffer, chunkSize = 7919): Readable {
   }
   return Readable.from(chunks);
 }
+
+export interface PlatformSpec {
+  /** "os/arch[/variant]" */
+  platform: string;
+  layers: EntrySpec[][];
+  /** false: listed in the index, but its manifest and blobs left out (a platform not pulled). */
+  present?: boolean;
+}
+
+/**
+ * A multi-platform OCI layout as Engine 28 with the containerd store saves one: index.json
+ * → a nested index → one manifest per platform, plus an attestation manifest per present
+ * platform (in-toto layer, platform unknown/unknown); gzip layers. `dockerManifestFor`
+ * adds the manifest.json docker save writes for the platform it picked.
+ */
+export async function multiPlatformArchive(spec: { platforms: PlatformSpec[]; attestations?: boolean; dockerManifestFor?: string }): Promise<Buffer> {
+  const files: Array<{ name: string; data: Buffer }> = [];
+  const blob = (data: Buffer) => {
+    const digest = `sha256:${sha(data)}`;
+    if (!files.some((f) => f.name === `blobs/sha256/${sha(data)}`)) {
+      files.push({ name: `blobs/sha256/${sha(data)}`, data });
+    }
+    return { digest, size: data.length };
+  };
+  const json = (o: unknown) => Buffer.from(JSON.stringify(o));
+  const descriptors: unknown[] = [];
+  let dockerManifest: unknown[] | undefined;
+  for (const p of spec.platforms) {
+    const [os, architecture, variant] = p.platform.split('/');
+    const tars = await Promise.all(p.layers.map((l) => tarOf(l)));
+    const gz = tars.map((t) => zlib.gzipSync(t));
+    const config = json({ architecture, os, ...(variant ? { variant } : {}), rootfs: { type: 'layers', diff_ids: tars.map((t) => `sha256:${sha(t)}`) }, history: p.layers.map((_, i) => ({ created_by: `COPY step ${i + 1} # buildkit` })) });
+    const manifest = json({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${sha(config)}`, size: config.length },
+      layers: gz.map((g) => ({ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${sha(g)}`, size: g.length })),
+    });
+    const platform = { os, architecture, ...(variant ? { variant } : {}) };
+    if (p.present === false) {
+      descriptors.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha(manifest)}`, size: manifest.length, platform });
+      continue;
+    }
+    gz.forEach(blob);
+    blob(config);
+    const m = blob(manifest);
+    descriptors.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...m, platform });
+    if (spec.dockerManifestFor === p.platform) {
+      dockerManifest = [{ Config: `blobs/sha256/${sha(config)}`, RepoTags: ['test/multi:1'], Layers: gz.map((g) => `blobs/sha256/${sha(g)}`) }];
+    }
+    if (spec.attestations) {
+      const statement = json({ _type: 'https://in-toto.io/Statement/v0.1', predicateType: 'https://slsa.dev/provenance/v0.2' });
+      const aConfig = json({ architecture: 'unknown', os: 'unknown', rootfs: { type: 'layers', diff_ids: [`sha256:${sha(statement)}`] } });
+      const aManifest = json({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...blob(aConfig) },
+        layers: [{ mediaType: 'application/vnd.in-toto+json', ...blob(statement), annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } }],
+      });
+      descriptors.push({
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        ...blob(aManifest),
+        platform: { os: 'unknown', architecture: 'unknown' },
+        annotations: { 'vnd.docker.reference.digest': m.digest, 'vnd.docker.reference.type': 'attestation-manifest' },
+      });
+    }
+  }
+  const nested = blob(json({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: descriptors }));
+  const top = json({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.index.v1+json', ...nested, annotations: { 'io.containerd.image.name': 'docker.io/test/multi:1' } }] });
+  return tarOf([
+    ...files,
+    { name: 'index.json', data: top },
+    ...(dockerManifest ? [{ name: 'manifest.json', data: json(dockerManifest) }] : []),
+    { name: 'oci-layout', data: Buffer.from('{"imageLayoutVersion":"1.0.0"}') },
+  ]);
+}

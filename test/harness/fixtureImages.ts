@@ -4,7 +4,10 @@
  * busybox. Each carries the label `strata.test` so it can be found and removed, and
  * a per-run tag so tests never depend on what else the engine holds.
  */
+import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import Docker from 'dockerode';
 import * as tar from 'tar-stream';
 
@@ -75,6 +78,45 @@ export async function buildFixtureImage(docker: Docker, reference: string, optio
   }
   const info = await docker.getImage(reference).inspect();
   return info.Id;
+}
+
+export interface BuildKitTarget {
+  /** The engine's local socket. */
+  socket: string;
+  /** A DOCKER_CONFIG whose cli-plugins has buildx (the chroot engines); without it, Engine 20.10's own BuildKit. */
+  dockerConfig?: string;
+}
+
+/**
+ * Builds with BuildKit, as users' engines do by default (Docker 23+): `docker buildx build
+ * --load` through the given DOCKER_CONFIG's buildx, or DOCKER_BUILDKIT=1 with Debian's
+ * 20.10 client. History reads `RUN /bin/sh -c … # buildkit`; WORKDIR that makes its folder
+ * makes a layer.
+ */
+export async function buildWithBuildKit(target: BuildKitTarget, docker: Docker, reference: string, options: BuildOptions = {}): Promise<string> {
+  const base = options.dockerfile ?? busyboxDockerfile(options.steps, options.unique);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bk-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `${base}\nLABEL ${TEST_LABEL}="${process.pid}"\n`);
+    fs.copyFileSync(BUSYBOX, path.join(dir, 'busybox'));
+    fs.chmodSync(path.join(dir, 'busybox'), 0o755);
+    const files = { 'strata-run-id': `${reference} ${Date.now()} ${Math.random()}\n`, ...options.files };
+    for (const [name, contents] of Object.entries(files)) {
+      fs.writeFileSync(path.join(dir, name), contents);
+    }
+    const host = `unix://${target.socket}`;
+    const [cmd, args, env] = target.dockerConfig
+      ? ['docker', ['-H', host, 'buildx', 'build', '--load', '-t', reference, dir], { DOCKER_CONFIG: target.dockerConfig }]
+      : ['/usr/bin/docker', ['-H', host, 'build', '-t', reference, dir], { DOCKER_BUILDKIT: '1' }];
+    await new Promise<void>((resolve, reject) =>
+      execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, _out, stderr) =>
+        err ? reject(new Error(`building ${reference} with BuildKit failed: ${stderr.trim().split('\n').slice(-5).join('\n')}`)) : resolve(),
+      ),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return (await docker.getImage(reference).inspect()).Id;
 }
 
 /** Removes fixture images left by test processes that are gone (a run that was killed). */

@@ -5,7 +5,7 @@ import { evaluateRules, parseByteSize } from '../../src/analysis/ciRules';
 import { computeMetrics } from '../../src/analysis/diveMetrics';
 import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
 import { type LayerEntry, normalizeEntryPath } from '../../src/analysis/layerEntries';
-import { type EntrySpec, imageArchive, streamOf } from '../harness/archiveBuilder';
+import { type EntrySpec, imageArchive, multiPlatformArchive, streamOf } from '../harness/archiveBuilder';
 import { fixturePath } from '../harness/sharedFixtures';
 
 async function analyse(buffer: Buffer): Promise<ImageAnalysis> {
@@ -87,6 +87,48 @@ describe('reading archives', () => {
   it('gzip layer blobs', async () => {
     const a = await analyse(await imageArchive({ layers, format: 'oci', gzip: true }));
     assert.deepStrictEqual(a.layers.map((l) => l.size), [100, 5]);
+  });
+});
+
+describe('multi-platform archives (nested index, attestations, gzip), as Engine 28 saves them', () => {
+  const amd = { platform: 'linux/amd64', layers: [[file('bin/app', 100)], [file('etc/amd', 7)]] };
+  const arm = { platform: 'linux/arm64/v8', layers: [[file('bin/app', 90)]] };
+
+  it('reads the platform asked for; attestations are counted, never layers', async () => {
+    const buffer = await multiPlatformArchive({ platforms: [amd, arm], attestations: true });
+    const a = await readImageArchive(streamOf(buffer), { platform: 'linux/arm64' });
+    assert.strictEqual(a.platform, 'linux/arm64/v8');
+    assert.deepStrictEqual(a.layers.map((l) => l.size), [90]);
+    assert.deepStrictEqual(a.attestations, ['provenance', 'provenance']);
+    assert.deepStrictEqual(a.platforms, [
+      { platform: 'linux/amd64', present: true },
+      { platform: 'linux/arm64/v8', present: true },
+    ]);
+    const b = await readImageArchive(streamOf(buffer), { preferPlatform: 'linux/amd64' });
+    assert.deepStrictEqual([b.platform, b.layers.length], ['linux/amd64', 2]);
+  });
+
+  it('several platforms and nothing to choose by: a sentence asking for --platform', async () => {
+    const message = await refusal(await multiPlatformArchive({ platforms: [amd, arm] }));
+    assert.strictEqual(message, 'the archive holds images for linux/amd64, linux/arm64/v8: choose one with --platform');
+  });
+
+  it("docker save's manifest.json says which platform it exported: that one", async () => {
+    const a = await readImageArchive(streamOf(await multiPlatformArchive({ platforms: [amd, arm], dockerManifestFor: 'linux/arm64/v8' })));
+    assert.strictEqual(a.platform, 'linux/arm64/v8');
+    assert.deepStrictEqual(a.repoTags, ['test/multi:1']);
+  });
+
+  it('a platform only listed (not pulled) is said so; the one present is read', async () => {
+    const buffer = await multiPlatformArchive({ platforms: [amd, { ...arm, present: false }], attestations: true });
+    const a = await readImageArchive(streamOf(buffer));
+    assert.deepStrictEqual([a.platform, a.attestations], ['linux/amd64', ['provenance']]);
+    assert.deepStrictEqual(a.platforms.map((p) => [p.platform, p.present]), [
+      ['linux/amd64', true],
+      ['linux/arm64/v8', false],
+    ]);
+    await assert.rejects(readImageArchive(streamOf(buffer), { platform: 'linux/arm64' }), /lists a linux\/arm64 image, but not its layers/);
+    await assert.rejects(readImageArchive(streamOf(buffer), { platform: 'linux/s390x' }), /has no linux\/s390x image: it has linux\/amd64, linux\/arm64\/v8 \(listed only\)/);
   });
 });
 

@@ -12,6 +12,11 @@ describe('parseEngineEvent', () => {
     ));
   it('reads container events, with the detail after a colon dropped', () =>
     assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'die', Actor: { ID: 'c1' }, time: 1 }))?.action, 'die'));
+  it('an untag that names the image id (Engine 20.10, 26) carries no name; one that names the tag keeps it', () => {
+    const id = `sha256:${'a'.repeat(64)}`;
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'image', Action: 'untag', Actor: { ID: id, Attributes: { name: id } }, time: 1 }))?.name, undefined);
+    assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'image', Action: 'untag', Actor: { ID: id, Attributes: { name: 'app:1' } }, time: 1 }))?.name, 'app:1');
+  });
   it("reads Podman's remove as Docker's destroy (containers) and delete (images)", () => {
     assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'container', Action: 'remove', Actor: { ID: 'c1' }, time: 1 }))?.action, 'destroy');
     assert.strictEqual(parseEngineEvent(JSON.stringify({ Type: 'image', Action: 'remove', Actor: { ID: 'sha256:1' }, time: 1 }))?.action, 'delete');

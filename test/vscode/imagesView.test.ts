@@ -66,6 +66,7 @@ describe('Images view in a real extension host', () => {
       showDangling: () => false,
       sortBy: () => 'created',
       showMetadataSteps: () => true,
+      analysedLayerSizes: () => undefined,
     });
     try {
       assert.deepStrictEqual(await provider.getChildren(), []);
