@@ -3,7 +3,9 @@
  * handed on as they come; when the stream breaks or the engine restarts, it reconnects
  * with backoff and says so once it is back, so the views refresh once instead of polling.
  */
+import { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './backoff';
 import type { DockerEngine } from './dockerEngine';
+import { LineAssembler } from './logStream';
 
 export type EngineEventType = 'image' | 'container';
 
@@ -65,18 +67,10 @@ export function parseEngineEvent(line: string): EngineEvent | undefined {
   const named = raw.Actor?.Attributes?.name;
   // Some engines (20.10, 26) name the image id on untag, not the tag that went: no name then.
   const name = type === 'image' && named && IMAGE_ID.test(named) ? undefined : named;
-  return { type, action, id: raw.Actor?.ID ?? raw.id ?? '', name, time };
-}
-
-/** Splits a byte stream into lines across chunk boundaries. */
-export class LineSplitter {
-  private rest = '';
-  push(chunk: string): string[] {
-    const text = this.rest + chunk;
-    const lines = text.split('\n');
-    this.rest = lines.pop() ?? '';
-    return lines.filter((l) => l.trim() !== '');
-  }
+  const actor = raw.Actor?.ID ?? raw.id ?? '';
+  // Podman names images by bare hex; Docker (and Strata's caches) by "sha256:…".
+  const id = type === 'image' && /^[0-9a-f]{64}$/.test(actor) ? `sha256:${actor}` : actor;
+  return { type, action, id, name, time };
 }
 
 export interface EngineEventsListener {
@@ -86,24 +80,19 @@ export interface EngineEventsListener {
   onDisconnected?(err: unknown): void;
 }
 
-export interface BackoffOptions {
-  initialMs: number;
-  maxMs: number;
-}
-
 export class EngineEvents {
   private stream: NodeJS.ReadableStream | undefined;
   private timer: NodeJS.Timeout | undefined;
   private stopped = true;
-  private delay: number;
+  private readonly backoff: Backoff;
   private broken = false;
 
   constructor(
     private readonly engine: DockerEngine,
     private readonly listener: EngineEventsListener,
-    private readonly backoff: BackoffOptions = { initialMs: 250, maxMs: 10_000 },
+    backoff: BackoffOptions = DEFAULT_BACKOFF,
   ) {
-    this.delay = backoff.initialMs;
+    this.backoff = new Backoff(backoff);
   }
 
   start(): void {
@@ -141,20 +130,20 @@ export class EngineEvents {
       return;
     }
     this.stream = stream;
-    this.delay = this.backoff.initialMs;
+    this.backoff.reset();
     const afterBreak = this.broken;
     this.broken = false;
     this.listener.onConnected(afterBreak);
-    const lines = new LineSplitter();
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      for (const line of lines.push(chunk)) {
-        const event = parseEngineEvent(line);
+    // One JSON document per line; the log pipeline's assembler splits across chunks.
+    const lines = new LineAssembler();
+    stream.on('data', (chunk: Buffer) =>
+      lines.each(chunk, (line) => {
+        const event = line.trim() === '' ? undefined : parseEngineEvent(line);
         if (event) {
           this.listener.onEvent(event);
         }
-      }
-    });
+      }),
+    );
     // 'error' and 'end' can both come for one break: handle it once.
     let broke = false;
     const onBreak = (err: unknown) => {
@@ -177,7 +166,6 @@ export class EngineEvents {
       this.listener.onDisconnected?.(err);
     }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.connect(), this.delay);
-    this.delay = Math.min(this.delay * 2, this.backoff.maxMs);
+    this.timer = setTimeout(() => void this.connect(), this.backoff.next());
   }
 }

@@ -6,7 +6,8 @@
  */
 import type { Readable } from 'stream';
 import type { DockerEngine } from './dockerEngine';
-import { statusCode } from './engineError';
+import { Backoff, type BackoffOptions, wakeableSleep } from './backoff';
+import { engineMessage, statusCode } from './engineError';
 import { type LogLine, LogParser, type LogPosition, LogResume } from './logStream';
 
 export interface LogSink {
@@ -16,9 +17,8 @@ export interface LogSink {
 }
 
 export interface FollowOptions {
-  /** Milliseconds before the first reconnection attempt; doubles up to maxRetryMs. */
-  retryMs?: number;
-  maxRetryMs?: number;
+  /** How reconnections wait (from 250 ms, doubling up to 5 s by default). */
+  backoff?: BackoffOptions;
   /** Where an earlier follower of this container got to: only later lines are delivered. */
   resumeFrom?: LogPosition;
   /** Start with only the last N lines (the whole log when undefined). */
@@ -34,21 +34,13 @@ export interface LogFollower {
 }
 
 export function followContainerLogs(engine: DockerEngine, containerId: string, sink: LogSink, options: FollowOptions = {}): LogFollower {
-  const retryMs = options.retryMs ?? 250;
-  const maxRetryMs = options.maxRetryMs ?? 5000;
+  const backoff = new Backoff(options.backoff ?? { initialMs: 250, maxMs: 5000 });
   const resume = new LogResume(options.resumeFrom);
   let stopped = false;
   let current: Readable | undefined;
-  let wake: (() => void) | undefined;
-
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, ms);
-      wake = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
+  const { sleep, wake } = wakeableSleep();
+  /** Lines delivered by the stream now open: one that ends having sent none waits before the next. */
+  let delivered = 0;
 
   /** One attached stream (or, with follow false, what is logged so far); resolves when it ends, rejects when it cannot be opened. */
   const streamOnce = async (tty: boolean, first: boolean, follow = true): Promise<void> => {
@@ -65,6 +57,7 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
     current = stream;
     const parser = new LogParser({ tty, timestamps: true }, (line) => {
       if (resume.accept(line.source, line.timestamp)) {
+        delivered++;
         sink.line(line);
       }
     });
@@ -82,13 +75,12 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
 
   const run = async () => {
     let first = true;
-    let delay = retryMs;
     let disconnected = false;
     while (!stopped) {
-      let state: { running: boolean; exitCode: number; tty: boolean };
+      let state: { running: boolean; exitCode: number; tty: boolean; driver?: string };
       try {
         const info = await engine.inspectContainer(containerId);
-        state = { running: info.State.Running || info.State.Restarting, exitCode: info.State.ExitCode, tty: Boolean(info.Config.Tty) };
+        state = { running: info.State.Running || info.State.Restarting, exitCode: info.State.ExitCode, tty: Boolean(info.Config.Tty), driver: info.HostConfig?.LogConfig?.Type };
       } catch (err) {
         if (statusCode(err) === 404) {
           sink.notice('— the container was removed —');
@@ -98,24 +90,38 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
           disconnected = true;
           sink.notice('— lost the connection to the Docker Engine; following again when it is back —');
         }
-        await sleep(delay);
-        delay = Math.min(delay * 2, maxRetryMs);
+        await sleep(backoff.next());
         continue;
       }
       if (disconnected) {
         disconnected = false;
         sink.notice('— connected again; resuming —');
       }
-      delay = retryMs;
+      delivered = 0;
       try {
         await streamOnce(state.tty, first);
         first = false;
-      } catch {
-        // The stream could not be opened: the engine went away between the two calls.
+      } catch (err) {
+        const status = statusCode(err);
+        // An answer that retrying cannot mend (the log driver keeps no logs: 501; any 4xx):
+        // said once, and following stops.
+        if (status !== undefined && (status === 501 || (status >= 400 && status < 500 && status !== 404))) {
+          sink.notice(
+            status === 501
+              ? `— the engine cannot read this container's logs: its log driver${state.driver ? ` "${state.driver}"` : ''} keeps none for reading (run it with the json-file or local driver to see its output here) —`
+              : `— the engine refused to send the logs: ${engineMessage(err)} —`,
+          );
+          return;
+        }
+        // The engine went away between the two calls: wait, then look again.
+        await sleep(backoff.next());
         continue;
       }
       if (stopped) {
         return;
+      }
+      if (delivered > 0) {
+        backoff.reset();
       }
       // The stream ended: either the container stopped, or the engine connection broke.
       try {
@@ -135,6 +141,11 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
         }
         // unreachable: the loop reports it
       }
+      // Still running, and the stream ended: the connection broke, or it ended at once.
+      // Never straight back: a stream that sent nothing waits longer each time.
+      if (delivered === 0) {
+        await sleep(backoff.next());
+      }
     }
   };
 
@@ -144,7 +155,7 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
     stop() {
       stopped = true;
       current?.destroy?.();
-      wake?.();
+      wake();
     },
     done,
   };

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import * as net from 'net';
 import Docker from 'dockerode';
-import { describeRunError } from '../../src/engine/containers';
+import { describeRunError } from '../../src/engine/engineError';
 import { DockerEngine } from '../../src/engine/dockerEngine';
 import { type LogSink, followContainerLogs } from '../../src/engine/followLogs';
 import type { LogLine } from '../../src/engine/logStream';
@@ -24,7 +24,7 @@ async function collect(engine: DockerEngine, id: string): Promise<{ lines: LogLi
   const lines: LogLine[] = [];
   const notices: string[] = [];
   const sink: LogSink = { line: (l) => lines.push(l), notice: (n) => notices.push(n) };
-  await followContainerLogs(engine, id, sink, { retryMs: 100, maxRetryMs: 400 }).done;
+  await followContainerLogs(engine, id, sink, { backoff: { initialMs: 100, maxMs: 400 } }).done;
   return { lines, notices };
 }
 

@@ -65,7 +65,7 @@ async function collect(engine: DockerEngine, id: string): Promise<{ lines: LogLi
   const lines: LogLine[] = [];
   const notices: string[] = [];
   const sink: LogSink = { line: (l) => lines.push(l), notice: (n) => notices.push(n) };
-  await followContainerLogs(engine, id, sink, { retryMs: 100, maxRetryMs: 400 }).done;
+  await followContainerLogs(engine, id, sink, { backoff: { initialMs: 100, maxMs: 400 } }).done;
   return { lines, notices };
 }
 
