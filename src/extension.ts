@@ -18,6 +18,7 @@ import { showContainerLogs } from './commands/showContainerLogs';
 import { showEngineError } from './commands/showEngineError';
 import { showLayers } from './commands/showLayers';
 import { switchEngine } from './commands/switchEngine';
+import { commandRegistrar, reportFailure } from './commands/registerCommand';
 import type { ActiveEngine } from './engine/activeEngine';
 import { EngineSelection } from './engineSelection';
 import { ImageIndex } from './engine/imageIndex';
@@ -59,7 +60,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
   const index = new ImageIndex(active);
   const status = new EngineStatus(active, log);
   const config = () => vscode.workspace.getConfiguration('strata');
-  const analyses = new AnalysisCache();
+  const analyses = new AnalysisCache(() => Math.max(16, config().get<number>('analysis.cacheSize', 512)) * 1024 * 1024);
   const images = new ImagesTreeProvider(index, status, {
     showDangling: () => config().get<boolean>('images.showDangling', false),
     sortBy: () => config().get<SortBy>('images.sortBy', 'created'),
@@ -82,6 +83,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
       images: () => images.refresh(),
       containers: () => containers.refresh(),
       containerStarted: (id) => logs.containerStarted(id),
+      imageRemoved: (id) => analyses.forget(id),
+      containerRemoved: (id) => logs.containerRemoved(id),
     },
     log,
   );
@@ -105,6 +108,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(active)),
   );
 
+  // The one error path of every command (src/commands/registerCommand.ts).
+  const reporting = { describe: (err: unknown) => active.engine.describeError(err).message, log };
   const runDeps = {
     get engine() {
       return active.engine;
@@ -129,7 +134,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     },
     index,
     cache: analyses,
-    run: (reference: string) => runImageReference(runDeps, reference),
+    // The panel's Run button: failures reported as every command's are.
+    run: (reference: string) => runImageReference(runDeps, reference).catch((err: unknown) => reportFailure(err, reporting)),
   };
   const reload = () => refresh(images, containers);
   // A switch: the new engine's events, nothing cached from the old one, both views anew.
@@ -144,7 +150,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
       reload();
     }),
   );
-  const command = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
+  const command = commandRegistrar(reporting);
   context.subscriptions.push(
     command('strata.refresh', reload),
     command('strata.showEngineError', () => showEngineError(status, reload)),

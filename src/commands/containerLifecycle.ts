@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { DockerEngine } from '../engine/dockerEngine';
 import type { ContainerNode } from '../views/containerNode';
+import { failed } from './registerCommand';
 
 type Action = 'start' | 'stop' | 'restart';
 const PAST: Record<Action, string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
@@ -14,11 +15,9 @@ export async function changeContainerState(engine: DockerEngine, action: Action,
     return;
   }
   const call = { start: engine.startContainer, stop: engine.stopContainer, restart: engine.restartContainer }[action];
-  try {
-    await vscode.window.withProgress({ location: { viewId: 'strata.containers' } }, () => call.call(engine, node.container.id));
-  } catch (err) {
-    void vscode.window.showErrorMessage(
-      `${node.container.name} could not be ${PAST[action]}: ${engine.describeError(err).message}`,
-    );
-  }
+  await vscode.window
+    .withProgress({ location: { viewId: 'strata.containers' } }, () => call.call(engine, node.container.id))
+    .then(undefined, (err: unknown) => {
+      throw failed(`${node.container.name} could not be ${PAST[action]}`, err);
+    });
 }

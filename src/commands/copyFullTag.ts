@@ -1,3 +1,4 @@
+import { imageRef } from '../engine/images';
 import * as vscode from 'vscode';
 import type { ImageIndex } from '../engine/imageIndex';
 import type { ImageNode } from '../views/imageNode';
@@ -9,7 +10,7 @@ export async function copyFullTag(index: ImageIndex, node?: ImageNode): Promise<
   if (!entry) {
     return;
   }
-  const text = entry.dangling ? entry.image.id : entry.reference;
+  const text = imageRef(entry);
   await vscode.env.clipboard.writeText(text);
   vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
 }

@@ -3,6 +3,7 @@ import { formatAge, formatBytes, shortId } from '../engine/format';
 import type { ImageIndex } from '../engine/imageIndex';
 import { type ImageEntry, toImageEntries } from '../engine/images';
 import type { ImageNode } from '../views/imageNode';
+import { failed } from './registerCommand';
 
 /** The image a command acts on: the tree node it was invoked on, or one the user picks. */
 export async function imageFromNodeOrPick(
@@ -13,13 +14,9 @@ export async function imageFromNodeOrPick(
   if (node) {
     return node.entry;
   }
-  let images;
-  try {
-    images = await index.list();
-  } catch (err) {
-    void vscode.window.showErrorMessage(`Strata could not list images: ${err instanceof Error ? err.message : String(err)}`);
-    return undefined;
-  }
+  const images = await index.list().catch((err: unknown) => {
+    throw failed('Strata could not list the images', err);
+  });
   const entries = toImageEntries(images, { showDangling: true });
   if (entries.length === 0) {
     void vscode.window.showInformationMessage('The Docker Engine has no images.');

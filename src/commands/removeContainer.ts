@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isRunning } from '../engine/containers';
 import type { DockerEngine } from '../engine/dockerEngine';
 import type { ContainerNode } from '../views/containerNode';
+import { failed } from './registerCommand';
 
 /** Strata: Remove Container — modal confirmation; a running container needs "Stop and Remove". */
 export async function removeContainer(engine: DockerEngine, node?: ContainerNode): Promise<void> {
@@ -22,9 +23,7 @@ export async function removeContainer(engine: DockerEngine, node?: ContainerNode
   if (choice !== action) {
     return;
   }
-  try {
-    await engine.removeContainer(container.id, running);
-  } catch (err) {
-    void vscode.window.showErrorMessage(`${container.name} could not be removed: ${engine.describeError(err).message}`);
-  }
+  await engine.removeContainer(container.id, running).catch((err: unknown) => {
+    throw failed(`${container.name} could not be removed`, err);
+  });
 }

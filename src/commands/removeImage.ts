@@ -1,9 +1,11 @@
+import { imageRef } from '../engine/images';
 import * as vscode from 'vscode';
 import type { DockerEngine } from '../engine/dockerEngine';
 import { describeRemoveImageError } from '../engine/engineError';
 import type { ImageIndex } from '../engine/imageIndex';
 import type { ImageNode } from '../views/imageNode';
 import { imageFromNodeOrPick } from './pickImage';
+import { CommandError } from './registerCommand';
 
 /**
  * Strata: Remove Image — like `docker rmi NAME`, after a modal confirmation. Removing one
@@ -23,7 +25,7 @@ export async function removeImage({ engine, index, onRemoved, revealContainer }:
   if (!entry) {
     return;
   }
-  const target = entry.dangling ? entry.image.id : entry.reference;
+  const target = imageRef(entry);
   const otherNames = entry.image.repoTags.filter((t) => t !== entry.reference);
   const detail =
     otherNames.length > 0
@@ -35,23 +37,16 @@ export async function removeImage({ engine, index, onRemoved, revealContainer }:
   }
   try {
     await engine.removeImage(target);
-    onRemoved();
   } catch (err) {
     const refusal = describeRemoveImageError(err, target);
-    if (!refusal.containerId) {
-      void vscode.window.showErrorMessage(refusal.message);
-      return;
+    const containerId = refusal.containerId;
+    if (!containerId) {
+      throw new CommandError(refusal.message, { cause: err });
     }
-    let message = refusal.message;
-    try {
-      const c = await engine.inspectContainer(refusal.containerId);
-      message = `${target} is used by the ${c.State.Status} container ${c.Name.replace(/^\//, '')}: remove that container first, then the image.`;
-    } catch {
-      // the short id in the engine's words will do
-    }
-    const show = await vscode.window.showErrorMessage(message, 'Show Container');
-    if (show === 'Show Container') {
-      await revealContainer(refusal.containerId);
-    }
+    // The container by its name and state, when the engine still knows it.
+    const c = await engine.inspectContainer(containerId).catch(() => undefined);
+    const message = c ? `${target} is used by the ${c.State.Status} container ${c.Name.replace(/^\//, '')}: remove that container first, then the image.` : refusal.message;
+    throw new CommandError(message, { cause: err, actions: [{ title: 'Show Container', run: () => revealContainer(containerId) }] });
   }
+  onRemoved();
 }

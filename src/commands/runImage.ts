@@ -1,3 +1,4 @@
+import { imageRef } from '../engine/images';
 import type { ImageIndex } from '../engine/imageIndex';
 import { defaultPortMappings, parseRunOptions } from '../engine/runOptions';
 import type { ImageNode } from '../views/imageNode';
@@ -13,7 +14,7 @@ export async function runImage(deps: RunDeps & { index: ImageIndex }, node?: Ima
   if (!entry) {
     return undefined;
   }
-  return runImageReference(deps, entry.dangling ? entry.image.id : entry.reference);
+  return runImageReference(deps, imageRef(entry));
 }
 
 /** Runs an image by name or id with the defaults of Run (also the Layers panel's Run button). */

@@ -1,3 +1,4 @@
+import { imageRef } from '../engine/images';
 import * as fs from 'fs';
 import * as vscode from 'vscode';
 import type { ImageIndex } from '../engine/imageIndex';
@@ -16,6 +17,7 @@ import {
 import type { ImageNode } from '../views/imageNode';
 import { imageFromNodeOrPick } from './pickImage';
 import type { RunHistory } from './runHistory';
+import { CommandError } from './registerCommand';
 import { type RunDeps, startRun } from './startRun';
 
 const exists = (p: string) => fs.existsSync(p);
@@ -56,7 +58,7 @@ export async function runImageWithOptions(
   if (!entry) {
     return undefined;
   }
-  const image = entry.dangling ? entry.image.id : entry.reference;
+  const image = imageRef(entry);
   let config: { ExposedPorts?: Record<string, object>; Env?: string[]; Cmd?: string[] | null; Entrypoint?: string[] | string | null } = {};
   try {
     config = (await deps.engine.inspectImage(image)).Config ?? {};
@@ -130,8 +132,7 @@ export async function runImageWithOptions(
   const parsed = parseRunOptions(image, input, exists);
   if (!parsed.ok) {
     // A bind mount's folder removed between the question and now.
-    void vscode.window.showErrorMessage(parsed.error);
-    return undefined;
+    throw new CommandError(parsed.error);
   }
   await deps.history.remember(image, input);
   return startRun(deps, parsed.value);
@@ -139,7 +140,7 @@ export async function runImageWithOptions(
 
 /** Strata: Run Again — the image with the options last used for it (or the last run at all). */
 export async function runAgain(deps: RunDeps & { history: RunHistory }, node?: ImageNode): Promise<string | undefined> {
-  const image = node ? (node.entry.dangling ? node.entry.image.id : node.reference) : deps.history.last()?.image;
+  const image = node ? imageRef(node.entry) : deps.history.last()?.image;
   const input = image ? deps.history.get(image) : undefined;
   if (!image || !input) {
     void vscode.window.showInformationMessage(
@@ -149,8 +150,7 @@ export async function runAgain(deps: RunDeps & { history: RunHistory }, node?: I
   }
   const parsed = parseRunOptions(image, input, exists);
   if (!parsed.ok) {
-    void vscode.window.showErrorMessage(`The options last used for ${image} no longer work: ${parsed.error}`);
-    return undefined;
+    throw new CommandError(`The options last used for ${image} no longer work: ${parsed.error}`);
   }
   return startRun(deps, parsed.value);
 }

@@ -1,3 +1,4 @@
+import { imageRef } from '../engine/images';
 import type { ImageIndex } from '../engine/imageIndex';
 import { LayersPanel, type LayersPanelDeps } from '../panels/layersPanel';
 import type { ImageNode } from '../views/imageNode';
@@ -9,5 +10,5 @@ export async function showLayers(deps: LayersPanelDeps & { index: ImageIndex }, 
   if (!entry) {
     return undefined;
   }
-  return LayersPanel.show(deps, LayersPanel.stateOf(entry.image.id, 'image', entry.dangling ? entry.image.id : entry.reference));
+  return LayersPanel.show(deps, LayersPanel.stateOf(entry.image.id, 'image', imageRef(entry)));
 }

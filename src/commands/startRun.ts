@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { describeRunError } from '../engine/containers';
+import { describeRunError } from '../engine/engineError';
 import type { DockerEngine } from '../engine/dockerEngine';
 import type { RunOptions } from '../engine/runOptions';
 import type { ContainerLogs } from '../views/containerLogs';
+import { CommandError } from './registerCommand';
 
 export interface RunDeps {
   engine: DockerEngine;
@@ -25,15 +26,11 @@ export async function startRun(deps: RunDeps, options: RunOptions): Promise<stri
     );
   } catch (err) {
     const refusal = describeRunError(err, options.image, options.name);
-    if (refusal.conflictingContainerId) {
-      const choice = await vscode.window.showErrorMessage(refusal.message, 'Show Container');
-      if (choice === 'Show Container') {
-        await deps.revealContainer(refusal.conflictingContainerId);
-      }
-    } else {
-      void vscode.window.showErrorMessage(refusal.message);
-    }
-    return undefined;
+    const conflicting = refusal.conflictingContainerId;
+    throw new CommandError(refusal.message, {
+      cause: err,
+      actions: conflicting ? [{ title: 'Show Container', run: () => deps.revealContainer(conflicting) }] : [],
+    });
   }
   deps.logs.show(created.id, created.name);
   return created.id;

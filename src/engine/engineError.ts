@@ -91,6 +91,9 @@ export function describeEngineError(err: unknown, endpoint: EngineEndpoint | und
     return { kind: 'unreachable', message: text };
   }
   const where = describePlace(endpoint);
+  if (code === 'EDATA') {
+    return { kind: 'otherError', message: `The engine at ${where} sent an answer Strata cannot read: ${text}. Is it a Docker-compatible engine, and is nothing between it and Strata changing its answers?` };
+  }
   if (code === 'ESSH' && endpoint.kind === 'ssh') {
     return { kind: 'unreachable', message: describeSshFailure(String(e.detail ?? ''), endpoint) };
   }
@@ -172,4 +175,42 @@ export function describeRemoveImageError(err: unknown, reference: string): Remov
     return { message: `${reference} no longer exists: it was removed or renamed meanwhile.` };
   }
   return { message: `${reference} could not be removed: ${text}` };
+}
+
+export interface RunRefusal {
+  message: string;
+  /** The container already holding the name, when that was the problem. */
+  conflictingContainerId?: string;
+}
+
+/** Why the engine refused to create or start a container, in a sentence with a way forward. */
+export function describeRunError(err: unknown, image: string, name?: string): RunRefusal {
+  const text = engineMessage(err);
+  const status = statusCode(err);
+  const nameInUse = /name "\/?([^"]+)" is already in use by container "?([0-9a-f]{12,64})/.exec(text);
+  if (nameInUse) {
+    return {
+      message: `The name ${nameInUse[1]} is already used by another container: choose another name, or remove that container.`,
+      conflictingContainerId: nameInUse[2],
+    };
+  }
+  const portTaken =
+    /Bind for (\S+?):(\d+) failed: port is already allocated/.exec(text) ?? /listen (?:tcp|udp)\d?\s+(\S+?):(\d+): bind: address already in use/.exec(text);
+  if (portTaken) {
+    const where = portTaken[1] === '0.0.0.0' || portTaken[1] === '::' || portTaken[1] === '' ? '' : ` on ${portTaken[1]}`;
+    return { message: `Host port ${portTaken[2]}${where} is already in use by another container or program: choose another host port (or leave it out for a random one).` };
+  }
+  if (/No such image/i.test(text) || (status === 404 && /image/i.test(text))) {
+    return { message: `The image ${image} no longer exists: it was removed or renamed meanwhile. Refresh the Images view and pick another.` };
+  }
+  if (/no command specified/i.test(text)) {
+    return { message: `${image} has no command to run (it sets neither CMD nor ENTRYPOINT): give one under "Command".` };
+  }
+  if (/executable file not found|no such file or directory/i.test(text) && /exec/i.test(text)) {
+    return { message: `The command could not be started in ${image}: ${text}` };
+  }
+  if (/invalid mount config|bind source path does not exist/i.test(text)) {
+    return { message: `A bind mount was refused: ${text}` };
+  }
+  return { message: `The container${name ? ` ${name}` : ''} could not be run: ${text}` };
 }

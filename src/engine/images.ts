@@ -104,6 +104,11 @@ export function toImageSummary(raw: RawImageSummary): ImageSummary {
   };
 }
 
+/** What an image is called in engine calls: its reference, or, untagged, its id (decided here once). */
+export function imageRef(entry: Pick<ImageEntry, 'dangling' | 'reference' | 'image'>): string {
+  return entry.dangling ? entry.image.id : entry.reference;
+}
+
 /** Splits "host:5000/name:tag" at the tag's colon, not the registry port's. */
 export function splitReference(reference: string): { repository: string; tag: string } {
   const colon = reference.lastIndexOf(':');

@@ -3,6 +3,7 @@
  * value or one sentence saying what is wrong with which entry, so the input box can
  * show it as the user types and nothing reaches the engine until it is right.
  */
+import { isIPv4 } from 'net';
 import * as path from 'path';
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -68,7 +69,6 @@ function port(text: string, which: string, entry: string): Parsed<number> {
   return ok(Number(text));
 }
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 
 /** One entry: `80`, `8080:80`, `127.0.0.1:8080:80`, `[::1]:8080:80`, any of them with `/udp`. */
 export function parsePortMapping(entry: string): Parsed<PortMapping> {
@@ -97,7 +97,7 @@ export function parsePortMapping(entry: string): Parsed<PortMapping> {
     return fail(`"${entry}" is not a port mapping: write 8080:80, 127.0.0.1:8080:80, 80 or 8080:80/udp.`);
   }
   if (parts.length === 3) {
-    if (!IPV4.test(parts[0])) {
+    if (!isIPv4(parts[0])) {
       return fail(`"${entry}": "${parts[0]}" is not an IP address.`);
     }
     hostIp = parts.shift() as string;

@@ -1,5 +1,6 @@
 import * as assert from 'assert';
-import { browserUrl, describeRunError, formatPorts, sortContainers, toContainerSummary } from '../../src/engine/containers';
+import { browserUrl, formatPorts, sortContainers, toContainerSummary } from '../../src/engine/containers';
+import { describeRunError } from '../../src/engine/engineError';
 
 describe('containers', () => {
   const raw = (name: string, state: string, created: number, ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> = []) =>
