@@ -4,7 +4,16 @@ import { type ContainerSummary, type RawContainerSummary, toContainerSummary } f
 import { type ClientOptions, EngineConfigError, type EngineClient, createEngineClient } from './engineClient';
 import { type EngineEndpoint, EndpointError, describePlace, parseEngineUrl } from './endpoint';
 import { type EngineProblem, describeEngineError, statusCode } from './engineError';
+import { EngineDataError, field, list } from './engineData';
 import { type ImageSummary, type RawImageSummary, toImageSummary } from './images';
+
+function checkedImage(entry: unknown, i: number): RawImageSummary {
+  const what = `Image ${i + 1} of the list`;
+  field(entry, 'Id', 'string', what);
+  field(entry, 'Created', 'number', what);
+  field(entry, 'Size', 'number', what);
+  return entry as RawImageSummary;
+}
 import type { RawHistoryEntry } from './layerAlignment';
 import { type RunOptions, toCreateBody } from './runOptions';
 
@@ -134,9 +143,26 @@ export class DockerEngine {
     this.client?.dispose();
   }
 
+  /**
+   * A read over a kept-alive connection the engine has closed meanwhile (it restarted)
+   * fails at once (EPIPE, ECONNRESET) before reaching it: such a read is sent once more,
+   * on a new connection. Only reads, only once: anything else fails as it came.
+   */
+  private async read<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'EPIPE' || code === 'ECONNRESET') {
+        return call();
+      }
+      throw err;
+    }
+  }
+
   /** Resolves when the engine answers; rejects with the connection error otherwise. */
   async ping(): Promise<void> {
-    await this.docker.ping();
+    await this.read(() => this.docker.ping());
   }
 
   /** Docker or Podman, and which version: /version and /libpod/_ping (200 on Podman only) together. */
@@ -168,7 +194,7 @@ export class DockerEngine {
   /** Asked once (GET /version), again only after a failure. */
   capabilities(): Promise<EngineCapabilities> {
     if (!this.knownCapabilities) {
-      this.knownCapabilities = this.docker.version().then((v) => ({
+      this.knownCapabilities = this.read(() => this.docker.version()).then((v) => ({
         apiVersion: v.ApiVersion,
         platform: `${v.Os}/${v.Arch}`,
         sharedSize: apiAtLeast(v.ApiVersion, '1.42'),
@@ -181,7 +207,7 @@ export class DockerEngine {
   }
 
   async info(): Promise<EngineInfo> {
-    const raw = (await this.docker.info()) as { ID?: string; Name?: string; ServerVersion?: string; Driver?: string; DockerRootDir?: string };
+    const raw = (await this.read(() => this.docker.info())) as { ID?: string; Name?: string; ServerVersion?: string; Driver?: string; DockerRootDir?: string };
     return { id: raw.ID ?? '', name: raw.Name ?? '', serverVersion: raw.ServerVersion ?? '', driver: raw.Driver ?? '', rootDir: raw.DockerRootDir ?? '' };
   }
 
@@ -194,25 +220,48 @@ export class DockerEngine {
     );
   }
 
-  /** GET /images/json, with shared sizes and manifests where the engine has them. */
-  async listImages(): Promise<ImageSummary[]> {
+  /**
+   * GET /images/json, with manifests where the engine has them (API 1.47+). Shared sizes
+   * only when asked (`sharedSize`, API 1.42+): the engine works them out for every image,
+   * which a plain list should not wait for.
+   */
+  async listImages(options: { sharedSize?: boolean } = {}): Promise<ImageSummary[]> {
     const can = await this.capabilities();
-    const raw = (await this.docker.listImages({
-      all: false,
-      ...(can.sharedSize ? { 'shared-size': true } : {}),
-      ...(can.manifests ? { manifests: true } : {}),
-    } as Docker.ListImagesOptions)) as unknown as RawImageSummary[];
-    return raw.map(toImageSummary);
+    const raw = (await this.read(() =>
+      this.docker.listImages({
+        all: false,
+        ...(options.sharedSize && can.sharedSize ? { 'shared-size': true } : {}),
+        ...(can.manifests ? { manifests: true } : {}),
+      } as Docker.ListImagesOptions),
+    )) as unknown;
+    return list(raw, 'The image list').map((entry, i) => toImageSummary(checkedImage(entry, i)));
   }
 
   /** GET /images/{id}/json: the engine's full description of one image. */
   async inspectImage(id: string): Promise<Docker.ImageInspectInfo> {
-    return this.docker.getImage(id).inspect();
+    const raw = await this.read(() => this.docker.getImage(id).inspect());
+    field(raw, 'Id', 'string', `The description of ${id}`);
+    const rootfs = field<object | undefined>(raw, 'RootFS', 'object', `The description of ${id}`, true);
+    if (rootfs) {
+      list((rootfs as { Layers?: unknown }).Layers ?? [], `The layers of ${id}`).forEach((l) => {
+        if (typeof l !== 'string') {
+          throw new EngineDataError(`The layers of ${id} are not diff ids`);
+        }
+      });
+    }
+    return raw;
   }
 
   /** GET /images/{id}/history: one entry per build step, newest first. */
   async imageHistory(id: string): Promise<RawHistoryEntry[]> {
-    return (await this.docker.getImage(id).history()) as RawHistoryEntry[];
+    const raw = (await this.read(() => this.docker.getImage(id).history())) as unknown;
+    return list(raw, `The history of ${id}`).map((h, i) => {
+      const what = `Step ${i + 1} of the history of ${id}`;
+      field(h, 'Created', 'number', what);
+      field(h, 'Size', 'number', what);
+      field(h, 'CreatedBy', 'string', what);
+      return h as RawHistoryEntry;
+    });
   }
 
   /** Removes one name of an image (the image itself when it was its last name), like `docker rmi NAME`. */
@@ -221,12 +270,19 @@ export class DockerEngine {
   }
 
   async inspectContainer(id: string): Promise<Docker.ContainerInspectInfo> {
-    return this.docker.getContainer(id).inspect();
+    return this.read(() => this.docker.getContainer(id).inspect());
   }
 
   async listContainers(): Promise<ContainerSummary[]> {
-    const raw = (await this.docker.listContainers({ all: true })) as unknown as RawContainerSummary[];
-    return raw.map(toContainerSummary);
+    const raw = (await this.read(() => this.docker.listContainers({ all: true }))) as unknown;
+    return list(raw, 'The container list').map((c, i) => {
+      const what = `Container ${i + 1} of the list`;
+      for (const name of ['Id', 'Image', 'State', 'Status']) {
+        field(c, name, 'string', what);
+      }
+      field(c, 'Created', 'number', what);
+      return toContainerSummary(c as RawContainerSummary);
+    });
   }
 
   /**
