@@ -1,18 +1,58 @@
 /**
- * One analysis per image id at a time, kept until the window closes: a second request
- * for an image being analysed waits for the same work; a cancelled one is not kept.
+ * Analyses kept for reuse, and the layers they were made of:
+ * - an image's analysis by its key (an image id; an archive by path, size and mtime, so
+ *   a file rewritten in place is read again);
+ * - each layer's parsed entries by diff id, shared by every image that has the layer: an
+ *   export whose layer blobs are named by their digest (Engine 25+, the containerd store)
+ *   streams known layers past without decompressing or parsing them again;
+ * - bounded by an estimate of the memory it holds, least recently used out first;
+ * - one analysis per key at a time: a second request waits for the same work; when every
+ *   request for it was cancelled (its panels closed), the export is aborted.
  */
 import type { Readable } from 'stream';
-import { type ReadOptions, readImageArchive } from './archiveReader';
+import { type ParsedLayer, type ReadOptions, readImageArchive } from './archiveReader';
 import { ImageAnalysis } from './imageAnalysis';
 
 export type AnalyzeOptions = ReadOptions;
 
+/** About what one entry costs held twice over (its parsed form and its place in the snapshot). */
+function entryBytes(path: string): number {
+  return 2 * (path.length * 2 + 120);
+}
+
+function layerBytes(layer: ParsedLayer): number {
+  let bytes = 64;
+  for (const e of layer.entries) {
+    bytes += entryBytes(e.path);
+  }
+  return bytes;
+}
+
+interface CachedLayer {
+  parsed: ParsedLayer;
+  bytes: number;
+  /** The keys of the analyses made with it. */
+  users: Set<string>;
+}
+
+interface Running {
+  promise: Promise<ImageAnalysis>;
+  abort: AbortController;
+  waiters: number;
+}
+
 export class AnalysisCache {
+  /** Insertion order is recency: a Map re-set on use is an LRU list. */
   private readonly done = new Map<string, ImageAnalysis>();
-  private readonly running = new Map<string, Promise<ImageAnalysis>>();
+  private readonly layers = new Map<string, CachedLayer>();
+  /** Archive entry names that are a layer's digest → its diff id. */
+  private readonly blobs = new Map<string, string>();
+  private readonly running = new Map<string, Running>();
   private generation = 0;
   private readonly listeners = new Set<(key: string) => void>();
+
+  /** `maxBytes`: read on each store (a setting). */
+  constructor(private readonly maxBytes: () => number = () => 512 * 1024 * 1024) {}
 
   /** Called when an analysis is done and kept (the Images view shows its layer sizes then). */
   onDidAnalyze(listener: (key: string) => void): { dispose(): void } {
@@ -21,51 +61,174 @@ export class AnalysisCache {
   }
 
   get(key: string): ImageAnalysis | undefined {
-    return this.done.get(key);
+    const analysis = this.done.get(key);
+    if (analysis) {
+      // Most recently used last.
+      this.done.delete(key);
+      this.done.set(key, analysis);
+    }
+    return analysis;
+  }
+
+  /** What the cache holds, estimated (bytes), and its parts. */
+  get usage(): { bytes: number; analyses: number; layers: number } {
+    let bytes = 0;
+    for (const l of this.layers.values()) {
+      bytes += l.bytes;
+    }
+    return { bytes, analyses: this.done.size, layers: this.layers.size };
+  }
+
+  /** A layer parsed before, by diff id. */
+  layer(diffId: string): ParsedLayer | undefined {
+    return this.layers.get(diffId)?.parsed;
   }
 
   analyze(key: string, open: () => Promise<Readable>, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
-    const cached = this.done.get(key);
+    const cached = this.get(key);
     if (cached) {
       return Promise.resolve(cached);
     }
     let running = this.running.get(key);
     if (!running) {
-      const generation = this.generation;
-      running = (async () => {
-        const archive = await readImageArchive(await open(), options);
-        return new ImageAnalysis(archive);
-      })();
-      this.running.set(key, running);
-      running.then(
-        (analysis) => {
-          // Not kept when the cache was cleared meanwhile (another engine).
-          if (generation === this.generation) {
-            this.done.set(key, analysis);
-            this.running.delete(key);
-            for (const listener of this.listeners) {
-              listener(key);
-            }
-          }
-        },
-        () => {
-          if (generation === this.generation) {
-            this.running.delete(key);
-          }
-        },
-      );
+      running = this.start(key, open, options);
     }
+    return this.wait(key, running, options.signal);
+  }
+
+  private start(key: string, open: () => Promise<Readable>, options: AnalyzeOptions): Running {
+    const generation = this.generation;
+    const abort = new AbortController();
+    const promise = (async () => {
+      const archive = await readImageArchive(await open(), {
+        ...options,
+        signal: abort.signal,
+        knownLayer: (name) => {
+          const diffId = this.blobs.get(name);
+          return diffId ? this.layer(diffId) : undefined;
+        },
+      });
+      return new ImageAnalysis(archive);
+    })();
+    const running: Running = { promise, abort, waiters: 0 };
+    this.running.set(key, running);
+    promise.then(
+      (analysis) => {
+        if (this.running.get(key) === running) {
+          this.running.delete(key);
+        }
+        // Not kept when the cache was cleared meanwhile (another engine).
+        if (generation === this.generation) {
+          this.keep(key, analysis);
+          for (const listener of this.listeners) {
+            listener(key);
+          }
+        }
+      },
+      () => {
+        if (this.running.get(key) === running) {
+          this.running.delete(key);
+        }
+      },
+    );
     return running;
   }
 
-  forget(key: string): void {
-    this.done.delete(key);
+  /** One waiter's share: its own cancel; the read stops when the last waiter has gone. */
+  private wait(key: string, running: Running, signal: AbortSignal | undefined): Promise<ImageAnalysis> {
+    running.waiters++;
+    if (!signal) {
+      return running.promise;
+    }
+    return new Promise<ImageAnalysis>((resolve, reject) => {
+      const onAbort = () => {
+        running.waiters--;
+        if (running.waiters === 0) {
+          running.abort.abort();
+          if (this.running.get(key) === running) {
+            this.running.delete(key);
+          }
+        }
+        reject(new Error('the analysis was cancelled'));
+      };
+      if (signal.aborted) {
+        onAbort();
+        return;
+      }
+      signal.addEventListener('abort', onAbort, { once: true });
+      running.promise.then(
+        (a) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(a);
+        },
+        (err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      );
+    });
   }
 
-  /** Forgets every analysis (the engine was switched); ones still running are not kept. */
+  private keep(key: string, analysis: ImageAnalysis): void {
+    this.done.delete(key);
+    this.done.set(key, analysis);
+    for (const layer of analysis.archiveLayers) {
+      if (!layer.diffId) {
+        continue;
+      }
+      let cached = this.layers.get(layer.diffId);
+      if (!cached) {
+        const parsed = { compression: layer.compression, entries: layer.entries, size: layer.size };
+        cached = { parsed, bytes: layerBytes(parsed), users: new Set() };
+        this.layers.set(layer.diffId, cached);
+      }
+      cached.users.add(key);
+      if (/^blobs\/sha256\/[0-9a-f]{64}$/.test(layer.source)) {
+        this.blobs.set(layer.source, layer.diffId);
+      }
+    }
+    this.evict(key);
+  }
+
+  /** Least recently used analyses out (never the one just kept) until under the bound. */
+  private evict(keep: string): void {
+    const max = this.maxBytes();
+    for (const key of [...this.done.keys()]) {
+      if (this.usage.bytes <= max) {
+        return;
+      }
+      if (key !== keep) {
+        this.forget(key);
+      }
+    }
+  }
+
+  /** Drops an image's analysis (it was removed), and the layers no other kept analysis uses. */
+  forget(key: string): void {
+    this.done.delete(key);
+    for (const [diffId, layer] of this.layers) {
+      layer.users.delete(key);
+      if (layer.users.size === 0) {
+        this.layers.delete(diffId);
+      }
+    }
+    const live = new Set(this.layers.keys());
+    for (const [blob, diffId] of this.blobs) {
+      if (!live.has(diffId)) {
+        this.blobs.delete(blob);
+      }
+    }
+  }
+
+  /** Forgets every analysis (the engine was switched); running ones are aborted and not kept. */
   clear(): void {
     this.generation++;
-    this.done.clear();
+    for (const r of this.running.values()) {
+      r.abort.abort();
+    }
     this.running.clear();
+    this.done.clear();
+    this.layers.clear();
+    this.blobs.clear();
   }
 }

@@ -58,6 +58,11 @@ export interface ReadOptions {
   platform?: string;
   /** Among several platforms, this one (the engine's own); otherwise as the archive says. */
   preferPlatform?: string;
+  /**
+   * A layer read before, by its entry name when that name is its content's digest
+   * (`blobs/sha256/…`): its bytes stream past without being decompressed or parsed.
+   */
+  knownLayer?: (entryName: string) => ParsedLayer | undefined;
 }
 
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
@@ -171,7 +176,7 @@ function parseLayerTar(source: string, input: Readable): Promise<{ entries: Laye
   });
 }
 
-interface ParsedLayer {
+export interface ParsedLayer {
   compression: ArchiveLayer['compression'];
   entries: LayerEntry[];
   size: number;
@@ -197,6 +202,10 @@ export function readImageArchive(stream: Readable, options: ReadOptions = {}): P
       reject(err instanceof ArchiveError ? err : new ArchiveError(String(err instanceof Error ? err.message : err)));
     };
     const onAbort = () => fail(new ArchiveError('the analysis was cancelled'));
+    if (options.signal?.aborted) {
+      onAbort();
+      return;
+    }
     options.signal?.addEventListener('abort', onAbort, { once: true });
 
     stream.on('data', (chunk: Buffer) => {
@@ -208,6 +217,13 @@ export function readImageArchive(stream: Readable, options: ReadOptions = {}): P
     outer.on('entry', (header, body, next) => {
       const name = header.name.replace(/^\.\//, '');
       if (header.type !== 'file' && header.type !== 'contiguous-file') {
+        body.on('end', next);
+        body.resume();
+        return;
+      }
+      const known = options.knownLayer?.(name);
+      if (known) {
+        layers.set(name, known);
         body.on('end', next);
         body.resume();
         return;

@@ -50,6 +50,11 @@ export class ImageAnalysis {
     return this.archive.repoTags;
   }
 
+  /** The layers as read (their parsed entries are what the analysis cache keeps by diff id). */
+  get archiveLayers(): ImageArchive['layers'] {
+    return this.archive.layers;
+  }
+
   /** The platform analysed, and what else the archive had: platforms and attestations. */
   get platform(): string | undefined {
     return this.archive.platform;
