@@ -55,6 +55,11 @@ export class ImageIndex {
   private latest: ImageSummary[] | undefined;
   private readonly details = new Map<string, Promise<ImageDetails>>();
   private readonly histories = new Map<string, Promise<RawHistoryEntry[]>>();
+  /** Details already answered (a synchronous view of `details`). */
+  private readonly resolved = new Map<string, ImageDetails>();
+  /** Every listed image's layers, asked once per list in the background (see warm). */
+  private warming: Promise<ImageLayers[]> | undefined;
+  private warmed = false;
   /** The engine the caches above describe; another one (a switch) empties them. */
   private cachedFor: DockerEngine | undefined;
 
@@ -79,6 +84,39 @@ export class ImageIndex {
     this.platform = undefined;
     this.details.clear();
     this.histories.clear();
+    this.resolved.clear();
+    this.warming = undefined;
+    this.warmed = false;
+  }
+
+  /**
+   * Inspects every listed image in the background (8 at a time), once per list: what base
+   * images are attributed from. Expanding an image does not wait for it; its bases are
+   * added when it is done.
+   */
+  warm(): Promise<ImageLayers[]> {
+    if (!this.warming) {
+      const warming = this.allLayers();
+      this.warming = warming;
+      warming.then(
+        () => this.warming === warming && (this.warmed = true),
+        () => this.warming === warming && (this.warming = undefined),
+      );
+    }
+    return this.warming;
+  }
+
+  /** Whether every listed image's layers are known (bases can be attributed fully). */
+  get isWarm(): boolean {
+    return this.warmed;
+  }
+
+  /** The layers known so far, without asking the engine. */
+  knownLayers(): ImageLayers[] {
+    return (this.latest ?? []).flatMap((image) => {
+      const d = this.resolved.get(image.id);
+      return d ? [{ id: image.id, references: image.repoTags, created: image.created, diffIds: d.diffIds, labels: d.labels }] : [];
+    });
   }
 
   /** Asks the engine for the list (one request) and remembers it. */
@@ -90,6 +128,9 @@ export class ImageIndex {
     }
     this.latest = images;
     this.platform = (await engine.capabilities()).platform; // asked by the list already
+    // A new list: what is listed may have changed, so the warm-up is asked anew.
+    this.warming = undefined;
+    this.warmed = false;
     const alive = new Set(images.map((i) => i.id));
     // Whatever is no longer a listed image may be gone: drop it, it is cheap to ask again.
     for (const id of this.details.keys()) {
@@ -108,13 +149,18 @@ export class ImageIndex {
   forget(id: string): void {
     this.details.delete(id);
     this.histories.delete(id);
+    this.resolved.delete(id);
   }
 
   imageDetails(id: string): Promise<ImageDetails> {
     const engine = this.engine;
     return memo(this.details, id, async () => {
       const raw = await engine.inspectImage(id);
-      return { id: raw.Id, created: new Date(raw.Created), diffIds: raw.RootFS?.Layers ?? [], labels: raw.Config?.Labels ?? {} };
+      const details = { id: raw.Id, created: new Date(raw.Created), diffIds: raw.RootFS?.Layers ?? [], labels: raw.Config?.Labels ?? {} };
+      if (engine === this.cachedFor) {
+        this.resolved.set(id, details);
+      }
+      return details;
     });
   }
 
@@ -137,9 +183,20 @@ export class ImageIndex {
     return layers.filter((l): l is ImageLayers => l !== undefined);
   }
 
-  /** The stack of one image: its inspect and history in parallel, aligned and attributed. */
-  async layerStack(id: string): Promise<LayerStack> {
-    const [details, history, all] = await Promise.all([this.imageDetails(id), this.history(id), this.allLayers()]);
+  /**
+   * The stack of one image: its inspect and history in parallel, aligned and attributed.
+   * With `waitForBases: false` (the tree, right after activation) it does not wait for
+   * every image to be inspected: bases are attributed from what is known (`complete`
+   * says whether that was everything), and the caller asks again after `warm()`.
+   */
+  async layerStack(id: string, options: { waitForBases?: boolean } = {}): Promise<LayerStack & { complete: boolean }> {
+    const wait = options.waitForBases ?? true;
+    const [details, history, all] = await Promise.all([this.imageDetails(id), this.history(id), wait ? this.warm() : Promise.resolve(undefined)]);
+    const complete = wait || this.isWarm;
+    return { ...(await this.stackOf(id, details, history, all ?? this.knownLayers())), complete };
+  }
+
+  private async stackOf(id: string, details: ImageDetails, history: RawHistoryEntry[], all: ImageLayers[]): Promise<LayerStack> {
     const summary = this.latest?.find((i) => i.id === id);
     const target: ImageLayers = {
       id,

@@ -10,34 +10,53 @@ export interface LogSettings {
 
 interface Followed {
   channel: vscode.OutputChannel;
+  title: string;
   follower?: LogFollower;
   /** Where the last follower got to, so the next one neither repeats nor loses a line. */
   position?: LogPosition;
+  /** The channel's last text (an OutputChannel cannot be read back), to carry it over on removal. */
+  tail: string;
+  /** When its last follower ended (the container stopped), in ms since the epoch. */
+  endedAt?: number;
 }
 
+/** How much of a removed container's output its "(removed)" channel keeps. */
+const TAIL_CHARS = 256 * 1024;
+
 /**
- * One Output channel per container, `Strata: <name>`, reused when shown again. Each
- * channel has at most one follower; a follower that ended (the container stopped) is
- * started again from where it stopped when the channel is shown again or the container
- * starts again. Lines reach the channel in batches (50 ms or 64 KB), never one by one.
+ * One Output channel per container, keyed by its id: `Strata: <name>`, or `Strata: <name>
+ * · <short id>` when another container had that name. Each channel has at most one
+ * follower; a follower that ended (the container stopped) is started again from where it
+ * stopped when the channel is shown again or the container starts again. Lines reach the
+ * channel in batches (50 ms or 64 KB), never one by one. When the container is removed,
+ * its channel becomes `Strata: <name> (removed)` with its last output, until closed.
  */
 export class ContainerLogs implements vscode.Disposable {
   private readonly followed = new Map<string, Followed>();
+  private readonly removed = new Set<vscode.OutputChannel>();
 
   constructor(
     private readonly ref: EngineRef,
     private readonly settings: LogSettings,
   ) {}
 
-  channelName(containerName: string): string {
-    return `Strata: ${containerName}`;
+  channelName(containerName: string, containerId?: string): string {
+    const plain = `Strata: ${containerName}`;
+    const taken = [...this.followed.entries()].some(([id, e]) => id !== containerId && e.title === plain);
+    return taken && containerId ? `${plain} · ${containerId.slice(0, 12)}` : plain;
+  }
+
+  /** The channel's title for a container shown before (tests and the removal look it up). */
+  titleOf(containerId: string): string | undefined {
+    return this.followed.get(containerId)?.title;
   }
 
   /** Shows the container's channel, following its logs unless that is already going on. */
   show(containerId: string, containerName: string, preserveFocus = true): vscode.OutputChannel {
     let entry = this.followed.get(containerId);
     if (!entry) {
-      entry = { channel: vscode.window.createOutputChannel(this.channelName(containerName)) };
+      const title = this.channelName(containerName, containerId);
+      entry = { channel: vscode.window.createOutputChannel(title), title, tail: '' };
       this.followed.set(containerId, entry);
     }
     entry.channel.show(preserveFocus);
@@ -52,6 +71,37 @@ export class ContainerLogs implements vscode.Disposable {
     const entry = this.followed.get(containerId);
     if (entry && !entry.follower) {
       this.follow(containerId, entry);
+    }
+  }
+
+  /**
+   * The container was removed: its follower ends, and its channel is replaced by one
+   * titled "(removed)" holding its last output, so the name is free for a new container
+   * and nothing the user was reading is lost.
+   */
+  containerRemoved(containerId: string): void {
+    const entry = this.followed.get(containerId);
+    if (!entry) {
+      return;
+    }
+    this.followed.delete(containerId);
+    // Followed now, or until just now (a run with --rm ends, then is removed).
+    const live = entry.follower !== undefined || (entry.endedAt !== undefined && Date.now() - entry.endedAt < 15_000);
+    const finish = () => {
+      const kept = vscode.window.createOutputChannel(`${entry.title} (removed)`);
+      kept.append(entry.tail);
+      this.removed.add(kept);
+      // A container being followed (a run with --rm that just ended): its output stays in view.
+      if (live) {
+        kept.show(true);
+      }
+      entry.channel.dispose();
+    };
+    if (entry.follower) {
+      entry.follower.stop();
+      void entry.follower.done.then(finish);
+    } else {
+      finish();
     }
   }
 
@@ -71,12 +121,11 @@ export class ContainerLogs implements vscode.Disposable {
     }
   }
 
-  isFollowing(containerId: string): boolean {
-    return Boolean(this.followed.get(containerId)?.follower);
-  }
-
   private follow(containerId: string, entry: Followed): void {
-    const batcher = new LineBatcher((text) => entry.channel.append(text));
+    const batcher = new LineBatcher((text) => {
+      entry.channel.append(text);
+      entry.tail = (entry.tail + text).slice(-TAIL_CHARS);
+    });
     const timestamps = this.settings.timestamps();
     const markStderr = this.settings.markStderr();
     const follower = followContainerLogs(
@@ -95,6 +144,7 @@ export class ContainerLogs implements vscode.Disposable {
     entry.follower = follower;
     void follower.done.then(() => {
       entry.position = follower.position();
+      entry.endedAt = Date.now();
       batcher.flush();
       batcher.dispose();
       if (entry.follower === follower) {
@@ -109,5 +159,9 @@ export class ContainerLogs implements vscode.Disposable {
       entry.channel.dispose();
     }
     this.followed.clear();
+    for (const channel of this.removed) {
+      channel.dispose();
+    }
+    this.removed.clear();
   }
 }

@@ -27,9 +27,6 @@ export interface ImagesViewSettings {
 export class ImagesTreeProvider extends Disposable implements vscode.TreeDataProvider<ImagesTreeNode> {
   private readonly changed = this._register(new vscode.EventEmitter<ImagesTreeNode | undefined>());
   readonly onDidChangeTreeData = this.changed.event;
-  private readonly didLoad = this._register(new vscode.EventEmitter<void>());
-  /** Fires after the root was (re)loaded from the engine: what the tests and benchmarks wait for. */
-  readonly onDidLoad = this.didLoad.event;
 
   constructor(
     private readonly index: ImageIndex,
@@ -70,6 +67,8 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     try {
       const images = await this.index.list();
       this.status.reportSuccess();
+      // Every image inspected in the background: what "built on" and base groups need.
+      void this.index.warm().catch(() => undefined);
       return groupByRepository(images, {
         showDangling: this.settings.showDangling(),
         sortBy: this.settings.sortBy(),
@@ -78,18 +77,23 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
       // An empty tree lets the welcome content for this problem show instead.
       this.status.reportFailure(err);
       return [];
-    } finally {
-      this.didLoad.fire();
     }
+  }
+
+  /** Draws `node` again when the background inspection is done (it was drawn without it). */
+  private whenWarm(node: ImagesTreeNode): void {
+    void this.index.warm().then(
+      () => this.changed.fire(node),
+      () => undefined,
+    );
   }
 
   private async images(node: RepositoryNode): Promise<ImagesTreeNode[]> {
     const now = new Date();
-    let all: Awaited<ReturnType<ImageIndex['allLayers']>> = [];
-    try {
-      all = await this.index.allLayers();
-    } catch {
-      // Without layers the images are still listed, only without "built on".
+    // Not waiting for every image to be inspected: "built on" is added when that is done.
+    const all = this.index.isWarm ? await this.index.warm().catch(() => this.index.knownLayers()) : this.index.knownLayers();
+    if (!this.index.isWarm) {
+      this.whenWarm(node);
     }
     const byId = new Map(all.map((l) => [l.id, l]));
     return node.group.entries.map((entry) => {
@@ -103,9 +107,13 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     const parentId = node.id ?? node.imageId;
     let stack;
     try {
-      stack = await this.index.layerStack(node.imageId);
+      // The layers at once (inspect + history); base groups once every image is inspected.
+      stack = await this.index.layerStack(node.imageId, { waitForBases: false });
     } catch (err) {
       return [new MessageNode(parentId, this.index.engine.describeError(err).message)];
+    }
+    if (!stack.complete) {
+      this.whenWarm(node);
     }
     const now = new Date();
     const showMetadata = this.settings.showMetadataSteps();

@@ -9,16 +9,37 @@ export interface RefreshTargets {
   containers(): void;
   /** A container started (again): its open log channel follows it again. */
   containerStarted(id: string): void;
+  /** An image was deleted: what was kept of it goes. */
+  imageRemoved(id: string): void;
+  /** A container was removed: its log channel says so. */
+  containerRemoved(id: string): void;
 }
 
-/** Gathers bursts of calls (a build tags, a rmi untags and deletes) into one, `delayMs` after the last. */
-export function debounce(fn: () => void, delayMs: number): { (): void; cancel(): void } {
+/**
+ * Gathers bursts of calls (a build tags, a rmi untags and deletes) into one, `delayMs`
+ * after the last; in a storm that does not pause (a script tagging 100 images a second),
+ * at most one every `maxWaitMs`, so the view neither floods nor waits for the end.
+ */
+export function debounce(fn: () => void, delayMs: number, maxWaitMs = 1000): { (): void; cancel(): void } {
   let timer: NodeJS.Timeout | undefined;
-  const call = () => {
+  let first: number | undefined;
+  const fire = () => {
     clearTimeout(timer);
-    timer = setTimeout(fn, delayMs);
+    timer = undefined;
+    first = undefined;
+    fn();
   };
-  call.cancel = () => clearTimeout(timer);
+  const call = () => {
+    const now = Date.now();
+    first ??= now;
+    clearTimeout(timer);
+    timer = setTimeout(fire, Math.max(0, Math.min(delayMs, first + maxWaitMs - now)));
+  };
+  call.cancel = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    first = undefined;
+  };
   return call;
 }
 
@@ -56,11 +77,14 @@ export class LiveUpdates implements vscode.Disposable {
         if (event.type === 'image') {
           if (event.action === 'delete') {
             index.forget(event.id);
+            targets.imageRemoved(event.id);
           }
           this.refreshImages();
         } else {
           if (event.action === 'start') {
             targets.containerStarted(event.id);
+          } else if (event.action === 'destroy') {
+            targets.containerRemoved(event.id);
           }
           this.refreshContainers();
         }
