@@ -23,15 +23,16 @@ import { LOG_LINES, benchLogThroughput } from './logThroughput';
 import { RawEngine } from './rawEngine';
 import { benchSsh } from './sshEngine';
 import { benchFirstExport } from './firstExport';
+import { benchScale, prepareScale } from './scale';
 import { type CaseResult, formatTable, toJson } from './stats';
 
 /** The bench's share of the engine's list: 3 chain images + variants. */
 const FIXTURE_IMAGES = 100;
 
-const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export'] as const;
+const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export', 'scale'] as const;
 type CaseName = (typeof CASES)[number];
 /** The cases that measure against the built image fixtures. */
-const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency'];
+const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency', 'scale'];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -106,6 +107,14 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
       log(`layer stack: ${runs} runs each…`);
       results.push(...(await benchLayerStack(engine, raw, images.target.id, runs)));
     }
+    if (only.includes('scale')) {
+      log('scale: importing 500 images and creating 100 containers…');
+      const made = await prepareScale(docker, 500, 100);
+      log(`scale: made in ${made.seconds.toFixed(1)} s; ${runs} runs each…`);
+      const scale = await benchScale(engine, raw, docker, runs, images.references.slice(3));
+      results.push(...scale.results);
+      Object.assign(context, scale.context);
+    }
     if (only.includes('event-latency')) {
       log(`event latency: ${runs} runs each…`);
       const repository = images.target.reference.split(':')[0];
@@ -143,14 +152,14 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
   if (only.includes('first-export')) {
     // The engine named by --engine unless it is the host's (never restarted here): then Docker 28's containerd store.
     const t = testEngine(opts.engine === 'host' ? 'docker28-containerd' : opts.engine);
-    const reference = await prepareRealisticImage(fixtureClient(t), new Docker());
+    const reference = await prepareRealisticImage(fixtureClient(t), new Docker({ socketPath: '/var/run/docker.sock' }));
     log(`first export: restarting ${t.name} ${opts.analysisRuns * 2} times…`);
     const first = await benchFirstExport(t, reference, opts.analysisRuns * 2);
     results.push(...first.results);
     Object.assign(context, first.context);
   }
   if (only.includes('analysis')) {
-    const reference = await prepareRealisticImage(docker, opts.engine === 'host' ? undefined : new Docker());
+    const reference = await prepareRealisticImage(docker, opts.engine === 'host' ? undefined : new Docker({ socketPath: '/var/run/docker.sock' }));
     const analysis = await benchAnalysis(engine, raw, reference, opts.analysisRuns);
     results.push(...analysis.results);
     Object.assign(context, analysis.context);
@@ -179,13 +188,14 @@ async function main(): Promise<void> {
       const logRuns = opts.only.includes('log-throughput') ? ` (log throughput: ${opts.logRuns})` : '';
       log(`engine ${all.engine} (API ${all.api}), Node ${all.node}${listed}, medians of ${runs} runs${logRuns}`);
       process.stdout.write(`${formatTable(results)}\n`);
-      for (const [key, value] of Object.entries(context).filter(([k]) => k.startsWith('ssh') || k.startsWith('engineStart') || k.startsWith('firstExport'))) {
+      for (const [key, value] of Object.entries(context).filter(([k]) => /^(ssh|engineStart|firstExport|scale|storm|analyses)/.test(k))) {
         process.stdout.write(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`);
       }
     }
   } finally {
     log('removing the bench images…');
-    const left = await removeBenchImages(docker);
+    // A fresh client: the engine may have been restarted (first-export), its kept-alive sockets gone.
+    const left = await removeBenchImages(fixtureClient(target));
     if (left > 0) {
       log(`${left} bench images could not be removed (label ${TEST_LABEL}=${process.pid})`);
     }

@@ -21,5 +21,5 @@ prepare('build tests', 'npm', ['run', 'compile-tests', '--silent']);
 prepare('starting dockerd', 'bash', ['test/harness/start-dockerd.sh']);
 // The ssh case, --engine NAME and first-export measure the harness's other engines.
 prepare('starting the test engines', 'bash', ['test/harness/engines/start-engines.sh']);
-const r = spawnSync('node', ['out/test/bench/bench.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const r = spawnSync('node', ['--expose-gc', 'out/test/bench/bench.js', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 process.exit(r.status === null ? 1 : r.status);

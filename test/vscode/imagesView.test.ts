@@ -44,14 +44,29 @@ describe('Images view in a real extension host', () => {
     assert.strictEqual(api.status.state, 'connected');
   });
 
-  it('Strata: Refresh picks up an image removed meanwhile', async () => {
+  it('Strata: Refresh makes the visible view ask the engine again, and picks up an image removed meanwhile', async () => {
     const extra = `strata-test/vscode-extra:${runTag('v')}`;
     await docker.getImage(imageId).tag({ repo: extra.split(':')[0], tag: extra.split(':')[1] });
-    let fired = false;
-    const sub = api.images.onDidChangeTreeData(() => (fired = true));
-    await vscode.commands.executeCommand('strata.refresh');
-    sub.dispose();
-    assert.ok(fired, 'refresh fires onDidChangeTreeData');
+    // What the real tree view does, not a call of ours: with the view shown, a refresh
+    // must make VS Code ask for the root again (the engine's list is asked anew).
+    await vscode.commands.executeCommand('strata.images.focus');
+    await new Promise((r) => setTimeout(r, 500));
+    let listed = 0;
+    const list = api.index.list.bind(api.index);
+    api.index.list = () => {
+      listed++;
+      return list();
+    };
+    try {
+      await vscode.commands.executeCommand('strata.refresh');
+      const deadline = Date.now() + 10_000;
+      while (listed === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      api.index.list = list;
+    }
+    assert.ok(listed > 0, 'the view asked the engine again after Refresh');
     assert.ok((await imageNodes(api)).some((n) => n.reference === extra));
     await docker.getImage(extra).remove();
     assert.ok(!(await imageNodes(api)).some((n) => n.reference === extra));
