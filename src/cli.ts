@@ -66,7 +66,7 @@ async function images(args: string[]): Promise<number> {
   let list;
   let platform: string;
   try {
-    list = await engine.listImages();
+    list = await engine.listImages({ sharedSize: true });
     platform = (await engine.capabilities()).platform;
   } catch (err) {
     process.stderr.write(`strata: ${engine.describeError(err).message}\n`);
