@@ -11,7 +11,8 @@
 import * as fs from 'fs';
 import type { Readable } from 'stream';
 import { parseArgs } from 'util';
-import { ArchiveError, readImageArchive } from './analysis/archiveReader';
+import { ArchiveError, type ImageArchive, readImageArchive, readImageArchives } from './analysis/archiveReader';
+import { compareImages } from './analysis/imageCompare';
 import { type CiThresholds, evaluateRules, parseByteSize } from './analysis/ciRules';
 import { ImageAnalysis } from './analysis/imageAnalysis';
 import { answers, engineFromFlags, probeCandidate } from './engine/activeEngine';
@@ -27,6 +28,7 @@ const USAGE = `usage:
   strata images [--json] [--all]
   strata analyze <image-or-archive.tar> [--json] [--ci] [--platform OS/ARCH] [--lowest-efficiency N]
                  [--highest-wasted-bytes SIZE] [--highest-user-wasted-percent N]
+  strata diff <image-or-archive A> <image-or-archive B> [--json] [--platform OS/ARCH]
   strata engines [--json]
 every command: [--context NAME | --host URL]  (unix://, tcp://, ssh://user@host)`;
 
@@ -283,6 +285,88 @@ async function analyze(args: string[]): Promise<number> {
   return results.some((r) => !r.pass) ? 1 : 0;
 }
 
+const isArchive = (target: string) => fs.existsSync(target) && fs.statSync(target).isFile();
+
+/** Which archive of an export of several images is `target`: by name, else by id, else by place. */
+function pick(archives: ImageArchive[], target: string, id: string, index: number): ImageArchive | undefined {
+  const named = (a: ImageArchive) => a.repoTags.some((t) => t === target || t === `docker.io/${target}` || t === `docker.io/library/${target}`);
+  return archives.find(named) ?? archives.find((a) => a.configDigest === id) ?? archives[index];
+}
+
+/** Two images (or archives) compared as the Compare panel does: shared band, bytes, files. */
+async function diff(args: string[]): Promise<number> {
+  const { values, positionals } = parse(args, { json: { type: 'boolean' }, platform: { type: 'string' } }, true);
+  if (positionals.length !== 2) {
+    throw new UsageError('diff takes two images or archives');
+  }
+  const [a, b] = positionals;
+  const platform = values.platform as string | undefined;
+  let engine: DockerEngine | undefined;
+  let pair: [ImageAnalysis, ImageAnalysis];
+  try {
+    if (!isArchive(a) && !isArchive(b)) {
+      // Both on the engine: one export of both, so the layers they share are read once.
+      engine = await engineFrom(values);
+      const e = engine;
+      const ids = await Promise.all(
+        [a, b].map((t) =>
+          e.inspectImage(t).then(
+            (i) => i.Id,
+            (err: unknown) => {
+              throw new ArchiveError(statusCode(err) === 404 ? `no image named ${t} on ${e.name}, and no file of that name` : e.describeError(err).message);
+            },
+          ),
+        ),
+      );
+      const preferPlatform = (await e.capabilities()).platform;
+      const archives = await readImageArchives(await e.exportImages([a, b]), { hashContents: true, platform, preferPlatform });
+      const found = [pick(archives, a, ids[0], 0), pick(archives, b, ids[1], 1)];
+      if (!found[0] || !found[1]) {
+        throw new ArchiveError('the engine\'s export of both images did not hold both');
+      }
+      pair = [new ImageAnalysis(found[0]), new ImageAnalysis(found[1])];
+    } else {
+      const read = async (t: string) =>
+        new ImageAnalysis(
+          await readImageArchive(await openInput(t, async () => (engine ??= await engineFrom(values)), platform), {
+            hashContents: true,
+            platform,
+            preferPlatform: engine ? (await engine.capabilities()).platform : undefined,
+          }),
+        );
+      pair = [await read(a), await read(b)];
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      throw err;
+    }
+    process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 2;
+  } finally {
+    engine?.dispose();
+  }
+  const c = compareImages(pair[0], pair[1]);
+  if (values.json) {
+    out(JSON.stringify({ a, b, summary: c.summary, sharedLayers: c.sharedLayers, differences: c.differences }, null, 2));
+    return 0;
+  }
+  const s = c.summary;
+  const side = (x: { size: number; layers: number }) => `${formatBytes(x.size)} in ${x.layers} layer${x.layers === 1 ? '' : 's'}`;
+  out(`A: ${a}: ${side(s.a)}`);
+  out(`B: ${b}: ${side(s.b)}`);
+  out(`  shared: ${side(s.shared)} (the ${c.sharedLayers} bottom layers); only in A: ${side(s.onlyA)}; only in B: ${side(s.onlyB)}`);
+  const counts = { added: 0, removed: 0, modified: 0 };
+  for (const d of c.differences) {
+    counts[d.kind]++;
+  }
+  out(`  files: ${counts.added} added, ${counts.removed} removed, ${counts.modified} modified`);
+  for (const d of c.differences.slice(0, 20)) {
+    const mark = d.kind === 'added' ? 'A' : d.kind === 'removed' ? 'D' : 'M';
+    out(`  ${mark} ${`${d.delta >= 0 ? '+' : '-'}${formatBytes(Math.abs(d.delta))}`.padStart(10)}  /${d.path}${d.reasons.length ? `  (${d.reasons.join(', ')})` : ''}`);
+  }
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -291,6 +375,8 @@ async function main(argv: string[]): Promise<number> {
         return await images(rest);
       case 'analyze':
         return await analyze(rest);
+      case 'diff':
+        return await diff(rest);
       case 'engines':
         return await engines(rest);
       case undefined:

@@ -10,7 +10,7 @@
  *   request for it was cancelled (its panels closed), the export is aborted.
  */
 import type { Readable } from 'stream';
-import { type ParsedLayer, type ReadOptions, readImageArchive } from './archiveReader';
+import { ArchiveError, type ImageArchive, type ParsedLayer, type ReadOptions, readImageArchive, readImageArchives } from './archiveReader';
 import { ImageAnalysis } from './imageAnalysis';
 
 export type AnalyzeOptions = ReadOptions;
@@ -102,6 +102,8 @@ export class AnalysisCache {
     const promise = (async () => {
       const archive = await readImageArchive(await open(), {
         ...options,
+        // Digests of file contents, kept with the layers: comparing two images reuses them.
+        hashContents: true,
         signal: abort.signal,
         knownLayer: (name) => {
           const diffId = this.blobs.get(name);
@@ -167,6 +169,54 @@ export class AnalysisCache {
         },
       );
     });
+  }
+
+  /**
+   * Two images for comparing, read from one export of both (`open`: GET /images/get with
+   * both names), so the layers they share come and are read once. What is kept already
+   * is not read again. `which` says which of `keys` an archive of the export is.
+   */
+  async analyzePair(
+    keys: [string, string],
+    openBoth: () => Promise<Readable>,
+    openOne: (key: string) => Promise<Readable>,
+    which: (archive: ImageArchive, index: number) => string | undefined,
+    options: AnalyzeOptions = {},
+  ): Promise<[ImageAnalysis, ImageAnalysis]> {
+    const [a, b] = keys;
+    if (this.get(a) || this.get(b) || a === b) {
+      // One is known: the other alone (its known layers stream past unparsed).
+      return [await this.analyze(a, () => openOne(a), options), await this.analyze(b, () => openOne(b), options)];
+    }
+    const generation = this.generation;
+    const archives = await readImageArchives(await openBoth(), {
+      ...options,
+      hashContents: true,
+      knownLayer: (name) => {
+        const diffId = this.blobs.get(name);
+        return diffId ? this.layer(diffId) : undefined;
+      },
+    });
+    const found = new Map<string, ImageAnalysis>();
+    archives.forEach((archive, i) => {
+      const key = which(archive, i);
+      if (key && !found.has(key)) {
+        found.set(key, new ImageAnalysis(archive));
+      }
+    });
+    const pair = keys.map((k) => found.get(k));
+    if (!pair[0] || !pair[1]) {
+      throw new ArchiveError(`the export of both images did not hold ${!pair[0] ? a : b}`);
+    }
+    if (generation === this.generation) {
+      for (const [key, analysis] of found) {
+        this.keep(key, analysis);
+        for (const listener of this.listeners) {
+          listener(key);
+        }
+      }
+    }
+    return [pair[0], pair[1]];
   }
 
   private keep(key: string, analysis: ImageAnalysis): void {

@@ -6,6 +6,8 @@
  * is extracted and no file content is kept: each layer is parsed as it streams past, and
  * only JSON documents (manifests, configs) are held, up to a size limit.
  */
+import { createHash } from 'crypto';
+import * as path from 'path';
 import { PassThrough, Transform, type Readable } from 'stream';
 import * as zlib from 'zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
@@ -39,6 +41,8 @@ export interface ArchivePlatform {
 
 export interface ImageArchive {
   format: 'docker' | 'oci';
+  /** The image config's digest ("sha256:…"): the image id on the classic store. */
+  configDigest?: string;
   repoTags: string[];
   config: ImageConfig;
   /** Base first. */
@@ -63,6 +67,8 @@ export interface ReadOptions {
    * (`blobs/sha256/…`): its bytes stream past without being decompressed or parsed.
    */
   knownLayer?: (entryName: string) => ParsedLayer | undefined;
+  /** Digest each file's content as it streams (to compare two images' files). */
+  hashContents?: boolean;
 }
 
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
@@ -131,8 +137,8 @@ function typeOf(header: tar.Header): EntryType {
   }
 }
 
-/** Parses one layer's tar (already decompressed) into entries. */
-function parseLayerTar(source: string, input: Readable): Promise<{ entries: LayerEntry[]; size: number }> {
+/** Parses one layer's tar (already decompressed) into entries; with `hash`, each file's content digest too. */
+function parseLayerTar(source: string, input: Readable, hash = false): Promise<{ entries: LayerEntry[]; size: number }> {
   return new Promise((resolve, reject) => {
     const entries: LayerEntry[] = [];
     let size = 0;
@@ -150,12 +156,17 @@ function parseLayerTar(source: string, input: Readable): Promise<{ entries: Laye
       try {
         const path = normalizeEntryPath(header.name);
         if (path !== '') {
-          const entry: LayerEntry = { path, type: typeOf(header), size: header.size ?? 0, mode: header.mode ?? 0 };
+          const entry: LayerEntry = { path, type: typeOf(header), size: header.size ?? 0, mode: header.mode ?? 0, uid: header.uid, gid: header.gid };
           if (header.linkname) {
             entry.linkTarget = header.linkname;
           }
           entries.push(entry);
           size += entry.size;
+          if (hash && entry.type === 'file') {
+            const digest = createHash('sha1');
+            body.on('data', (chunk: unknown) => digest.update(chunk as Buffer));
+            body.on('end', () => (entry.hash = digest.digest('hex')));
+          }
         }
       } catch (err) {
         fail(new ArchiveError(`layer ${source}: ${err instanceof UnsafePathError ? err.message : String(err)}`));
@@ -184,11 +195,31 @@ export interface ParsedLayer {
 
 /** Reads the whole archive stream; rejects with an ArchiveError that names the problem. */
 export function readImageArchive(stream: Readable, options: ReadOptions = {}): Promise<ImageArchive> {
+  return readArchive(stream, options, (json, layers) => assemble(json, layers, options));
+}
+
+/**
+ * Every image of an archive of several (`docker save A B`, GET /images/get?names=A&names=B:
+ * layers the images share are in it once), in the order of its manifest.
+ */
+export function readImageArchives(stream: Readable, options: ReadOptions = {}): Promise<ImageArchive[]> {
+  return readArchive(stream, options, (json, layers) => {
+    const docker = json.get('manifest.json') as DockerManifestEntry[] | undefined;
+    if (!Array.isArray(docker) || docker.length <= 1) {
+      return [assemble(json, layers, options)];
+    }
+    return docker.map((entry) => assemble(new Map([...json, ['manifest.json', [entry]], ['index.json', undefined]]), layers, options));
+  });
+}
+
+function readArchive<T>(stream: Readable, options: ReadOptions, finish: (json: Map<string, unknown>, layers: Map<string, ParsedLayer>) => T): Promise<T> {
   const json = new Map<string, unknown>();
   const layers = new Map<string, ParsedLayer>();
+  /** Entries that are links to another (`docker save` of several images: a shared layer.tar once). */
+  const links = new Map<string, string>();
   let bytesRead = 0;
 
-  return new Promise<ImageArchive>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     const outer = tar.extract();
     let settled = false;
     const fail = (err: unknown) => {
@@ -216,6 +247,10 @@ export function readImageArchive(stream: Readable, options: ReadOptions = {}): P
 
     outer.on('entry', (header, body, next) => {
       const name = header.name.replace(/^\.\//, '');
+      if ((header.type === 'symlink' || header.type === 'link') && header.linkname) {
+        const target = header.type === 'link' ? header.linkname : path.posix.normalize(path.posix.join(path.posix.dirname(name), header.linkname));
+        links.set(name, target.replace(/^\.\//, ''));
+      }
       if (header.type !== 'file' && header.type !== 'contiguous-file') {
         body.on('end', next);
         body.resume();
@@ -265,7 +300,7 @@ export function readImageArchive(stream: Readable, options: ReadOptions = {}): P
           };
           finish = () => feed.end();
           sink(first);
-          parseLayerTar(name, input).then(
+          parseLayerTar(name, input, options.hashContents).then(
             (parsed) => {
               layers.set(name, { compression: kind === 'tar' ? 'none' : kind, ...parsed });
               next();
@@ -311,7 +346,13 @@ export function readImageArchive(stream: Readable, options: ReadOptions = {}): P
         return;
       }
       try {
-        const archive = assemble(json, layers, options);
+        for (const [link, target] of links) {
+          const layer = layers.get(target);
+          if (layer && !layers.has(link)) {
+            layers.set(link, layer);
+          }
+        }
+        const archive = finish(json, layers);
         settled = true;
         options.signal?.removeEventListener('abort', onAbort);
         resolve(archive);
@@ -452,6 +493,7 @@ function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>, 
     const tags = index.manifests.map((d) => d.annotations?.['io.containerd.image.name'] ?? d.annotations?.['org.opencontainers.image.ref.name']).filter((t): t is string => Boolean(t));
     return {
       format: 'oci',
+      configDigest: manifest.config.digest,
       repoTags: docker?.[0]?.RepoTags?.length ? docker[0].RepoTags : tags,
       config,
       layers: manifest.layers.map((d, i) => ({ source: blobPath(d.digest), diffId: diffIds[i], ...need(blobPath(d.digest), 'the layer blob') })),
@@ -470,6 +512,7 @@ function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>, 
     }
     return {
       format: m.Config.startsWith('blobs/') ? 'oci' : 'docker',
+      configDigest: `sha256:${/([0-9a-f]{64})(\.json)?$/.exec(m.Config)?.[1] ?? ''}`,
       repoTags: m.RepoTags ?? [],
       config,
       layers: m.Layers.map((path, i) => ({ source: path, diffId: diffIds[i], ...need(path, 'the layer') })),

@@ -29,6 +29,10 @@ export interface FileInfo {
   size: number;
   mode: number;
   linkTarget?: string;
+  uid?: number;
+  gid?: number;
+  /** The content digest, when the archive was read with hashContents. */
+  hash?: string;
   /** The layer (0 = base) that last wrote this path. */
   layer: number;
 }
@@ -83,7 +87,7 @@ export function applyLayer(fs: Snapshot, entries: LayerEntry[], layer: number): 
     }
     const existed = fs.has(e.path);
     const removedHere = removed.get(e.path);
-    fs.set(e.path, { type: e.type, size: e.size, mode: e.mode, linkTarget: e.linkTarget, layer });
+    fs.set(e.path, { type: e.type, size: e.size, mode: e.mode, linkTarget: e.linkTarget, uid: e.uid, gid: e.gid, hash: e.hash, layer });
     if (removedHere) {
       // Removed by an opaque marker and written again by the same layer: a modification.
       removedHere.kind = 'modified';

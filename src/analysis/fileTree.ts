@@ -17,6 +17,8 @@ export interface TreeRow {
   /** How many entries are below (folders only, after filtering). */
   childCount: number;
   linkTarget?: string;
+  /** Comparing two images: the change in bytes (B minus A), summed below a folder. */
+  delta?: number;
 }
 
 interface Node {
@@ -24,6 +26,7 @@ interface Node {
   path: string;
   type: EntryType;
   size: number;
+  delta: number;
   change?: ChangeKind;
   linkTarget?: string;
   children: Map<string, Node>;
@@ -35,12 +38,14 @@ export interface TreeItemInput {
   size: number;
   change?: ChangeKind;
   linkTarget?: string;
+  delta?: number;
 }
 
-export type TreeSort = 'name' | 'size';
+/** `delta`: by the size of the change, largest first (comparing two images). */
+export type TreeSort = 'name' | 'size' | 'delta';
 
 export class FileTree {
-  private readonly root: Node = { name: '', path: '', type: 'dir', size: 0, children: new Map() };
+  private readonly root: Node = { name: '', path: '', type: 'dir', size: 0, delta: 0, children: new Map() };
   readonly count: number;
 
   constructor(items: Iterable<TreeItemInput>) {
@@ -53,7 +58,7 @@ export class FileTree {
         let child = node.children.get(part);
         if (!child) {
           const path = parts.slice(0, i + 1).join('/');
-          child = { name: part, path, type: 'dir', size: 0, children: new Map() };
+          child = { name: part, path, type: 'dir', size: 0, delta: 0, children: new Map() };
           node.children.set(part, child);
         }
         node = child;
@@ -62,6 +67,7 @@ export class FileTree {
       node.size = item.type === 'dir' ? 0 : item.size;
       node.change = item.change ?? node.change;
       node.linkTarget = item.linkTarget;
+      node.delta = item.delta ?? 0;
       if (item.change === 'removed') {
         // A removed folder is shown with the size of what it held, as one row.
         node.size = item.size;
@@ -76,10 +82,13 @@ export class FileTree {
       return node.size;
     }
     let total = node.type === 'dir' ? 0 : node.size;
+    let delta = node.type === 'dir' ? 0 : node.delta;
     for (const child of node.children.values()) {
       total += this.sumFolders(child);
+      delta += child.delta;
     }
     node.size = total;
+    node.delta = delta;
     return total;
   }
 
@@ -126,8 +135,15 @@ export class FileTree {
         change: child.change,
         childCount: f ? [...child.children.values()].filter((c) => this.matches(c, f)).length : child.children.size,
         linkTarget: child.linkTarget,
+        ...(child.delta ? { delta: child.delta } : {}),
       });
     }
-    return rows.sort(sort === 'size' ? (a, b) => b.size - a.size || a.name.localeCompare(b.name) : (a, b) => a.name.localeCompare(b.name));
+    const byName = (a: TreeRow, b: TreeRow) => a.name.localeCompare(b.name);
+    const order: Record<TreeSort, (a: TreeRow, b: TreeRow) => number> = {
+      name: byName,
+      size: (a, b) => b.size - a.size || byName(a, b),
+      delta: (a, b) => Math.abs(b.delta ?? 0) - Math.abs(a.delta ?? 0) || b.size - a.size || byName(a, b),
+    };
+    return rows.sort(order[sort]);
   }
 }

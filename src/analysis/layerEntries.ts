@@ -13,6 +13,11 @@ export interface LayerEntry {
   size: number;
   mode: number;
   linkTarget?: string;
+  /** Owner, as the tar says. */
+  uid?: number;
+  gid?: number;
+  /** A file's content digest (sha1), when the archive was read to compare contents. */
+  hash?: string;
 }
 
 export const WHITEOUT_PREFIX = '.wh.';

@@ -340,6 +340,19 @@ export class DockerEngine {
   }
 
   /**
+   * GET /images/get?names=…: several images in one archive, as `docker save A B` writes
+   * it; the layers they share are in it once (comparing two images reads them once).
+   */
+  async exportImages(names: string[]): Promise<Readable> {
+    return new Promise<Readable>((resolve, reject) =>
+      this.long.modem.dial(
+        { path: '/images/get?', method: 'GET', options: { names }, isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } },
+        (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
+      ),
+    );
+  }
+
+  /**
    * GET /images/{name}/get: the image as `docker save` writes it, as a stream. With a
    * platform (API 1.48+), only that platform's manifest and layers.
    */
