@@ -63,7 +63,7 @@ async function main() {
     }),
     esbuild.context({
       ...common,
-      entryPoints: ['media/webview.ts'],
+      entryPoints: ['media/webview/main.ts'],
       outfile: 'dist/webview.js',
       format: 'iife',
       platform: 'browser',

@@ -10,6 +10,7 @@ import type { DockerEngine } from '../engine/dockerEngine';
 import { formatBytes } from '../engine/format';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../engine/imageSizes';
+import { statusCode } from '../engine/engineError';
 import { Disposable } from '../lifecycle';
 import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview } from '../protocol/layersProtocol';
 
@@ -72,6 +73,8 @@ export class LayersPanel extends Disposable {
   /** Every message posted to the webview (tests and benchmarks watch it). */
   readonly onDidPost = this.posted.event;
   private analysis: ImageAnalysis | undefined;
+  /** Closing the panel stops the export it started (unless another panel waits for it too). */
+  private readonly closed = new AbortController();
 
   static show(deps: LayersPanelDeps, state: LayersPanelState): LayersPanel {
     const existing = LayersPanel.open.get(state.key);
@@ -85,7 +88,10 @@ export class LayersPanel extends Disposable {
 
   static restore(deps: LayersPanelDeps, panel: vscode.WebviewPanel, state: LayersPanelState): LayersPanel {
     panel.webview.options = LayersPanel.options(deps.extensionUri);
-    return new LayersPanel(deps, panel, state);
+    // The user's place (`state.place`) is the webview's: its getState() gives it back. The
+    // host keeps what names the panel, so that `init` never hands an old place back.
+    const { key, kind, title } = state;
+    return new LayersPanel(deps, panel, { key, kind, title });
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -109,6 +115,7 @@ export class LayersPanel extends Disposable {
   }
 
   override dispose(): void {
+    this.closed.abort();
     if (LayersPanel.open.get(this.state.key) === this) {
       LayersPanel.open.delete(this.state.key);
     }
@@ -135,8 +142,38 @@ export class LayersPanel extends Disposable {
         }
         break;
       case 'listChildren': {
-        const rows = this.analysis?.tree(message.layer, message.mode).children(message.path, message.sort, message.filter) ?? [];
-        this.post({ type: 'children', requestId: message.requestId, rows });
+        // Every request gets an answer with its id, a sentence when the folder cannot be
+        // listed: the webview waits on it (silence left its promise pending for ever).
+        const { requestId, layer, mode, path: folder, sort, filter } = message;
+        const answer = (): ToWebview => {
+          const failed = (error: string): ToWebview => ({ type: 'children', requestId, rows: [], error });
+          const analysis = this.analysis;
+          if (!analysis) {
+            return failed('The files are not ready yet: the image is still being analysed.');
+          }
+          const count = analysis.layers.length;
+          if (!Number.isInteger(layer) || layer < 0 || layer >= count) {
+            return failed(`This image has no layer ${Number.isInteger(layer) ? layer + 1 : String(layer)}: it has ${count ? `${count}, numbered 1 to ${count}` : 'none'}.`);
+          }
+          if (mode !== 'changes' && mode !== 'filesystem') {
+            return failed(`"${String(mode)}" is not a way to show files: choose the changes or the whole filesystem.`);
+          }
+          const tree = analysis.tree(layer, mode);
+          const rows = tree.children(folder, sort, filter);
+          // No rows is an empty (or filtered out) folder, or no such folder: its parent says which.
+          const parent = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
+          if (rows.length === 0 && folder !== '' && !tree.children(parent, 'name', '').some((r) => r.path === folder)) {
+            return failed(`/${folder} is not among the ${mode === 'changes' ? 'changes of' : 'files up to'} layer ${layer + 1}.`);
+          }
+          return { type: 'children', requestId, rows };
+        };
+        let reply: ToWebview;
+        try {
+          reply = answer();
+        } catch (err) {
+          reply = { type: 'children', requestId, rows: [], error: `The files could not be listed: ${err instanceof Error ? err.message : String(err)}.` };
+        }
+        this.post(reply);
         break;
       }
     }
@@ -158,7 +195,14 @@ export class LayersPanel extends Disposable {
     if (err instanceof ArchiveError) {
       return `The image could not be analysed: ${err.message}.`;
     }
-    if ((err as { statusCode?: number }).statusCode === 404) {
+    // An archive's trouble is the file's, never the engine's.
+    if (this.state.kind === 'archive') {
+      const code = (err as NodeJS.ErrnoException).code;
+      return code === 'ENOENT'
+        ? `${this.state.key} no longer exists: it was moved or deleted. Open the archive again (Analyze Image Archive…).`
+        : `${this.state.key} could not be read (${code ?? (err instanceof Error ? err.message : String(err))}).`;
+    }
+    if (statusCode(err) === 404) {
       return `${this.state.title} no longer exists on the engine: it was removed meanwhile.`;
     }
     return this.deps.engine.describeError(err).message;
@@ -167,10 +211,11 @@ export class LayersPanel extends Disposable {
   private async loadImage(): Promise<void> {
     const { index, engine } = this.deps;
     const id = this.state.key;
-    const [inspect, stack, listed] = await Promise.all([engine.inspectImage(id), index.layerStack(id), index.current()]);
     // The same figures as the Images view: the list's, by the one rule (inspect's Size
-    // means compressed content on the containerd store, unpacked on the classic one).
-    const summary = listed.find((i) => i.id === id) ?? (await index.list()).find((i) => i.id === id);
+    // means compressed content on the containerd store, unpacked on the classic one); with
+    // the shared size, which the panel alone asks the engine to work out.
+    const [inspect, stack, listed] = await Promise.all([engine.inspectImage(id), index.layerStack(id), engine.listImages({ sharedSize: true })]);
+    const summary = listed.find((i) => i.id === id);
     const sizes = summary ? imageSizes(summary, index.platform) : { unpacked: inspect.Size };
     const platforms = summary ? imagePlatforms(summary) : [];
     const multiPlatform = platforms.filter((p) => p.available).length > 1;
@@ -210,9 +255,10 @@ export class LayersPanel extends Disposable {
   private async loadArchive(): Promise<void> {
     const fs = await import('fs');
     const file = this.state.key;
-    const total = fs.statSync(file).size;
+    const stat = await fs.promises.stat(file);
     this.post({ type: 'init', state: this.state, image: { title: this.state.title, labels: {}, runnable: false }, groups: [] });
-    const analysis = await this.analyse(total, async () => fs.createReadStream(file));
+    // By path, size and mtime: an archive rewritten in place is read again.
+    const analysis = await this.analyse(stat.size, async () => fs.createReadStream(file), undefined, `archive:${file}:${stat.size}:${stat.mtimeMs}`);
     this.analysis = analysis;
     const labels = analysis.labels;
     this.post({ type: 'init', state: this.state, image: { title: this.state.title, labels, runnable: false, ...(analysis.platforms.length > 1 ? { platform: analysis.platform, platforms: analysis.platforms.map((p) => `${p.platform}${p.present ? '' : ' (listed only)'}`) } : {}) }, groups: groupsFromArchive(analysis) });
@@ -220,8 +266,8 @@ export class LayersPanel extends Disposable {
   }
 
   /** Reads the export with a cancellable progress notification (bytes read of the total). */
-  private analyse(total: number, open: () => Promise<Readable>, preferPlatform?: string): Promise<ImageAnalysis> {
-    const cached = this.deps.cache.get(this.state.key);
+  private analyse(total: number, open: () => Promise<Readable>, preferPlatform?: string, cacheKey = this.state.key): Promise<ImageAnalysis> {
+    const cached = this.deps.cache.get(cacheKey);
     if (cached) {
       return Promise.resolve(cached);
     }
@@ -231,6 +277,7 @@ export class LayersPanel extends Disposable {
         async (progress, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
+          this.closed.signal.addEventListener('abort', () => abort.abort(), { once: true });
           let reported = 0;
           let lastPost = 0;
           // Until the first byte: say the engine is being waited for, and how long, instead
@@ -243,7 +290,7 @@ export class LayersPanel extends Disposable {
               this.post({ type: 'progress', bytesRead: 0, total, waitingMs });
             }
           }, 1000);
-          return this.deps.cache.analyze(this.state.key, open, {
+          return this.deps.cache.analyze(cacheKey, open, {
             preferPlatform,
             signal: abort.signal,
             onProgress: (bytes) => {
@@ -302,7 +349,9 @@ export class LayersPanelSerializer implements vscode.WebviewPanelSerializer<Laye
   constructor(private readonly deps: LayersPanelDeps) {}
 
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: LayersPanelState | undefined): Promise<void> {
-    if (!state?.key) {
+    // The state is what the webview last saved (its place included); without a key and kind
+    // there is nothing to show again.
+    if (!state?.key || (state.kind !== 'image' && state.kind !== 'archive')) {
       panel.dispose();
       return;
     }

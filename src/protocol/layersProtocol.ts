@@ -1,8 +1,9 @@
 /**
  * Messages between the Layers panel (host, src/panels) and its webview script
- * (media/webview.ts). Both sides import this file; the webview says `ready` before the
- * host posts anything. Every string in here may come from an image: the webview shows
- * it as text, never as HTML.
+ * (media/webview/). Both sides import this file; the webview says `ready` before the
+ * host posts anything. A message with a `requestId` is a request: the host answers each
+ * one with the same id, an `error` sentence included when it cannot. Every string in
+ * here may come from an image: the webview shows it as text, never as HTML.
  */
 
 import type { TreeRow as TreeRowView, TreeSort } from '../analysis/fileTree';
@@ -82,7 +83,8 @@ export type ToWebview =
   | { type: 'progress'; bytesRead: number; total?: number; waitingMs?: number }
   | { type: 'analysis'; analysis: AnalysisView }
   | { type: 'error'; message: string }
-  | { type: 'children'; requestId: number; rows: TreeRowView[] };
+  /** The answer to `listChildren`; with `error` (and no rows) when the folder could not be listed. */
+  | { type: 'children'; requestId: number; rows: TreeRowView[]; error?: string };
 
 export type FromWebview =
   | { type: 'ready' }
@@ -90,10 +92,28 @@ export type FromWebview =
   | { type: 'run' }
   | { type: 'retry' };
 
+/** Where the user was in the panel: saved by the webview, given back to it after a reload. */
+export interface LayersPanelPlace {
+  /** The selected layer's index (base = 0). */
+  selected?: number;
+  /** Layers a wasted path was written by, drawn highlighted. */
+  highlighted: number[];
+  mode: TreeMode;
+  sort: TreeSort;
+  filter: string;
+  /** Paths of the folders open in the file tree. */
+  expanded: string[];
+  /** The file tree's own scroll, and the page's. */
+  treeScroll: number;
+  pageScroll: number;
+}
+
 /** What the panel keeps to be restored after a reload. */
 export interface LayersPanelState {
   kind: 'image' | 'archive';
   /** Image id (engine) or file path (archive). */
   key: string;
   title: string;
+  /** The user's place, which only the webview writes and reads (the host passes it through). */
+  place?: LayersPanelPlace;
 }

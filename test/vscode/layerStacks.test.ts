@@ -39,13 +39,21 @@ describe('layer stacks in the Images view (real extension host)', () => {
     await removeFixtureImages(docker);
   });
 
-  it('the app image says what it is built on', async () => {
+  it('the app image says what it is built on, once every image is inspected (the view is told to draw it again)', async () => {
+    let redrawn = 0;
+    const sub = api.images.onDidChangeTreeData((n) => n && redrawn++);
+    await imageNode(api, app); // drawn at once, "built on" possibly not yet known
+    await api.index.warm();
+    await new Promise((r) => setTimeout(r, 50));
+    sub.dispose();
+    assert.ok(redrawn > 0, 'the repository is drawn again when the inspection is done');
     const node = await imageNode(api, app);
     assert.match(String(node.description), new RegExp(`· built on ${runtime.replace(/[/.]/g, '\\$&')}$`));
     assert.strictEqual(node.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
   });
 
   it('expanding it gives the base groups, then its own layers and metadata steps, base first', async () => {
+    await api.index.warm();
     const children = await api.images.getChildren(await imageNode(api, app));
     const rows = describeNodes(api, children);
     assert.deepStrictEqual(rows.slice(0, 2).map(([label, , ctx]) => [label, ctx]), [

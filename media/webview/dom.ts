@@ -1,0 +1,36 @@
+/**
+ * Element helpers for the Layers panel. Text goes in as textContent only: nothing the
+ * host sends (tags, labels, build steps, file names) is ever parsed as HTML.
+ */
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  if (className) {
+    e.className = className;
+  }
+  if (text !== undefined) {
+    e.textContent = text;
+  }
+  return e;
+}
+
+/** A codicon, hidden from screen readers (the text beside it says the same). */
+export function icon(name: string): HTMLElement {
+  const i = el('span', `codicon codicon-${name}`);
+  i.setAttribute('aria-hidden', 'true');
+  return i;
+}
+
+/** Sets an element's text only when it differs: an unchanged part is not touched at all. */
+export function setText(e: Node, text: string): void {
+  if (e.textContent !== text) {
+    e.textContent = text;
+  }
+}
+
+/** Shows or hides an element (the stylesheet makes `[hidden]` win over its own `display`). */
+export function setShown(e: HTMLElement, shown: boolean): void {
+  if (e.hidden === shown) {
+    e.hidden = !shown;
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The selected layer: its number, build step and facts, the controls of its file tree
+ * (what to show, sort, filter) and the tree itself. The controls are made once and never
+ * rebuilt: what the user typed, the caret and the focus stay where they are whatever
+ * the host sends meanwhile.
+ */
+import type { LayersPanelPlace, TreeMode, TreeSort } from '../../src/protocol/layersProtocol';
+import { el, setShown, setText } from './dom';
+import { bytes } from './format';
+import { type UiState, stepOfLayer } from './state';
+
+export interface DetailsActions {
+  setMode(mode: TreeMode): void;
+  setSort(sort: TreeSort): void;
+  setFilter(filter: string): void;
+}
+
+/** Typing waits this long after the last key before the tree is asked again. */
+const FILTER_DELAY_MS = 150;
+
+function selectBox(label: string, choices: Array<[string, string]>, onChange: (value: string) => void): HTMLSelectElement {
+  const select = el('select');
+  select.setAttribute('aria-label', label);
+  for (const [value, text] of choices) {
+    const o = el('option', undefined, text);
+    o.value = value;
+    select.append(o);
+  }
+  select.addEventListener('change', () => onChange(select.value));
+  return select;
+}
+
+export class LayerDetails {
+  readonly element = el('div', 'layer-details');
+  private readonly hint = el('p', 'hint', 'Select a layer to see its files. Up and Down arrows move through the stack.');
+  private readonly selected = el('div', 'layer-selected');
+  private readonly heading = el('h2');
+  private readonly step = el('pre', 'step');
+  private readonly facts = el('dl', 'layer-facts');
+  private factsDrawn = '';
+  private readonly mode: HTMLSelectElement;
+  private readonly sort: HTMLSelectElement;
+  private readonly filter = el('input');
+  private filterTimer: number | undefined;
+
+  constructor(actions: DetailsActions, tree: HTMLElement) {
+    const head = el('div', 'layer-head');
+    head.append(this.heading, this.step, this.facts);
+
+    const controls = el('div', 'tree-controls');
+    this.mode = selectBox('What to show', [
+      ['changes', 'Changes in this layer'],
+      ['filesystem', 'Whole filesystem up to this layer'],
+    ], (value) => actions.setMode(value as TreeMode));
+    this.sort = selectBox('Sort', [
+      ['name', 'Sort by name'],
+      ['size', 'Sort by size'],
+    ], (value) => actions.setSort(value as TreeSort));
+    this.filter.type = 'search';
+    this.filter.placeholder = 'Filter paths';
+    this.filter.setAttribute('aria-label', 'Filter paths');
+    this.filter.addEventListener('input', () => {
+      window.clearTimeout(this.filterTimer);
+      this.filterTimer = window.setTimeout(() => {
+        this.filterTimer = undefined;
+        actions.setFilter(this.filter.value);
+      }, FILTER_DELAY_MS);
+    });
+    controls.append(this.mode, this.sort, this.filter);
+
+    this.selected.append(head, controls, tree);
+    this.element.append(this.hint, this.selected);
+    setShown(this.selected, false);
+  }
+
+  /** The selected layer's head (after a selection, `init` or `analysis`); the controls are left alone. */
+  show(state: UiState): void {
+    const layer = state.place.selected;
+    const step = stepOfLayer(state, layer);
+    setShown(this.hint, layer === undefined || !step);
+    setShown(this.selected, layer !== undefined && step !== undefined);
+    if (layer === undefined || !step) {
+      return;
+    }
+    const stat = state.analysis?.layers[layer];
+    setText(this.heading, `Layer ${layer + 1}`);
+    setText(this.step, step.createdBy || step.text);
+    const facts: Array<[string, string]> = [['Size', bytes(stat?.size ?? step.size)]];
+    if (step.created) {
+      facts.push(['Created', new Date(step.created).toLocaleString()]);
+    }
+    if (step.diffId) {
+      facts.push(['Diff ID', step.diffId]);
+    }
+    if (stat) {
+      facts.push(['Changes', `${stat.added} added, ${stat.modified} modified, ${stat.removed} removed`]);
+    }
+    const drawn = JSON.stringify(facts);
+    if (drawn !== this.factsDrawn) {
+      this.factsDrawn = drawn;
+      this.facts.replaceChildren(...facts.flatMap(([k, v]) => [el('dt', undefined, k), el('dd', undefined, v)]));
+    }
+  }
+
+  /** Puts the place's mode, sort and filter in the controls (at start, and when a wasted path sets them). */
+  showControls(place: LayersPanelPlace): void {
+    this.mode.value = place.mode;
+    this.sort.value = place.sort;
+    if (this.filter.value !== place.filter) {
+      // What the place says wins over keys typed but not yet applied.
+      window.clearTimeout(this.filterTimer);
+      this.filterTimer = undefined;
+      this.filter.value = place.filter;
+    }
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * The image drawn as a stack, base at the bottom: a band per base image, a block per
+ * filesystem layer (height by size), a thin marker per metadata step. Drawn when the
+ * steps arrive; afterwards the analysis only sets sizes, and a selection only toggles
+ * classes, so the block that has the focus keeps it.
+ */
+import type { GroupView, LayersPanelPlace, StepView } from '../../src/protocol/layersProtocol';
+import { el, icon, setText } from './dom';
+import { bytes } from './format';
+import type { UiState } from './state';
+
+export interface StackActions {
+  /** A layer chosen by click or by the arrow keys (its block gets the focus). */
+  select(index: number): void;
+}
+
+const BAND_COLOURS = ['blue', 'green', 'purple', 'orange', 'yellow', 'red'];
+
+/** Block height for a layer: readable at 0 B and at 500 MB in the same stack. */
+function blockHeight(size: number): number {
+  return Math.round(36 + Math.min(70, 7 * Math.log2(1 + size / 4096)));
+}
+
+interface Block {
+  button: HTMLButtonElement;
+  meta: HTMLElement;
+  step: StepView;
+}
+
+export class Stack {
+  readonly element = el('section', 'stack');
+  private readonly column = el('div', 'stack-column');
+  private readonly blocks = new Map<number, Block>();
+  private drawn = '';
+
+  constructor(private readonly actions: StackActions) {
+    this.element.setAttribute('aria-label', 'Layers, base at the bottom');
+    this.element.append(el('div', 'stack-top', 'application'), this.column, el('div', 'stack-bottom', 'base'));
+  }
+
+  /** Draws the steps; the same steps again (a retry, a second `init`) leave the blocks alone. */
+  setGroups(groups: GroupView[]): void {
+    const drawn = JSON.stringify(groups);
+    if (drawn === this.drawn) {
+      return;
+    }
+    this.drawn = drawn;
+    const focused = (document.activeElement as HTMLElement | null)?.dataset?.layer;
+    this.blocks.clear();
+    let bandIndex = 0;
+    this.column.replaceChildren(
+      ...groups.map((group) => {
+        const g = el('div', `group${group.base ? ` band band-${BAND_COLOURS[bandIndex++ % BAND_COLOURS.length]}` : ' own'}`);
+        g.append(el('div', 'group-label', group.base ? `from ${group.base}` : 'this image'));
+        const steps = el('div', 'steps');
+        steps.append(...group.steps.map((step) => (step.layerIndex === undefined ? this.marker(step) : this.block(step))));
+        g.append(steps);
+        return g;
+      }),
+    );
+    if (focused !== undefined) {
+      this.focus(Number(focused));
+    }
+  }
+
+  /** Each block's height and size line: the analysis's figures once there are some. */
+  showSizes(state: UiState): void {
+    for (const [index, { button, meta, step }] of this.blocks) {
+      const stat = state.analysis?.layers[index];
+      const size = stat?.size ?? step.size;
+      const height = `${blockHeight(size)}px`;
+      if (button.style.height !== height) {
+        button.style.height = height;
+      }
+      setText(meta, stat ? `${bytes(size)} · +${stat.added} ~${stat.modified} −${stat.removed}` : bytes(size));
+    }
+  }
+
+  /** The selected and highlighted layers, by classes on the blocks. */
+  showSelection(place: LayersPanelPlace): void {
+    const highlighted = new Set(place.highlighted);
+    for (const [index, { button }] of this.blocks) {
+      const selected = place.selected === index;
+      button.classList.toggle('selected', selected);
+      if (button.getAttribute('aria-pressed') !== String(selected)) {
+        button.setAttribute('aria-pressed', String(selected));
+      }
+      button.classList.toggle('highlighted', highlighted.has(index));
+    }
+  }
+
+  focus(index: number): void {
+    this.blocks.get(index)?.button.focus();
+  }
+
+  private marker(step: StepView): HTMLElement {
+    const m = el('div', 'marker');
+    m.title = step.createdBy || step.text;
+    m.append(icon('symbol-property'), el('span', 'marker-text', step.text));
+    return m;
+  }
+
+  private block(step: StepView): HTMLElement {
+    const index = step.layerIndex as number;
+    const button = el('button', 'block');
+    button.dataset.layer = String(index);
+    button.setAttribute('aria-pressed', 'false');
+    button.title = step.createdBy || step.text;
+    const line = el('span', 'block-line');
+    line.append(el('span', 'block-index', `#${index + 1}`), el('span', 'block-text', step.text));
+    const meta = el('span', 'block-meta');
+    button.append(line, meta);
+    button.addEventListener('click', () => this.actions.select(index));
+    button.addEventListener('keydown', (e) => {
+      // Up goes towards the application (the stack is drawn bottom-up).
+      if (e.key === 'ArrowUp' || e.key === 'ArrowDown') {
+        e.preventDefault();
+        const next = index + (e.key === 'ArrowUp' ? 1 : -1);
+        if (this.blocks.has(next)) {
+          this.actions.select(next);
+        }
+      }
+    });
+    this.blocks.set(index, { button, meta, step });
+    return button;
+  }
+}
