@@ -16,7 +16,8 @@ import { runImage, runImageReference } from './commands/runImage';
 import { runAgain, runImageWithOptions } from './commands/runImageWithOptions';
 import { showContainerLogs } from './commands/showContainerLogs';
 import { showEngineError } from './commands/showEngineError';
-import { showLayers } from './commands/showLayers';
+import { showLayerOf, showLayers } from './commands/showLayers';
+import { DockerfileInsight } from './views/dockerfileInsight';
 import { switchEngine } from './commands/switchEngine';
 import { commandRegistrar, reportFailure } from './commands/registerCommand';
 import type { ActiveEngine } from './engine/activeEngine';
@@ -40,6 +41,7 @@ export interface StrataApi {
   readonly selection: EngineSelection;
   readonly statusBar: EngineStatusBar;
   readonly imagesView: vscode.TreeView<unknown>;
+  readonly insight: DockerfileInsight;
   readonly containersView: vscode.TreeView<unknown>;
   readonly index: ImageIndex;
   readonly images: ImagesTreeProvider;
@@ -80,7 +82,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     active,
     index,
     {
-      images: () => images.refresh(),
+      images: () => {
+        images.refresh();
+        void insight?.refreshAll(true);
+      },
       containers: () => containers.refresh(),
       containerStarted: (id) => logs.containerStarted(id),
       imageRemoved: (id) => analyses.forget(id),
@@ -136,7 +141,32 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     cache: analyses,
     // The panel's Run button: failures reported as every command's are.
     run: (reference: string) => runImageReference(runDeps, reference).catch((err: unknown) => reportFailure(err, reporting)),
+    dockerfileLines: (imageId: string) => insight.linesOf(imageId),
   };
+  // Dockerfiles next to the images built from them: lenses, hovers, wasted-space diagnostics.
+  const severities: Record<string, vscode.DiagnosticSeverity> = {
+    error: vscode.DiagnosticSeverity.Error,
+    warning: vscode.DiagnosticSeverity.Warning,
+    information: vscode.DiagnosticSeverity.Information,
+    hint: vscode.DiagnosticSeverity.Hint,
+  };
+  const insight = new DockerfileInsight({
+    index,
+    analyses,
+    analyze: (imageId) =>
+      analyses
+        .analyze(imageId, () => active.engine.exportImage(imageId), { preferPlatform: index.platform })
+        .catch((err: unknown) => {
+          log.warn(`The image ${imageId.slice(0, 19)} could not be analysed for its Dockerfile: ${err instanceof Error ? err.message : String(err)}`);
+          return undefined;
+        }),
+    settings: {
+      severity: () => severities[config().get<string>('dockerfile.wasteSeverity', 'warning')] ?? vscode.DiagnosticSeverity.Warning,
+      threshold: () => config().get<number>('dockerfile.wasteThreshold', 1_000_000),
+      analyze: () => config().get<boolean>('dockerfile.analyzeImages', true),
+    },
+  });
+  context.subscriptions.push(insight);
   const reload = () => refresh(images, containers);
   // A switch: the new engine's events, nothing cached from the old one, both views anew.
   context.subscriptions.push(
@@ -169,6 +199,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     command('strata.image.runAgain', (node?: ImageNode) => runAgain(runDeps, node)),
     command('strata.showLayers', () => showLayers(panelDeps)),
     command('strata.image.showLayers', (node?: ImageNode) => showLayers(panelDeps, node)),
+    command('strata.dockerfile.showLayer', (imageId: string, title: string, layer?: number) => showLayerOf(panelDeps, imageId, title, layer)),
     command('strata.analyzeArchive', (uri?: vscode.Uri) => analyzeArchive(panelDeps, uri)),
     vscode.window.registerWebviewPanelSerializer(LayersPanel.viewType, new LayersPanelSerializer(panelDeps)),
     command('strata.container.start', (node?: ContainerNode) => changeContainerState(active.engine, 'start', node)),
@@ -186,7 +217,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     }),
   );
 
-  return { active, selection, statusBar, imagesView, containersView, index, images, containers, logs, status, analyses };
+  return { active, selection, statusBar, imagesView, containersView, insight, index, images, containers, logs, status, analyses };
 }
 
 export function deactivate(): void {

@@ -13,6 +13,7 @@ export interface DetailsActions {
   setMode(mode: TreeMode): void;
   setSort(sort: TreeSort): void;
   setFilter(filter: string): void;
+  openDockerfile(file: string, line: number): void;
 }
 
 /** Typing waits this long after the last key before the tree is asked again. */
@@ -37,6 +38,8 @@ export class LayerDetails {
   private readonly heading = el('h2');
   private readonly step = el('pre', 'step');
   private readonly facts = el('dl', 'layer-facts');
+  private readonly goToLine = el('button', 'go-to-line', 'Go to Dockerfile line');
+  private line: { file: string; line: number } | undefined;
   private factsDrawn = '';
   private readonly mode: HTMLSelectElement;
   private readonly sort: HTMLSelectElement;
@@ -45,7 +48,9 @@ export class LayerDetails {
 
   constructor(actions: DetailsActions, tree: HTMLElement) {
     const head = el('div', 'layer-head');
-    head.append(this.heading, this.step, this.facts);
+    this.goToLine.addEventListener('click', () => this.line && actions.openDockerfile(this.line.file, this.line.line));
+    setShown(this.goToLine, false);
+    head.append(this.heading, this.step, this.goToLine, this.facts);
 
     const controls = el('div', 'tree-controls');
     this.mode = selectBox('What to show', [
@@ -85,6 +90,11 @@ export class LayerDetails {
     const stat = state.analysis?.layers[layer];
     setText(this.heading, `Layer ${layer + 1}`);
     setText(this.step, step.createdBy || step.text);
+    this.line = step.dockerfileLine;
+    setShown(this.goToLine, Boolean(this.line));
+    if (this.line) {
+      this.goToLine.title = `${decodeURIComponent(this.line.file.replace(/^.*\//, ''))}, line ${this.line.line + 1}`;
+    }
     const facts: Array<[string, string]> = [['Size', bytes(stat?.size ?? step.size)]];
     if (step.created) {
       facts.push(['Created', new Date(step.created).toLocaleString()]);

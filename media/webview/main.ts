@@ -13,7 +13,7 @@ import { FileTreeView } from './fileTree';
 import { LayerDetails } from './layerDetails';
 import { Messaging, type Notice, vscodeApi } from './messaging';
 import { Stack } from './stack';
-import { Store } from './state';
+import { Store, stepOfLayer } from './state';
 import { Summary } from './summary';
 import { WastedSpace } from './wastedSpace';
 
@@ -45,7 +45,7 @@ const tree = new FileTreeView(
   },
   () => state.place,
 );
-const details = new LayerDetails({ setMode, setSort, setFilter }, tree.element);
+const details = new LayerDetails({ setMode, setSort, setFilter, openDockerfile: (file, line) => messaging.post({ type: 'openDockerfile', file, line }) }, tree.element);
 const wasted = new WastedSpace({ showWasted });
 
 const detailsSection = el('section', 'details');
@@ -152,6 +152,11 @@ function receive(m: Notice): void {
       void tree.load(state, true).finally(restorePage);
       break;
     }
+    case 'select':
+      if (stepOfLayer(state, m.layer)) {
+        select(m.layer);
+      }
+      break;
     case 'error':
       state.error = m.message;
       summary.showStatus(state);

@@ -12,3 +12,12 @@ export async function showLayers(deps: LayersPanelDeps & { index: ImageIndex }, 
   }
   return LayersPanel.show(deps, LayersPanel.stateOf(entry.image.id, 'image', imageRef(entry)));
 }
+
+/** A Dockerfile lens: the image's Layers panel, at the layer its line made. */
+export function showLayerOf(deps: LayersPanelDeps, imageId: string, title: string, layer?: number): LayersPanel {
+  const panel = LayersPanel.show(deps, LayersPanel.stateOf(imageId, 'image', title));
+  if (layer !== undefined) {
+    panel.selectLayer(layer);
+  }
+  return panel;
+}

@@ -21,6 +21,8 @@ export interface LayersPanelDeps {
   cache: AnalysisCache;
   /** Runs the image as the Run command does. */
   run(imageReference: string): Promise<unknown>;
+  /** The workspace Dockerfile lines that made an image's steps, by history index (base first). */
+  dockerfileLines?(imageId: string): Map<number, { file: string; line: number }> | undefined;
 }
 
 function toAnalysisView(a: ImageAnalysis): AnalysisView {
@@ -73,6 +75,9 @@ export class LayersPanel extends Disposable {
   /** Every message posted to the webview (tests and benchmarks watch it). */
   readonly onDidPost = this.posted.event;
   private analysis: ImageAnalysis | undefined;
+  /** A layer to select once the stack is drawn (a Dockerfile lens opened the panel). */
+  private pendingSelect: number | undefined;
+  private initPosted = false;
   /** Closing the panel stops the export it started (unless another panel waits for it too). */
   private readonly closed = new AbortController();
 
@@ -84,6 +89,15 @@ export class LayersPanel extends Disposable {
     }
     const panel = vscode.window.createWebviewPanel(LayersPanel.viewType, `Layers: ${state.title}`, vscode.ViewColumn.Active, LayersPanel.options(deps.extensionUri));
     return new LayersPanel(deps, panel, state);
+  }
+
+  /** Selects a layer: now if the stack is drawn, else as soon as it is. */
+  selectLayer(layer: number): void {
+    if (this.initPosted) {
+      this.post({ type: 'select', layer });
+    } else {
+      this.pendingSelect = layer;
+    }
   }
 
   static restore(deps: LayersPanelDeps, panel: vscode.WebviewPanel, state: LayersPanelState): LayersPanel {
@@ -141,6 +155,12 @@ export class LayersPanel extends Disposable {
           await this.deps.run(this.state.title);
         }
         break;
+      case 'openDockerfile': {
+        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(message.file));
+        const at = new vscode.Position(message.line, 0);
+        await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.Beside });
+        break;
+      }
       case 'listChildren': {
         // Every request gets an answer with its id, a sentence when the folder cannot be
         // listed: the webview waits on it (silence left its promise pending for ever).
@@ -229,6 +249,7 @@ export class LayersPanel extends Disposable {
       labels: inspect.Config?.Labels ?? {},
       runnable: true,
     };
+    const lines = this.deps.dockerfileLines?.(id);
     const groups: GroupView[] = stack.groups.map((g) => ({
       base: g.base?.name,
       steps: g.steps.map((s) => ({
@@ -239,9 +260,15 @@ export class LayersPanel extends Disposable {
         size: s.size,
         created: s.created.toISOString(),
         diffId: s.diffId,
+        ...(lines?.get(s.index) ? { dockerfileLine: lines.get(s.index) } : {}),
       })),
     }));
     this.post({ type: 'init', state: this.state, image, groups });
+    this.initPosted = true;
+    if (this.pendingSelect !== undefined) {
+      this.post({ type: 'select', layer: this.pendingSelect });
+      this.pendingSelect = undefined;
+    }
     // The platform the engine runs, as shown; a multi-platform export is asked for it alone where the engine can.
     const analysis = await this.analyse(
       sizes.content ?? sizes.unpacked,

@@ -20,6 +20,8 @@ export interface StepView {
   size: number;
   created?: string;
   diffId?: string;
+  /** The Dockerfile line that made this step, when its Dockerfile is in the workspace. */
+  dockerfileLine?: { file: string; line: number };
 }
 
 export interface GroupView {
@@ -84,13 +86,17 @@ export type ToWebview =
   | { type: 'analysis'; analysis: AnalysisView }
   | { type: 'error'; message: string }
   /** The answer to `listChildren`; with `error` (and no rows) when the folder could not be listed. */
-  | { type: 'children'; requestId: number; rows: TreeRowView[]; error?: string };
+  | { type: 'children'; requestId: number; rows: TreeRowView[]; error?: string }
+  /** Select this layer (a Dockerfile lens was clicked). */
+  | { type: 'select'; layer: number };
 
 export type FromWebview =
   | { type: 'ready' }
   | { type: 'listChildren'; requestId: number; layer: number; mode: TreeMode; path: string; sort: TreeSort; filter: string }
   | { type: 'run' }
-  | { type: 'retry' };
+  | { type: 'retry' }
+  /** Open the Dockerfile at the line that made this step. */
+  | { type: 'openDockerfile'; file: string; line: number };
 
 /** Where the user was in the panel: saved by the webview, given back to it after a reload. */
 export interface LayersPanelPlace {
