@@ -63,6 +63,21 @@ export function toContainerSummary(raw: RawContainerSummary): ContainerSummary {
   };
 }
 
+/** CPU (percent of one core × cores, as `docker stats`) and memory in use, from one stats sample. */
+export function statsFigures(s: {
+  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+  memory_stats?: { usage?: number; limit?: number; stats?: { cache?: number; inactive_file?: number } };
+}): { cpuPercent: number; memory: number; memoryLimit?: number } {
+  const cpu = (s.cpu_stats?.cpu_usage?.total_usage ?? 0) - (s.precpu_stats?.cpu_usage?.total_usage ?? 0);
+  const system = (s.cpu_stats?.system_cpu_usage ?? 0) - (s.precpu_stats?.system_cpu_usage ?? 0);
+  const cpus = s.cpu_stats?.online_cpus ?? 1;
+  const usage = s.memory_stats?.usage ?? 0;
+  // As the CLI: the page cache is not the container's memory.
+  const cache = s.memory_stats?.stats?.inactive_file ?? s.memory_stats?.stats?.cache ?? 0;
+  return { cpuPercent: system > 0 && cpu > 0 ? (cpu / system) * cpus * 100 : 0, memory: Math.max(0, usage - cache), ...(s.memory_stats?.limit ? { memoryLimit: s.memory_stats.limit } : {}) };
+}
+
 export function isRunning(c: { state: ContainerState }): boolean {
   return c.state === 'running' || c.state === 'restarting' || c.state === 'paused';
 }

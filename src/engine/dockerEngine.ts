@@ -4,7 +4,7 @@ import { type ContainerSummary, type RawContainerSummary, toContainerSummary } f
 import { type ClientOptions, EngineConfigError, type EngineClient, createEngineClient } from './engineClient';
 import { type EngineEndpoint, EndpointError, describePlace, parseEngineUrl } from './endpoint';
 import { type EngineProblem, describeEngineError, statusCode } from './engineError';
-import { EngineDataError, field, list } from './engineData';
+import { EngineDataError, EngineRefusal, field, list } from './engineData';
 import { type ImageSummary, type RawImageSummary, toImageSummary } from './images';
 
 function checkedImage(entry: unknown, i: number): RawImageSummary {
@@ -15,6 +15,9 @@ function checkedImage(entry: unknown, i: number): RawImageSummary {
   return entry as RawImageSummary;
 }
 import type { RawHistoryEntry } from './layerAlignment';
+import type { RegistryAuth } from './credentials';
+import { LineAssembler } from './logStream';
+import { TransferError, type TransferEvent } from './transfer';
 import { type RunOptions, toCreateBody } from './runOptions';
 
 function ignoreNotModified(err: unknown): void {
@@ -375,7 +378,216 @@ export class DockerEngine {
     }
     return (await this.long.getImage(name).get()) as Readable;
   }
+
+
+  // --- registries -----------------------------------------------------------------------
+
+  /**
+   * POST /images/create?fromImage=…: pulls, reporting each progress line; rejects with
+   * TransferError for a failure the stream reports. Cancelled by `signal` (the request is
+   * aborted, the engine stops the pull).
+   */
+  async pullImage(reference: string, options: { auth?: RegistryAuth; onEvent?: (e: TransferEvent) => void; signal?: AbortSignal } = {}): Promise<void> {
+    const stream = (await this.long.pull(reference, { ...(options.auth ? { authconfig: options.auth } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) })) as Readable;
+    await followTransfer(stream, options.onEvent, options.signal);
+  }
+
+  /** POST /images/{name}/push, as pullImage. */
+  async pushImage(reference: string, options: { auth?: RegistryAuth; onEvent?: (e: TransferEvent) => void; signal?: AbortSignal } = {}): Promise<void> {
+    const stream = (await this.long.getImage(reference).push({
+      // The engine wants the header even without credentials (an empty one, as the CLI sends).
+      authconfig: options.auth ?? {},
+      ...(options.signal ? { abortSignal: options.signal } : {}),
+    } as object)) as unknown as Readable;
+    await followTransfer(stream, options.onEvent, options.signal);
+  }
+
+  /** POST /images/{name}/tag: another name for an image. */
+  async tagImage(source: string, repository: string, tag: string): Promise<void> {
+    await this.docker.getImage(source).tag({ repo: repository, tag });
+  }
+
+  // --- pruning ----------------------------------------------------------------------------
+
+  /** What Prune would remove: stopped containers (with their writable layers) and dangling images. */
+  async pruneCandidates(): Promise<{ containers: Array<{ id: string; name: string; size: number }>; images: Array<{ id: string; size: number }> }> {
+    const [containers, images] = await Promise.all([
+      this.read(() => this.docker.listContainers({ all: true, size: true, filters: { status: ['exited', 'created', 'dead'] } })),
+      this.read(() => this.docker.listImages({ filters: { dangling: ['true'] } })),
+    ]);
+    return {
+      containers: list(containers, 'The container list').map((c) => {
+        const raw = c as { Id: string; Names?: string[]; SizeRw?: number };
+        return { id: raw.Id, name: (raw.Names?.[0] ?? raw.Id.slice(0, 12)).replace(/^\//, ''), size: raw.SizeRw ?? 0 };
+      }),
+      images: list(images, 'The image list').map((i) => ({ id: (i as { Id: string }).Id, size: (i as { Size: number }).Size })),
+    };
+  }
+
+  /** POST /containers/prune and /images/prune (dangling only): what went, and the space reclaimed. */
+  async prune(): Promise<{ containers: number; images: number; reclaimed: number }> {
+    const c = (await this.long.pruneContainers()) as { ContainersDeleted?: string[] | null; SpaceReclaimed?: number };
+    const i = (await this.long.pruneImages({ filters: { dangling: ['true'] } })) as { ImagesDeleted?: unknown[] | null; SpaceReclaimed?: number };
+    return { containers: c.ContainersDeleted?.length ?? 0, images: (i.ImagesDeleted ?? []).filter((d) => (d as { Deleted?: string }).Deleted).length, reclaimed: (c.SpaceReclaimed ?? 0) + (i.SpaceReclaimed ?? 0) };
+  }
+
+  // --- inside containers ----------------------------------------------------------------
+
+  /**
+   * A shell in a running container through the Engine API (POST /containers/{id}/exec, then
+   * a hijacked TTY stream): bash if the container has it, else sh. Rejects with a sentence
+   * when it has neither.
+   */
+  async execShell(id: string, size?: { cols: number; rows: number }): Promise<ExecSession> {
+    const shell = (await this.containerPathStat(id, '/bin/bash')) ? '/bin/bash' : (await this.containerPathStat(id, '/usr/bin/bash')) ? '/usr/bin/bash' : (await this.containerPathStat(id, '/bin/sh')) ? '/bin/sh' : undefined;
+    if (!shell) {
+      throw new EngineRefusal('The container has no shell (neither bash nor sh): its image may be distroless or built FROM scratch. Its files can still be browsed under Files.');
+    }
+    const exec = await this.long.getContainer(id).exec({ Cmd: [shell], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}) } as Docker.ExecCreateOptions);
+    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true } as Docker.ExecStartOptions)) as unknown as NodeJS.ReadWriteStream;
+    return {
+      shell,
+      stream,
+      resize: (cols, rows) => Promise.resolve(exec.resize({ w: cols, h: rows } as never) as unknown).then(() => undefined, () => undefined),
+      exitCode: async () => ((await exec.inspect()) as { ExitCode?: number | null }).ExitCode ?? undefined,
+    };
+  }
+
+  /**
+   * A container made to be talked to (Run Interactive): TTY and stdin open, attached
+   * before it starts so no output is lost, then started.
+   */
+  async runInteractive(image: string, options: { autoRemove: boolean; command?: string[]; labels?: Record<string, string>; size?: { cols: number; rows: number } }): Promise<AttachedContainer> {
+    const container = await this.long.createContainer({
+      Image: image,
+      ...(options.command ? { Cmd: options.command } : {}),
+      Tty: true,
+      OpenStdin: true,
+      StdinOnce: true,
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Labels: { 'dev.strata.run': 'true', ...options.labels },
+      HostConfig: { AutoRemove: options.autoRemove, ...(options.size ? { ConsoleSize: [options.size.rows, options.size.cols] } : {}) },
+    } as Docker.ContainerCreateOptions);
+    const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as NodeJS.ReadWriteStream;
+    try {
+      await container.start();
+    } catch (err) {
+      stream.end();
+      await container.remove({ force: true }).catch(() => undefined);
+      throw err;
+    }
+    const info = await container.inspect().catch(() => undefined);
+    return {
+      id: container.id,
+      name: info ? info.Name.replace(/^\//, '') : container.id.slice(0, 12),
+      stream,
+      resize: (cols, rows) => Promise.resolve(container.resize({ w: cols, h: rows } as never) as unknown).then(() => undefined, () => undefined),
+      wait: async () => ((await container.wait().catch(() => ({ StatusCode: undefined }))) as { StatusCode?: number }).StatusCode,
+    };
+  }
+
+  /** HEAD /containers/{id}/archive?path=: the path's stat, or undefined when it does not exist. */
+  async containerPathStat(id: string, path: string): Promise<ContainerPathStat | undefined> {
+    try {
+      // The stat is a header of the HEAD answer, which only the raw response carries.
+      const res = await new Promise<{ headers: Record<string, string | undefined>; resume(): void }>((resolve, reject) =>
+        this.long.modem.dial(
+          { path: `/containers/${encodeURIComponent(id)}/archive?`, method: 'HEAD', options: { path }, isStream: true, statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such path', 500: 'server error' } },
+          (err: unknown, r: unknown) => (err ? reject(err) : resolve(r as { headers: Record<string, string | undefined>; resume(): void })),
+        ),
+      );
+      res.resume();
+      const header = res.headers['x-docker-container-path-stat'];
+      return header ? (JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as ContainerPathStat) : undefined;
+    } catch (err) {
+      if (statusCode(err) === 404) {
+        return undefined;
+      }
+      throw err;
+    }
+  }
+
+  /** GET /containers/{id}/archive?path=: the path as a tar (a folder with everything below it). */
+  async containerArchive(id: string, path: string, signal?: AbortSignal): Promise<Readable> {
+    return (await this.long.getContainer(id).getArchive({ path, ...(signal ? { abortSignal: signal } : {}) } as never)) as unknown as Readable;
+  }
+
+  /** GET /containers/{id}/stats?stream=false: one sample of CPU and memory. */
+  async containerStats(id: string): Promise<ContainerStatsSample> {
+    return (await this.read(() => this.docker.getContainer(id).stats({ stream: false }))) as unknown as ContainerStatsSample;
+  }
 }
+
+/** A shell in a container: its TTY stream, resize, and its exit code once it ended. */
+export interface ExecSession {
+  shell: string;
+  stream: NodeJS.ReadWriteStream;
+  resize(cols: number, rows: number): Promise<void>;
+  exitCode(): Promise<number | undefined>;
+}
+
+export interface AttachedContainer {
+  id: string;
+  name: string;
+  stream: NodeJS.ReadWriteStream;
+  resize(cols: number, rows: number): Promise<void>;
+  /** Resolves with the exit code when the container stops. */
+  wait(): Promise<number | undefined>;
+}
+
+/** What the archive API says of one path (X-Docker-Container-Path-Stat). */
+export interface ContainerPathStat {
+  name: string;
+  size: number;
+  mode: number;
+  mtime: string;
+  linkTarget: string;
+}
+
+export interface ContainerStatsSample {
+  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
+  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
+  memory_stats?: { usage?: number; limit?: number; stats?: { cache?: number; inactive_file?: number } };
+}
+
+/** Reads a pull or push progress stream to its end; rejects with the failure it reports. */
+function followTransfer(stream: Readable, onEvent?: (e: TransferEvent) => void, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const lines = new LineAssembler();
+    let failed = false;
+    const fail = (err: Error) => {
+      if (!failed) {
+        failed = true;
+        stream.destroy();
+        reject(err);
+      }
+    };
+    signal?.addEventListener('abort', () => fail(new TransferError('cancelled')), { once: true });
+    stream.on('data', (chunk: Buffer) =>
+      lines.each(chunk, (line) => {
+        if (!line.trim() || failed) {
+          return;
+        }
+        let event: TransferEvent;
+        try {
+          event = JSON.parse(line) as TransferEvent;
+        } catch {
+          return;
+        }
+        if (event.error || event.errorDetail?.message) {
+          fail(new TransferError(event.errorDetail?.message ?? event.error ?? 'failed'));
+          return;
+        }
+        onEvent?.(event);
+      }),
+    );
+    stream.on('end', () => !failed && resolve());
+    stream.on('error', (err) => fail(err));
+  });
+}
+
 
 /** The problem of an engine that cannot be used at all, for callers that hold no engine yet. */
 export function configProblem(message: string): EngineProblem {

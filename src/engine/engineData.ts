@@ -11,6 +11,15 @@ export class EngineDataError extends Error {
   }
 }
 
+/** Something the engine's answers make impossible, already said as a sentence (a container with no shell…). */
+export class EngineRefusal extends Error {
+  readonly code = 'EREFUSED';
+  constructor(message: string) {
+    super(message);
+    this.name = 'EngineRefusal';
+  }
+}
+
 type Kind = 'string' | 'number' | 'boolean' | 'object';
 
 /** The answer as a list, or why it is not one. */

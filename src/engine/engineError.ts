@@ -87,10 +87,17 @@ export function describeEngineError(err: unknown, endpoint: EngineEndpoint | und
   const e = (err ?? {}) as ErrorLike;
   const code = e.code;
   const text = engineMessage(err);
+  if (code === 'EREFUSED') {
+    return { kind: 'otherError', message: text };
+  }
   if (code === 'ECONFIG' || !endpoint) {
     return { kind: 'unreachable', message: text };
   }
   const where = describePlace(endpoint);
+  const missing = /Could not find the file (.+?) in container/.exec(text);
+  if (missing) {
+    return { kind: 'otherError', message: `${missing[1]} does not exist in the container.` };
+  }
   if (code === 'EDATA') {
     return { kind: 'otherError', message: `The engine at ${where} sent an answer Strata cannot read: ${text}. Is it a Docker-compatible engine, and is nothing between it and Strata changing its answers?` };
   }

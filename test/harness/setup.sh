@@ -39,5 +39,7 @@ bash "$here/start-dockerd.sh"
 # Writes ${STRATA_CACHE:-~/.cache/strata}/engines/engines.json; the first time builds a
 # Debian sid chroot for Docker 28 (under a minute here), then a few seconds.
 [ $engines = 0 ] || bash "$here/engines/start-engines.sh" >/dev/null
+# Two local registries (with and without auth) for pull, push and credentials.
+[ $engines = 0 ] || bash "$here/registry/start-registry.sh" >/dev/null
 bash "$here/install-code-server.sh" >/dev/null
 echo "setup: ready" >&2

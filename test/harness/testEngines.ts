@@ -84,3 +84,18 @@ export function fixtureClient(t: TestEngine): Docker {
 export function hostEngine(): DockerEngine {
   return DockerEngine.fromUrl('unix:///var/run/docker.sock', { name: 'host' });
 }
+
+export interface TestRegistries {
+  /** htpasswd basic auth. */
+  auth: { address: string; username: string; password: string };
+  open: { address: string };
+}
+
+/** The local registries test/harness/registry/start-registry.sh runs. */
+export function testRegistries(): TestRegistries {
+  const file = path.join(CACHE, 'registry', 'registries.json');
+  if (!fs.existsSync(file)) {
+    throw new Error(`${file} does not exist: run bash test/harness/registry/start-registry.sh (npm test does).`);
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as TestRegistries;
+}
