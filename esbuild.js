@@ -71,6 +71,14 @@ async function main() {
     }),
     esbuild.context({
       ...common,
+      entryPoints: ['media/compare/main.ts'],
+      outfile: 'dist/compare.js',
+      format: 'iife',
+      platform: 'browser',
+      target: 'es2022',
+    }),
+    esbuild.context({
+      ...common,
       entryPoints: ['src/cli.ts'],
       outfile: 'dist/cli.js',
       format: 'cjs',

@@ -1,0 +1,125 @@
+/**
+ * The Compare panel's script (bundled as dist/compare.js): the two images side by side
+ * with the layers both share as one band, the summary, and the difference of their final
+ * filesystems as a tree fetched one folder at a time. The page is built once; each message
+ * from the host updates the part it concerns, and the user's place (the tree's kinds,
+ * sort, filter, open folders, scroll) is kept in the state and saved with the panel.
+ * Every string from the host came from an image or the engine: it is only ever put in the
+ * page as text (textContent), never as HTML.
+ */
+import type { CompareRow, ComparePanelState, DiffQuery, FromWebview, ToWebview } from '../../src/protocol/compareProtocol';
+import { el } from '../webview/dom';
+import { type NoticeOf, RequestChannel, type WebviewApi, vscodeApi } from '../webview/messaging';
+import { DiffTree } from './diffTree';
+import { Stacks } from './stacks';
+import { Store } from './state';
+import { Summary } from './summary';
+
+const api = vscodeApi<WebviewApi<FromWebview, ComparePanelState>>();
+const store = new Store(api);
+const state = store.state;
+const channel = new RequestChannel<ToWebview, FromWebview>(api, receive);
+
+async function listChildren(query: DiffQuery, path: string): Promise<CompareRow[]> {
+  const reply = await channel.request({ type: 'listChildren', path, ...query });
+  return reply.rows;
+}
+
+const summary = new Summary({
+  retry: () => {
+    state.error = undefined;
+    channel.post({ type: 'retry' });
+    summary.showStatus(state);
+    void diff.load(true);
+  },
+  swap: () => channel.post({ type: 'swap' }),
+  showLayers: (side) => channel.post({ type: 'showLayers', side }),
+});
+const stacks = new Stacks();
+const diff = new DiffTree(
+  {
+    listChildren,
+    setQuery: (change) => {
+      Object.assign(state.place, change);
+      store.save();
+      void diff.load(false);
+    },
+    expanded: (path, open) => store.setExpanded(path, open),
+    scrolled: (top) => {
+      if (state.place.treeScroll !== top) {
+        state.place.treeScroll = top;
+        store.saveSoon();
+      }
+    },
+  },
+  state,
+);
+
+const body = el('main', 'body compare-body');
+body.append(stacks.element, diff.element);
+(document.getElementById('app') as HTMLElement).replaceChildren(summary.element, body);
+
+// The page's own scroll is part of the place too; until the saved one is put back (once
+// the tree is drawn), the page's scrolls are not the user's.
+let pageRestored = state.place.pageScroll === 0;
+window.addEventListener(
+  'scroll',
+  () => {
+    if (pageRestored) {
+      state.place.pageScroll = document.scrollingElement?.scrollTop ?? 0;
+      store.saveSoon();
+    }
+  },
+  { passive: true },
+);
+
+function restorePage(): void {
+  if (!pageRestored) {
+    pageRestored = true;
+    document.scrollingElement?.scrollTo({ top: state.place.pageScroll });
+  }
+}
+
+function receive(m: NoticeOf<ToWebview>): void {
+  switch (m.type) {
+    case 'init':
+      if (store.adopt(m.state)) {
+        diff.showControls();
+      }
+      state.a = m.a;
+      state.b = m.b;
+      state.sharedLayers = m.sharedLayers;
+      summary.show(state);
+      stacks.draw(state);
+      stacks.showSizes(state);
+      break;
+    case 'progress':
+      state.progress = { bytesRead: m.bytesRead, total: m.total, waitingMs: m.waitingMs };
+      summary.showStatus(state);
+      break;
+    case 'comparison':
+      state.comparison = m.comparison;
+      state.sharedLayers = m.comparison.sharedLayers;
+      state.error = undefined;
+      summary.show(state);
+      summary.showStatus(state);
+      stacks.draw(state);
+      stacks.showSizes(state);
+      diff.showCounts();
+      // The same tree drawn again: the open folders open, the scroll where it was.
+      void diff.load(true).finally(restorePage);
+      break;
+    case 'error':
+      state.error = m.message;
+      summary.showStatus(state);
+      void diff.load(true);
+      restorePage();
+      break;
+  }
+}
+
+diff.showControls();
+summary.show(state);
+summary.showStatus(state);
+void diff.load(false);
+channel.post({ type: 'ready' });

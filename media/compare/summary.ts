@@ -1,0 +1,171 @@
+/**
+ * The header: the two images (A and B, each with its facts, labels and Show Layers), Swap,
+ * the summary of the comparison (each image's size, the bytes both share, the bytes only
+ * in each, layer counts, how many files differ) and one status line (an error with Retry,
+ * or how far the reading is). Built once; each message changes only the text it concerns.
+ */
+import type { Side, SideView } from '../../src/protocol/compareProtocol';
+import { SIZE_NAMES, sizeLabel } from '../../src/shared/sizeNames';
+import { el, icon, setShown, setText } from '../webview/dom';
+import { bytes } from '../webview/format';
+import type { UiState } from './state';
+
+export interface SummaryActions {
+  retry(): void;
+  swap(): void;
+  showLayers(side: Side): void;
+}
+
+/** The facts, in the order shown; each keeps its element id (tests find them by it). */
+const FACTS = [
+  ['fact-a', 'A'],
+  ['fact-b', 'B'],
+  ['fact-shared', 'Shared by both'],
+  ['fact-only-a', 'Only in A'],
+  ['fact-only-b', 'Only in B'],
+  ['fact-files', 'Files'],
+  ['fact-delta', 'B − A'],
+] as const;
+
+type FactId = (typeof FACTS)[number][0];
+
+const layers = (n: number) => `${n} layer${n === 1 ? '' : 's'}`;
+const signed = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${bytes(Math.abs(n))}`;
+
+/** One image's card: its letter, name, id, age, size, labels and Show Layers. */
+class SideCard {
+  readonly element: HTMLElement;
+  private readonly name = el('span', 'side-name');
+  private readonly meta = el('span', 'side-meta');
+  private readonly labels = el('details', 'labels');
+  private readonly labelsTitle = el('summary');
+  private readonly labelsList = el('dl');
+  private drawn = '';
+
+  constructor(side: Side, actions: SummaryActions) {
+    this.element = el('div', `side-card side-${side}`);
+    const letter = el('span', 'side-letter', side.toUpperCase());
+    letter.setAttribute('aria-label', `Image ${side.toUpperCase()}`);
+    const show = el('button', 'link-button');
+    show.append(icon('layers'), el('span', undefined, 'Show Layers'));
+    show.title = 'Open this image in the Layers panel';
+    show.addEventListener('click', () => actions.showLayers(side));
+    const head = el('div', 'side-head');
+    head.append(letter, this.name, show);
+    this.labels.append(this.labelsTitle, this.labelsList);
+    setShown(this.labels, false);
+    this.element.append(head, this.meta, this.labels);
+  }
+
+  show(view: SideView | undefined, fallbackTitle: string | undefined): void {
+    setText(this.name, view?.title ?? fallbackTitle ?? '…');
+    this.name.title = view?.id ?? '';
+    const parts: string[] = [];
+    if (view) {
+      parts.push(view.id.replace(/^sha256:/, '').slice(0, 12));
+      if (view.unpacked !== undefined) {
+        parts.push(`${bytes(view.unpacked)} ${sizeLabel('unpacked').toLowerCase()}`);
+      }
+      if (view.created) {
+        parts.push(`created ${new Date(view.created).toLocaleString()}`);
+      }
+    }
+    setText(this.meta, parts.join(' · '));
+    const entries = Object.entries(view?.labels ?? {});
+    const drawn = JSON.stringify(entries);
+    if (drawn !== this.drawn) {
+      this.drawn = drawn;
+      setShown(this.labels, entries.length > 0);
+      setText(this.labelsTitle, `Labels (${entries.length})`);
+      this.labelsList.replaceChildren(...entries.flatMap(([k, v]) => [el('dt', undefined, k), el('dd', undefined, v)]));
+    }
+  }
+}
+
+export class Summary {
+  readonly element = el('header', 'summary');
+  private readonly cardA: SideCard;
+  private readonly cardB: SideCard;
+  private readonly facts = new Map<FactId, { item: HTMLElement; value: HTMLElement }>();
+  private readonly errorBox = el('div', 'error');
+  private readonly errorText = el('span');
+  private readonly progressLine = el('div', 'progress');
+
+  constructor(actions: SummaryActions) {
+    const title = el('div', 'title');
+    const swap = el('button', 'link-button swap');
+    swap.append(icon('arrow-swap'), el('span', undefined, 'Swap A and B'));
+    swap.addEventListener('click', () => actions.swap());
+    title.append(icon('diff'), el('h1', undefined, 'Compare images'), swap);
+
+    this.cardA = new SideCard('a', actions);
+    this.cardB = new SideCard('b', actions);
+    const sides = el('div', 'sides');
+    sides.append(this.cardA.element, this.cardB.element);
+
+    const list = el('dl', 'facts');
+    for (const [id, name] of FACTS) {
+      const item = el('div', 'fact');
+      item.id = id;
+      const value = el('dd');
+      item.append(el('dt', undefined, name), value);
+      list.append(item);
+      this.facts.set(id, { item, value });
+    }
+
+    this.errorBox.setAttribute('role', 'alert');
+    const retry = el('button', undefined, 'Retry');
+    retry.addEventListener('click', () => actions.retry());
+    this.errorBox.append(icon('error'), this.errorText, retry);
+    setShown(this.errorBox, false);
+    setShown(this.progressLine, false);
+
+    // The analysis's sizes, under their one name (src/shared/sizeNames).
+    const note = el('p', 'hint sizes-note', `Sizes: ${SIZE_NAMES.files}, as dive counts them.`);
+    this.element.append(title, sides, list, note, this.errorBox, this.progressLine);
+  }
+
+  /** The two cards and the facts: after `init` and `comparison`. */
+  show(state: UiState): void {
+    this.cardA.show(state.a, state.panel?.a.title);
+    this.cardB.show(state.b, state.panel?.b.title);
+    const c = state.comparison;
+    const s = c?.summary;
+    const stepsOf = (side: SideView | undefined) => side?.steps.filter((x) => x.layerIndex !== undefined).length;
+    // Before the analysis: the layer counts the engine gave; sizes wait for the files to be read.
+    const countA = s?.a.layers ?? stepsOf(state.a);
+    const countB = s?.b.layers ?? stepsOf(state.b);
+    this.fact('fact-a', s ? `${bytes(s.a.size)} in ${layers(s.a.layers)}` : countA !== undefined ? `… in ${layers(countA)}` : '…');
+    this.fact('fact-b', s ? `${bytes(s.b.size)} in ${layers(s.b.layers)}` : countB !== undefined ? `… in ${layers(countB)}` : '…');
+    this.fact('fact-shared', s ? `${bytes(s.shared.size)} in ${layers(s.shared.layers)}` : state.a ? `… in ${layers(state.sharedLayers)}` : '…');
+    this.fact('fact-only-a', s ? `${bytes(s.onlyA.size)} in ${layers(s.onlyA.layers)}` : '…');
+    this.fact('fact-only-b', s ? `${bytes(s.onlyB.size)} in ${layers(s.onlyB.layers)}` : '…');
+    this.fact('fact-files', c ? `${c.counts.added} added, ${c.counts.removed} removed, ${c.counts.modified} modified` : '…');
+    this.fact('fact-delta', c ? signed(c.delta) : '…');
+  }
+
+  /** The error, or the reading's progress: a progress message changes this line's text only. */
+  showStatus(state: UiState): void {
+    setShown(this.errorBox, state.error !== undefined);
+    if (state.error !== undefined) {
+      setText(this.errorText, state.error);
+    }
+    const p = !state.error && !state.comparison ? state.progress : undefined;
+    setShown(this.progressLine, p !== undefined);
+    if (p) {
+      setText(
+        this.progressLine,
+        p.bytesRead === 0 && p.waitingMs
+          ? `Waiting for the engine to start sending the images… ${Math.round(p.waitingMs / 1000)} s`
+          : `Reading both images (one export, shared layers once): ${bytes(p.bytesRead)}${p.total ? ` of at most ${bytes(p.total)}` : ''}…`,
+      );
+    }
+  }
+
+  private fact(id: FactId, value: string): void {
+    const fact = this.facts.get(id);
+    if (fact) {
+      setText(fact.value, value);
+    }
+  }
+}

@@ -1,0 +1,441 @@
+import * as crypto from 'crypto';
+import * as vscode from 'vscode';
+import type { AnalysisCache } from '../analysis/analysisCache';
+import { ArchiveError, type ImageArchive } from '../analysis/archiveReader';
+import type { ChangeKind } from '../analysis/fileSystem';
+import { FileTree } from '../analysis/fileTree';
+import type { ImageAnalysis } from '../analysis/imageAnalysis';
+import { type FileDifference, type ImageComparison, compareImages } from '../analysis/imageCompare';
+import type { DockerEngine } from '../engine/dockerEngine';
+import { statusCode } from '../engine/engineError';
+import { formatBytes } from '../engine/format';
+import type { ImageIndex } from '../engine/imageIndex';
+import { imageSizes } from '../engine/imageSizes';
+import { familiarRepository } from '../engine/previousBuild';
+import { Disposable } from '../lifecycle';
+import type { CompareRow, ComparePanelState, ComparisonView, DiffQuery, FromWebview, SideView, StepView, ToWebview } from '../protocol/compareProtocol';
+
+export interface ComparePanelDeps {
+  extensionUri: vscode.Uri;
+  engine: DockerEngine;
+  index: ImageIndex;
+  cache: AnalysisCache;
+  /** Opens one image's Layers panel (the panel's "Show Layers" on a side). */
+  showLayers(imageId: string, title: string): unknown;
+}
+
+/** One of the two images as the engine knows it now. */
+interface Side {
+  id: string;
+  title: string;
+  /** What to ask the export for: the name when it still names this image, else the id. */
+  exportName: string;
+  diffIds: string[];
+  /** The engine's size (on disk, unpacked): what the export of it weighs, about. */
+  unpacked: number;
+}
+
+/** A failure with its own sentence (an image gone). */
+class CompareError extends Error {}
+
+const KINDS: ChangeKind[] = ['added', 'removed', 'modified'];
+const SORTS = new Set(['name', 'size', 'delta']);
+
+/**
+ * The Compare panel: two images side by side, the layers both share drawn as one band, and
+ * the difference of their final filesystems as a tree. One panel per ordered pair (shown
+ * again if already open); restored after a reload. Both images are read from one export
+ * of both (the shared layers come once) through the analysis cache.
+ */
+export class ComparePanel extends Disposable {
+  static readonly viewType = 'strata.compare';
+  private static readonly open = new Map<string, ComparePanel>();
+  private readonly posted = this._register(new vscode.EventEmitter<ToWebview>());
+  /** Every message posted to the webview (tests watch it). */
+  readonly onDidPost = this.posted.event;
+  private comparison: ImageComparison | undefined;
+  private byPath = new Map<string, FileDifference>();
+  /** A tree per set of kinds shown (all kinds is the comparison's own). */
+  private readonly trees = new Map<string, FileTree>();
+  /** Closing the panel stops the export it started (unless a Layers panel waits for it too). */
+  private readonly closed = new AbortController();
+  /** The reading under way, if any: a webview loaded again meanwhile waits for it (no second export). */
+  private loading: Promise<void> | undefined;
+  /** What was posted last of `init` and of the outcome: a webview loaded again (a hidden panel shown) is given them. */
+  private lastInit: ToWebview | undefined;
+  private lastOutcome: ToWebview | undefined;
+
+  static keyOf(a: string, b: string): string {
+    return `${a} ${b}`;
+  }
+
+  static stateOf(a: { id: string; title: string }, b: { id: string; title: string }): ComparePanelState {
+    return { key: ComparePanel.keyOf(a.id, b.id), a: { id: a.id, title: a.title }, b: { id: b.id, title: b.title } };
+  }
+
+  static show(deps: ComparePanelDeps, state: ComparePanelState): ComparePanel {
+    const existing = ComparePanel.open.get(state.key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, ComparePanel.title(state), vscode.ViewColumn.Active, ComparePanel.options(deps.extensionUri));
+    return new ComparePanel(deps, panel, state);
+  }
+
+  static restore(deps: ComparePanelDeps, panel: vscode.WebviewPanel, state: ComparePanelState): ComparePanel {
+    panel.webview.options = ComparePanel.options(deps.extensionUri);
+    // The place is the webview's (its getState() gives it back); the host keeps what names the panel.
+    return new ComparePanel(deps, panel, ComparePanel.stateOf(state.a, state.b));
+  }
+
+  private static title(state: ComparePanelState): string {
+    return `Compare: ${state.a.title} ↔ ${state.b.title}`;
+  }
+
+  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+    return {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+    };
+  }
+
+  private constructor(
+    private readonly deps: ComparePanelDeps,
+    readonly panel: vscode.WebviewPanel,
+    readonly state: ComparePanelState,
+  ) {
+    super();
+    ComparePanel.open.set(state.key, this);
+    panel.title = ComparePanel.title(state);
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'strata.svg');
+    panel.webview.html = this.html();
+    this._register(panel.onDidDispose(() => this.dispose()));
+    this._register(panel.webview.onDidReceiveMessage((m: FromWebview) => void this.handleMessage(m)));
+  }
+
+  override dispose(): void {
+    this.closed.abort();
+    if (ComparePanel.open.get(this.state.key) === this) {
+      ComparePanel.open.delete(this.state.key);
+    }
+    super.dispose();
+    this.panel.dispose();
+  }
+
+  private post(message: ToWebview): void {
+    if (message.type === 'init') {
+      this.lastInit = message;
+    } else if (message.type === 'comparison' || message.type === 'error') {
+      this.lastOutcome = message;
+    }
+    void this.panel.webview.postMessage(message);
+    this.posted.fire(message);
+  }
+
+  /** Reads both images, unless that is under way; `again`: even when done already (Retry). */
+  private start(again: boolean): Promise<void> {
+    if (!this.loading) {
+      if (!again && this.lastOutcome?.type === 'comparison' && this.lastInit) {
+        // A webview loaded again: what it showed, without reading anything.
+        this.post(this.lastInit);
+        this.post(this.lastOutcome);
+        return Promise.resolve();
+      }
+      this.loading = this.load().finally(() => (this.loading = undefined));
+    } else if (this.lastInit) {
+      this.post(this.lastInit);
+    }
+    return this.loading;
+  }
+
+  async handleMessage(message: FromWebview): Promise<void> {
+    switch (message?.type) {
+      case 'ready':
+        await this.start(false);
+        break;
+      case 'retry':
+        await this.start(true);
+        break;
+      case 'showLayers': {
+        const side = message.side === 'b' ? this.state.b : this.state.a;
+        await this.deps.showLayers(side.id, side.title);
+        break;
+      }
+      case 'swap':
+        ComparePanel.show(this.deps, ComparePanel.stateOf(this.state.b, this.state.a));
+        break;
+      case 'listChildren': {
+        // Every request gets an answer with its id, a sentence when the folder cannot be
+        // listed: the webview waits on it.
+        let reply: ToWebview;
+        try {
+          reply = { type: 'children', requestId: message.requestId, rows: this.children(message.path, message) };
+        } catch (err) {
+          reply = { type: 'children', requestId: message.requestId, rows: [], error: err instanceof Error ? err.message : String(err) };
+        }
+        this.post(reply);
+        break;
+      }
+    }
+  }
+
+  /** The rows under `path` of the difference tree, each with why it differs. */
+  private children(path: unknown, query: Partial<DiffQuery>): CompareRow[] {
+    const comparison = this.comparison;
+    if (!comparison) {
+      throw new Error('The differences are not ready yet: the images are still being read.');
+    }
+    if (typeof path !== 'string') {
+      throw new Error('The folder to list was not named.');
+    }
+    const sort = query.sort ?? 'delta';
+    if (!SORTS.has(sort)) {
+      throw new Error(`"${String(sort)}" is not a way to sort: choose by change, by size or by name.`);
+    }
+    const kinds = Array.isArray(query.kinds) ? KINDS.filter((k) => query.kinds?.includes(k)) : KINDS;
+    const filter = typeof query.filter === 'string' ? query.filter : '';
+    const tree = this.treeOf(kinds);
+    const rows = tree.children(path, sort, filter);
+    // No rows is an empty (or filtered out) folder, or no such folder: its parent says which.
+    const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
+    if (rows.length === 0 && path !== '' && !tree.children(parent, 'name', '').some((r) => r.path === path)) {
+      throw new Error(`/${path} is not among the differences${kinds.length < KINDS.length ? ` shown (${kinds.join(', ') || 'no kind chosen'})` : ''}.`);
+    }
+    return rows.map((row) => {
+      const d = this.byPath.get(row.path);
+      return d ? { ...row, reasons: d.reasons, ...(d.sizeA !== undefined ? { sizeA: d.sizeA } : {}), ...(d.sizeB !== undefined ? { sizeB: d.sizeB } : {}) } : row;
+    });
+  }
+
+  private treeOf(kinds: ChangeKind[]): FileTree {
+    const comparison = this.comparison as ImageComparison;
+    if (kinds.length === KINDS.length) {
+      return comparison.tree;
+    }
+    const key = kinds.join(',');
+    let tree = this.trees.get(key);
+    if (!tree) {
+      tree = new FileTree(
+        comparison.differences
+          .filter((d) => kinds.includes(d.kind))
+          .map((d) => ({ path: d.path, type: d.type, size: d.sizeB ?? d.sizeA ?? 0, change: d.kind, delta: d.delta })),
+      );
+      this.trees.set(key, tree);
+    }
+    return tree;
+  }
+
+  private async load(): Promise<void> {
+    this.lastOutcome = undefined;
+    try {
+      const [a, b] = await this.describeBoth();
+      const analyses = await this.analyse(a, b);
+      const comparison = compareImages(analyses[0], analyses[1]);
+      this.comparison = comparison;
+      this.byPath = new Map(comparison.differences.map((d) => [d.path, d]));
+      this.trees.clear();
+      this.post({ type: 'comparison', comparison: this.view(comparison, analyses) });
+    } catch (err) {
+      if (!this.closed.signal.aborted) {
+        this.post({ type: 'error', message: this.describe(err) });
+      }
+    }
+  }
+
+  private view(c: ImageComparison, [a, b]: [ImageAnalysis, ImageAnalysis]): ComparisonView {
+    const counts: Record<ChangeKind, number> = { added: 0, removed: 0, modified: 0 };
+    let delta = 0;
+    for (const d of c.differences) {
+      counts[d.kind]++;
+      delta += d.delta;
+    }
+    return {
+      summary: c.summary,
+      sharedLayers: c.sharedLayers,
+      layerSizes: { a: a.layers.map((l) => l.size), b: b.layers.map((l) => l.size) },
+      counts,
+      delta,
+    };
+  }
+
+  private describe(err: unknown): string {
+    if (err instanceof CompareError) {
+      return err.message;
+    }
+    if (err instanceof ArchiveError) {
+      return err.message === 'the analysis was cancelled'
+        ? 'Reading the images was cancelled: Retry reads them again.'
+        : `The images could not be compared: ${err.message}.`;
+    }
+    if (statusCode(err) === 404) {
+      return `${this.state.a.title} or ${this.state.b.title} no longer exists on the engine: it was removed meanwhile.`;
+    }
+    return this.deps.engine.describeError(err).message;
+  }
+
+  /** Both images as the engine has them: posted as `init` before any export is read. */
+  private async describeBoth(): Promise<[Side, Side]> {
+    const { engine, index } = this.deps;
+    // Sizes are the list's (the one rule of src/engine/imageSizes); without it, inspect's.
+    const listed = await engine.listImages().catch(() => []);
+    const describe = async (side: { id: string; title: string }): Promise<[Side, SideView]> => {
+      const [inspect, stack] = await Promise.all([
+        engine.inspectImage(side.id).catch((err: unknown) => {
+          if (statusCode(err) === 404) {
+            throw new CompareError(`${side.title} no longer exists on the engine: it was removed meanwhile.`);
+          }
+          throw err;
+        }),
+        index.layerStack(side.id, { waitForBases: false }),
+      ]);
+      const summary = listed.find((i) => i.id === inspect.Id);
+      const unpacked = summary ? imageSizes(summary, index.platform).unpacked : inspect.Size;
+      const tags = inspect.RepoTags ?? [];
+      const steps: StepView[] = stack.steps.map((s) => ({
+        index: s.index,
+        text: s.step.text,
+        createdBy: s.createdBy,
+        layerIndex: s.layerIndex,
+        size: s.size,
+        created: s.created.toISOString(),
+        diffId: s.diffId,
+      }));
+      return [
+        { id: inspect.Id, title: side.title, exportName: tags.includes(side.title) ? side.title : inspect.Id, diffIds: inspect.RootFS?.Layers ?? [], unpacked },
+        {
+          title: side.title,
+          id: inspect.Id,
+          unpacked,
+          created: inspect.Created,
+          labels: inspect.Config?.Labels ?? {},
+          steps,
+        },
+      ];
+    };
+    const [[a, viewA], [b, viewB]] = await Promise.all([describe(this.state.a), describe(this.state.b)]);
+    let shared = 0;
+    while (shared < a.diffIds.length && shared < b.diffIds.length && a.diffIds[shared] === b.diffIds[shared]) {
+      shared++;
+    }
+    this.post({ type: 'init', state: this.state, a: viewA, b: viewB, sharedLayers: shared });
+    return [a, b];
+  }
+
+  /** Which of the two an archive of the export of both is: by name, by config digest, by layers, else by place. */
+  private static matcher(sides: [Side, Side]): (archive: ImageArchive, index: number) => string | undefined {
+    const taken = new Set<string>();
+    const sameName = (tag: string, name: string) => familiarRepository(tag) === familiarRepository(name);
+    return (archive, index) => {
+      const free = sides.filter((s) => !taken.has(s.id));
+      const found =
+        free.find((s) => archive.repoTags.some((t) => sameName(t, s.exportName))) ??
+        free.find((s) => archive.configDigest === s.id) ??
+        free.find((s) => JSON.stringify(archive.config.rootfs?.diff_ids ?? []) === JSON.stringify(s.diffIds)) ??
+        free.find((s) => s === sides[index]) ??
+        free[0];
+      if (found) {
+        taken.add(found.id);
+      }
+      return found?.id;
+    };
+  }
+
+  /** Both analyses from one export of both, with a cancellable progress notification. */
+  private analyse(a: Side, b: Side): Promise<[ImageAnalysis, ImageAnalysis]> {
+    const { cache, engine, index } = this.deps;
+    const cachedA = cache.get(a.id);
+    const cachedB = cache.get(b.id);
+    if (cachedA && cachedB) {
+      return Promise.resolve([cachedA, cachedB]);
+    }
+    const title = `Comparing ${this.state.a.title} and ${this.state.b.title}`;
+    return Promise.resolve(
+      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+        const abort = new AbortController();
+        token.onCancellationRequested(() => abort.abort());
+        this.closed.signal.addEventListener('abort', () => abort.abort(), { once: true });
+        // At most what the export of both weighs: what they share comes once.
+        const total = a.unpacked + b.unpacked;
+        let reported = 0;
+        let lastPost = 0;
+        const started = Date.now();
+        const waiting = setInterval(() => {
+          if (reported === 0) {
+            const waitingMs = Date.now() - started;
+            progress.report({ message: `waiting for the engine to send the images… ${Math.round(waitingMs / 1000)} s` });
+            this.post({ type: 'progress', bytesRead: 0, total, waitingMs });
+          }
+        }, 1000);
+        try {
+          return await cache.analyzePair(
+            [a.id, b.id],
+            () => engine.exportImages([a.exportName, b.exportName]),
+            (key) => engine.exportImage(key),
+            ComparePanel.matcher([a, b]),
+            {
+              preferPlatform: index.platform,
+              signal: abort.signal,
+              onProgress: (bytes) => {
+                const now = Date.now();
+                if (now - lastPost < 100) {
+                  return;
+                }
+                lastPost = now;
+                const increment = total > 0 ? ((bytes - reported) / total) * 100 : undefined;
+                reported = bytes;
+                progress.report({ message: `${formatBytes(bytes)}${total ? ` of at most ${formatBytes(total)}` : ''}`, increment });
+                this.post({ type: 'progress', bytesRead: bytes, total });
+              },
+            },
+          );
+        } finally {
+          clearInterval(waiting);
+        }
+      }),
+    );
+  }
+
+  private html(): string {
+    const webview = this.panel.webview;
+    const nonce = crypto.randomBytes(16).toString('base64');
+    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
+    const csp = [
+      "default-src 'none'",
+      `style-src ${webview.cspSource}`,
+      `font-src ${webview.cspSource}`,
+      `img-src ${webview.cspSource}`,
+      `script-src 'nonce-${nonce}'`,
+    ].join('; ');
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="${csp}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}">
+<link rel="stylesheet" href="${asset('media', 'layers.css')}">
+<link rel="stylesheet" href="${asset('media', 'compare.css')}">
+<title>Compare</title>
+</head>
+<body>
+<div id="app"></div>
+<script nonce="${nonce}" src="${asset('dist', 'compare.js')}"></script>
+</body>
+</html>`;
+  }
+}
+
+/** Brings Compare panels back after a window reload. */
+export class ComparePanelSerializer implements vscode.WebviewPanelSerializer<ComparePanelState> {
+  constructor(private readonly deps: ComparePanelDeps) {}
+
+  async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: ComparePanelState | undefined): Promise<void> {
+    // Without both images named there is nothing to show again.
+    if (typeof state?.a?.id !== 'string' || typeof state?.b?.id !== 'string') {
+      panel.dispose();
+      return;
+    }
+    ComparePanel.restore(this.deps, panel, state);
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Messages between the Compare panel (host, src/panels/comparePanel.ts) and its webview
+ * script (media/compare/). Both sides import this file; the webview says `ready` before
+ * the host posts anything. A message with a `requestId` is a request: the host answers
+ * each one with the same id, an `error` sentence included when it cannot. Every string in
+ * here may come from an image (names, labels, build steps, file names): the webview shows
+ * it as text, never as HTML.
+ */
+
+import type { ChangeKind } from '../analysis/fileSystem';
+import type { CompareSummary, DiffReason } from '../analysis/imageCompare';
+import type { StepView, TreeRowView, TreeSort } from './layersProtocol';
+
+export type { ChangeKind } from '../analysis/fileSystem';
+export type { CompareSummary, DiffReason, SideSummary } from '../analysis/imageCompare';
+export type { StepView, TreeRowView, TreeSort } from './layersProtocol';
+
+export type Side = 'a' | 'b';
+
+/** One of the two images, as the engine describes it (before any export is read). */
+export interface SideView {
+  title: string;
+  id: string;
+  /** The engine's figure (src/shared/sizeNames: on disk, unpacked). */
+  unpacked?: number;
+  created?: string;
+  labels: Record<string, string>;
+  /** Every build step, base first; layer steps carry their diff id. */
+  steps: StepView[];
+}
+
+/** What the analysis of both found: the summary, each layer's size, and how many files changed how. */
+export interface ComparisonView {
+  summary: CompareSummary;
+  /** How many layers from the base up both share (same diff id): drawn as one band. */
+  sharedLayers: number;
+  /** Files (analysed) per layer, base first. */
+  layerSizes: { a: number[]; b: number[] };
+  counts: Record<ChangeKind, number>;
+  /** B's total minus A's, over every difference. */
+  delta: number;
+}
+
+/** A row of the difference tree: a file (or folder, its changes summed) with why it differs. */
+export interface CompareRow extends TreeRowView {
+  /** Why a modified file counts as modified (type, size, mode, owner, link, content). */
+  reasons?: DiffReason[];
+  /** A file's size in A and in B (absent on the side it is not in). */
+  sizeA?: number;
+  sizeB?: number;
+}
+
+/** What the difference tree is asked for: changes of these kinds, sorted, filtered by path. */
+export interface DiffQuery {
+  sort: TreeSort;
+  filter: string;
+  kinds: ChangeKind[];
+}
+
+export type ToWebview =
+  /** `sharedLayers`: from the engine's diff ids, before any export is read. */
+  | { type: 'init'; state: ComparePanelState; a: SideView; b: SideView; sharedLayers: number }
+  /** `waitingMs`: no byte yet after this long (an engine slow to start sending its export). */
+  | { type: 'progress'; bytesRead: number; total?: number; waitingMs?: number }
+  | { type: 'comparison'; comparison: ComparisonView }
+  | { type: 'error'; message: string }
+  /** The answer to `listChildren`; with `error` (and no rows) when the folder could not be listed. */
+  | { type: 'children'; requestId: number; rows: CompareRow[]; error?: string };
+
+export type FromWebview =
+  | { type: 'ready' }
+  | { type: 'retry' }
+  /** The rows directly under `path` ('' for the top) of the difference tree. */
+  | ({ type: 'listChildren'; requestId: number; path: string } & DiffQuery)
+  /** Open one side's Layers panel. */
+  | { type: 'showLayers'; side: Side }
+  /** The same two images, A and B the other way round. */
+  | { type: 'swap' };
+
+/** Where the user was in the panel: saved by the webview, given back to it after a reload. */
+export interface ComparePanelPlace extends DiffQuery {
+  /** Paths of the folders open in the difference tree. */
+  expanded: string[];
+  treeScroll: number;
+  pageScroll: number;
+}
+
+/** What the panel keeps to be restored after a reload. */
+export interface ComparePanelState {
+  /** `<id of A> <id of B>`: one panel per ordered pair. */
+  key: string;
+  a: { id: string; title: string };
+  b: { id: string; title: string };
+  /** The user's place, which only the webview writes and reads (the host passes it through). */
+  place?: ComparePanelPlace;
+}
