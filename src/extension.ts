@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { AnalysisCache } from './analysis/analysisCache';
 import { analyzeArchive } from './commands/analyzeArchive';
+import { CompareSelection, compareImages, compareWith, compareWithPrevious, compareWithSelected, selectForCompare } from './commands/compareImages';
 import { changeContainerState } from './commands/containerLifecycle';
 import { copyContainerId } from './commands/copyContainerId';
 import { copyFullTag } from './commands/copyFullTag';
@@ -24,6 +25,8 @@ import type { ActiveEngine } from './engine/activeEngine';
 import { EngineSelection } from './engineSelection';
 import { ImageIndex } from './engine/imageIndex';
 import type { SortBy } from './engine/images';
+import { PreviousBuildFinder } from './engine/previousBuild';
+import { ComparePanel, ComparePanelSerializer } from './panels/comparePanel';
 import { LayersPanel, LayersPanelSerializer } from './panels/layersPanel';
 import { ContainerLogs } from './views/containerLogs';
 import type { ContainerNode } from './views/containerNode';
@@ -49,6 +52,7 @@ export interface StrataApi {
   readonly logs: ContainerLogs;
   readonly status: EngineStatus;
   readonly analyses: AnalysisCache;
+  readonly previousBuilds: PreviousBuildFinder;
 }
 
 /** The composition root: builds every service once and hands each what it needs. */
@@ -63,12 +67,19 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
   const status = new EngineStatus(active, log);
   const config = () => vscode.workspace.getConfiguration('strata');
   const analyses = new AnalysisCache(() => Math.max(16, config().get<number>('analysis.cacheSize', 512)) * 1024 * 1024);
-  const images = new ImagesTreeProvider(index, status, {
-    showDangling: () => config().get<boolean>('images.showDangling', false),
-    sortBy: () => config().get<SortBy>('images.sortBy', 'created'),
-    showMetadataSteps: () => config().get<boolean>('layers.showMetadataSteps', true),
-    analysedLayerSizes: (imageId) => analyses.get(imageId)?.layerSizes(),
-  });
+  // Which tagged images have a previous build still on the engine (Compare with Previous Build).
+  const previousBuilds = new PreviousBuildFinder(index);
+  const images = new ImagesTreeProvider(
+    index,
+    status,
+    {
+      showDangling: () => config().get<boolean>('images.showDangling', false),
+      sortBy: () => config().get<SortBy>('images.sortBy', 'created'),
+      showMetadataSteps: () => config().get<boolean>('layers.showMetadataSteps', true),
+      analysedLayerSizes: (imageId) => analyses.get(imageId)?.layerSizes(),
+    },
+    previousBuilds,
+  );
   // An analysis done: its layers' sizes in the tree come from it now.
   context.subscriptions.push(analyses.onDidAnalyze(() => images.refresh()));
   const containers = new ContainersTreeProvider(active, status);
@@ -143,6 +154,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     run: (reference: string) => runImageReference(runDeps, reference).catch((err: unknown) => reportFailure(err, reporting)),
     dockerfileLines: (imageId: string) => insight.linesOf(imageId),
   };
+  const compareSelection = new CompareSelection();
+  const compareDeps = {
+    extensionUri: context.extensionUri,
+    get engine() {
+      return active.engine;
+    },
+    index,
+    cache: analyses,
+    selection: compareSelection,
+    previousBuilds,
+    showLayers: (imageId: string, title: string) => showLayerOf(panelDeps, imageId, title),
+  };
   // Dockerfiles next to the images built from them: lenses, hovers, wasted-space diagnostics.
   const severities: Record<string, vscode.DiagnosticSeverity> = {
     error: vscode.DiagnosticSeverity.Error,
@@ -173,6 +196,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     active.onDidSwitch((engine) => {
       index.clear();
       analyses.clear();
+      previousBuilds.forget();
+      // An image selected on the old engine names nothing on the new one.
+      void compareSelection.select(undefined);
       status.reset();
       liveUpdates.restart();
       logs.engineSwitched(engine.name);
@@ -202,6 +228,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     command('strata.dockerfile.showLayer', (imageId: string, title: string, layer?: number) => showLayerOf(panelDeps, imageId, title, layer)),
     command('strata.analyzeArchive', (uri?: vscode.Uri) => analyzeArchive(panelDeps, uri)),
     vscode.window.registerWebviewPanelSerializer(LayersPanel.viewType, new LayersPanelSerializer(panelDeps)),
+    command('strata.compareImages', () => compareImages(compareDeps)),
+    command('strata.image.selectForCompare', (node?: ImageNode) => selectForCompare(compareDeps, node)),
+    command('strata.image.compareWithSelected', (node?: ImageNode) => compareWithSelected(compareDeps, node)),
+    command('strata.image.compareWith', (node?: ImageNode) => compareWith(compareDeps, node)),
+    command('strata.image.compareWithPrevious', (node?: ImageNode) => compareWithPrevious(compareDeps, node)),
+    vscode.window.registerWebviewPanelSerializer(ComparePanel.viewType, new ComparePanelSerializer(compareDeps)),
     command('strata.container.start', (node?: ContainerNode) => changeContainerState(active.engine, 'start', node)),
     command('strata.container.stop', (node?: ContainerNode) => changeContainerState(active.engine, 'stop', node)),
     command('strata.container.restart', (node?: ContainerNode) => changeContainerState(active.engine, 'restart', node)),
@@ -217,7 +249,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     }),
   );
 
-  return { active, selection, statusBar, imagesView, containersView, insight, index, images, containers, logs, status, analyses };
+  return { active, selection, statusBar, imagesView, containersView, insight, index, images, containers, logs, status, analyses, previousBuilds };
 }
 
 export function deactivate(): void {

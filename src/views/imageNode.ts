@@ -14,6 +14,8 @@ export class ImageNode extends vscode.TreeItem {
     now: Date = new Date(),
     /** The platform the engine runs: whose sizes and layers are shown. */
     readonly enginePlatform?: string,
+    /** The image its tag named before (src/engine/previousBuild.ts), when still on the engine. */
+    readonly previousBuild?: string,
   ) {
     super(entry.dangling ? entry.reference : entry.tag, vscode.TreeItemCollapsibleState.Collapsed);
     const { image } = entry;
@@ -28,8 +30,9 @@ export class ImageNode extends vscode.TreeItem {
       parts.push(`built on ${builtOn.name}`);
     }
     this.description = parts.join(' · ');
-    // `image` and `image.dangling` are what package.json menus match.
-    this.contextValue = entry.dangling ? 'image.dangling' : 'image';
+    // `image`, `image.previousBuild` (Compare with Previous Build applies) and
+    // `image.dangling` are what package.json menus match.
+    this.contextValue = entry.dangling ? 'image.dangling' : previousBuild ? 'image.previousBuild' : 'image';
     this.iconPath = new vscode.ThemeIcon(entry.dangling ? 'circle-outline' : 'package');
     const tooltip = new vscode.MarkdownString();
     const line = (text: string) => {

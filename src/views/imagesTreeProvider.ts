@@ -10,6 +10,7 @@ import { LayerNode } from './layerNode';
 import { ManifestNode, PlatformsNode } from './manifestNode';
 import { MessageNode } from './messageNode';
 import { shownManifest } from '../engine/imageSizes';
+import type { PreviousBuildFinder } from '../engine/previousBuild';
 import { RepositoryNode } from './repositoryNode';
 
 export type ImagesTreeNode = RepositoryNode | ImageNode | BaseGroupNode | LayerNode | MessageNode | PlatformsNode | ManifestNode;
@@ -32,6 +33,8 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     private readonly index: ImageIndex,
     private readonly status: EngineStatus,
     private readonly settings: ImagesViewSettings,
+    /** Which images have a previous build (Compare with Previous Build); worked out in the background. */
+    private readonly previousBuilds?: PreviousBuildFinder,
   ) {
     super();
   }
@@ -96,11 +99,31 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
       this.whenWarm(node);
     }
     const byId = new Map(all.map((l) => [l.id, l]));
+    const previous = await this.knownPreviousBuilds(node);
     return node.group.entries.map((entry) => {
       const layers = byId.get(entry.image.id);
       const builtOn: BuiltOn | undefined = layers ? attributeLayers(layers, all).builtOn : undefined;
-      return new ImageNode(entry, builtOn, now, this.index.platform);
+      return new ImageNode(entry, builtOn, now, this.index.platform, entry.dangling ? undefined : previous?.get(entry.image.id));
     });
+  }
+
+  /**
+   * The previous builds known for the current list; when they are not known yet, they are
+   * worked out in the background and `node` is drawn again when they are.
+   */
+  private async knownPreviousBuilds(node: RepositoryNode): Promise<Map<string, string> | undefined> {
+    const finder = this.previousBuilds;
+    if (!finder) {
+      return undefined;
+    }
+    const known = finder.known(await this.index.current());
+    if (!known) {
+      void finder.find().then(
+        (found) => found.size > 0 && node.group.entries.some((e) => found.has(e.image.id)) && this.changed.fire(node),
+        () => undefined,
+      );
+    }
+    return known;
   }
 
   private async layers(node: ImageNode): Promise<ImagesTreeNode[]> {
