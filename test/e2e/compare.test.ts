@@ -1,0 +1,195 @@
+/**
+ * Comparing two images in a real VS Code in a real browser, with the packaged .vsix:
+ * right-click → Select for Compare, right-click another → Compare with Selected; the panel
+ * draws the layers both share as one band and lists the changed files; an image's hostile
+ * file name and label render as text; screenshots in a light and a dark theme. A rebuilt
+ * tag offers Compare with Previous Build (and an image that was not rebuilt does not).
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as path from 'path';
+import Docker from 'dockerode';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { imageMenu, openStrata, openVsCode, row, runCommand, widenSideBar } from './workbench';
+
+const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+const IMG = '<img src=x onerror=alert(1)>';
+const LABEL = '<script>alert(3)</script>';
+/** The themes' ids (settings) and their names in the theme picker. */
+const LIGHT = 'Default Light Modern';
+const DARK = 'Default Dark Modern';
+const PICKER_NAME: Record<string, string> = { [LIGHT]: 'Light Modern', [DARK]: 'Dark Modern' };
+
+/** The newest panel's document: code-server nests each webview in two iframes. */
+function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+}
+
+/** The labels of the context menu an image row opens (the menu is closed again). */
+async function menuLabels(page: Page, rowText: string): Promise<string[]> {
+  const imageRow = row(page, rowText);
+  await imageRow.waitFor({ timeout: 30_000 });
+  await imageRow.click({ button: 'right' });
+  const menu = page.locator('.context-view .monaco-menu');
+  await menu.getByRole('menuitem').first().waitFor({ timeout: 10_000 });
+  const labels = (await menu.getByRole('menuitem').allInnerTexts()).map((t) => t.split('\n')[0].trim());
+  await page.keyboard.press('Escape');
+  await menu.waitFor({ state: 'hidden' });
+  return labels;
+}
+
+/** Switches the colour theme as a user does (Preferences: Color Theme), and waits for the workbench to take it. */
+async function useTheme(page: Page, theme: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.fill('>Preferences: Color Theme');
+  // The palette's first match may be another command (Browse Color Themes in Marketplace).
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: PICKER_NAME[theme] }).first().waitFor();
+  await input.fill(PICKER_NAME[theme]);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: PICKER_NAME[theme] }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.locator(theme === DARK ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 30_000 });
+}
+
+/** Hides or shows the side bar (a screenshot gives the panel the whole width). */
+async function showSideBar(page: Page, shown: boolean): Promise<void> {
+  const sideBar = page.locator('.part.sidebar');
+  if ((await sideBar.isVisible()) !== shown) {
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  }
+  await sideBar.waitFor({ state: shown ? 'visible' : 'hidden' });
+}
+
+describe('comparing two images in a real VS Code in a real browser', function () {
+  this.timeout(240_000);
+  const docker = new Docker();
+  const tag = runTag('cmp');
+  const base = `strata-test/e2e-compare-base:${tag}`;
+  const a = `strata-test/e2e-compare:a-${tag}`;
+  const b = `strata-test/e2e-compare:b-${tag}`;
+  const rebuilt = `strata-test/e2e-compare:rebuilt-${tag}`;
+  let browser: Browser;
+  let server: CodeServer;
+  let page: Page;
+  const dialogs: string[] = [];
+
+  before(async () => {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    await buildFixtureImage(docker, base, { unique: true, steps: ['RUN head -c 300000 /dev/urandom > /base.bin'] });
+    await buildFixtureImage(docker, a, {
+      dockerfile: [`FROM ${base}`, 'RUN mkdir -p /srv/app && echo one > /srv/app/config && echo old > /srv/app/old.txt && head -c 40000 /dev/zero > /srv/app/data.bin'].join('\n'),
+    });
+    await buildFixtureImage(docker, b, {
+      dockerfile: [
+        `FROM ${base}`,
+        `RUN mkdir -p /srv/app && echo two > /srv/app/config && echo new > /srv/app/new.txt && head -c 90000 /dev/zero > /srv/app/data.bin && touch '/srv/app/${IMG}'`,
+        `LABEL evil="${LABEL}"`,
+      ].join('\n'),
+    });
+    const version = (v: string) => [`FROM ${base}`, 'RUN echo rebuilt > /name.txt', `RUN echo ${v} > /version.txt`].join('\n');
+    await buildFixtureImage(docker, rebuilt, { dockerfile: version('v1') });
+    await buildFixtureImage(docker, rebuilt, { dockerfile: version('v2') });
+
+    const extensionsDir = tempDir('e2e-compare-ext');
+    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-compare-install'));
+    browser = await launchBrowser();
+    server = await startCodeServer({ extensionsDir, settings: { 'workbench.colorTheme': LIGHT } });
+    page = await openVsCode(browser, server);
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await openStrata(page);
+    await widenSideBar(page, 480);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await removeFixtureImages(docker);
+  });
+
+  it('Select for Compare, then Compare with Selected: the shared band across both stacks, the changed files, hostile text as text; light and dark', async () => {
+    const before = await menuLabels(page, `a-${tag}`);
+    assert.ok(before.includes('Select for Compare') && before.includes('Compare with…'), `the menu offers Select for Compare (${before.join(' | ')})`);
+    assert.ok(!before.includes('Compare with Selected'), 'Compare with Selected shows only once an image is selected');
+    await imageMenu(page, `a-${tag}`, 'Select for Compare');
+    await imageMenu(page, `b-${tag}`, 'Compare with Selected');
+
+    const frame = panelFrame(page);
+    await frame.locator('.side-a .side-name', { hasText: a }).waitFor({ timeout: 30_000 });
+    await frame.locator('.side-b .side-name', { hasText: b }).waitFor();
+    // The analysis of both fills in the summary.
+    await frame.locator('#fact-files dd', { hasText: 'added' }).waitFor({ timeout: 90_000 });
+    assert.strictEqual(await frame.locator('.shared-band .block').count(), 4, 'the base\'s four layers, drawn once across both columns');
+    assert.match(await frame.locator('.shared-label').innerText(), /shared by A and B: the 4 bottom layers/);
+    assert.strictEqual(await frame.locator('.column-a .block').count(), 1);
+    assert.strictEqual(await frame.locator('.column-b .block').count(), 1);
+    assert.match(await frame.locator('#fact-shared dd').innerText(), /in 4 layers/);
+    assert.strictEqual(await frame.locator('#fact-files dd').innerText(), '2 added, 1 removed, 2 modified');
+
+    // The tree, sorted by size change: srv, then app, then the files with their reasons.
+    await frame.locator('.diff-tree .row', { hasText: 'srv' }).first().click();
+    await frame.locator('.diff-tree .row', { hasText: 'app' }).first().click();
+    const added = frame.locator('.diff-tree .row.change-added', { hasText: 'new.txt' });
+    const removed = frame.locator('.diff-tree .row.change-removed', { hasText: 'old.txt' });
+    const content = frame.locator('.diff-tree .row.change-modified', { hasText: 'config' });
+    const grown = frame.locator('.diff-tree .row.change-modified', { hasText: 'data.bin' });
+    await added.waitFor({ timeout: 15_000 });
+    await removed.waitFor();
+    assert.strictEqual(await content.locator('.reason').innerText(), 'content');
+    assert.strictEqual(await grown.locator('.reason').innerText(), 'size');
+    assert.match(await grown.locator('.delta').innerText(), /^\+50(\.0)? kB$/);
+    const names = await frame.locator('.diff-tree .row .name').allInnerTexts();
+    assert.strictEqual(names.indexOf('data.bin'), 2, `the largest change first (${names.join(', ')})`);
+    // A hostile file name and label: text, no element made from them, no script run.
+    await frame.locator('.diff-tree .row.change-added', { hasText: IMG }).waitFor();
+    await frame.locator('.side-b details.labels summary').click();
+    await frame.locator('.side-b details.labels dd', { hasText: LABEL }).waitFor();
+    assert.strictEqual(await frame.locator('img').count(), 0, 'no <img> element was made from a name');
+    assert.strictEqual(await frame.locator('body script').count(), 1, 'only the panel\'s own script');
+    assert.deepStrictEqual(dialogs, [], 'no alert() ran');
+    await showSideBar(page, false);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-compare-light.png') });
+
+    await useTheme(page, DARK);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-compare-dark.png') });
+
+    // Filtering by path keeps what matches.
+    await frame.locator('.tree-controls input[type=search]').fill('old');
+    await frame.locator('.diff-tree .row .name', { hasText: 'new.txt' }).waitFor({ state: 'detached', timeout: 10_000 });
+    await removed.waitFor();
+  });
+
+  it('a rebuilt tag offers Compare with Previous Build, which compares the build before with it', async () => {
+    await showSideBar(page, true);
+    const notRebuilt = await menuLabels(page, `a-${tag}`);
+    assert.ok(!notRebuilt.includes('Compare with Previous Build'), 'an image that was not rebuilt does not offer it');
+    await imageMenu(page, `rebuilt-${tag}`, 'Compare with Previous Build');
+    const frame = panelFrame(page);
+    await frame.locator('.side-a .side-name', { hasText: `${rebuilt} before` }).waitFor({ timeout: 30_000 });
+    await frame.locator('#fact-files dd', { hasText: 'modified' }).waitFor({ timeout: 90_000 });
+    assert.strictEqual(await frame.locator('.shared-band .block').count(), 5, 'the base and the cached first RUN');
+    const version = frame.locator('.diff-tree .row.change-modified', { hasText: 'version.txt' });
+    await version.waitFor({ timeout: 15_000 });
+    assert.strictEqual(await version.locator('.reason').innerText(), 'content');
+    await showSideBar(page, false);
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-compare-previous-dark.png') });
+  });
+
+  it('after a window reload the panel comes back (serializer), compared again', async () => {
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForEvent('load', { timeout: 60_000 });
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const frame = panelFrame(page);
+    await frame.locator('.side-b .side-name', { hasText: rebuilt }).waitFor({ timeout: 60_000 });
+    await frame.locator('#fact-files dd', { hasText: '1 modified' }).waitFor({ timeout: 90_000 });
+    assert.strictEqual(await frame.locator('.shared-band .block').count(), 5);
+  });
+});
