@@ -17,6 +17,7 @@ function checkedImage(entry: unknown, i: number): RawImageSummary {
 import type { RawHistoryEntry } from './layerAlignment';
 import type { RegistryAuth } from './credentials';
 import { LineAssembler } from './logStream';
+import { ANNOUNCE_PID, takeShellPid } from './shellPid';
 import { TransferError, type TransferEvent } from './transfer';
 import { type RunOptions, toCreateBody } from './runOptions';
 
@@ -443,13 +444,34 @@ export class DockerEngine {
     if (!shell) {
       throw new EngineRefusal('The container has no shell (neither bash nor sh): its image may be distroless or built FROM scratch. Its files can still be browsed under Files.');
     }
-    const exec = await this.long.getContainer(id).exec({ Cmd: [shell], AttachStdin: true, AttachStdout: true, AttachStderr: true, Tty: true, ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}) } as Docker.ExecCreateOptions);
-    const stream = (await exec.start({ hijack: true, stdin: true, Tty: true } as Docker.ExecStartOptions)) as unknown as NodeJS.ReadWriteStream;
+    const container = this.long.getContainer(id);
+    const exec = await container.exec({
+      // The shell says its PID first, so that end() can hang it up (see shellPid.ts).
+      Cmd: [shell, '-c', ANNOUNCE_PID, shell],
+      AttachStdin: true,
+      AttachStdout: true,
+      AttachStderr: true,
+      Tty: true,
+      ...(size ? { ConsoleSize: [size.rows, size.cols] } : {}),
+    } as Docker.ExecCreateOptions);
+    const socket = (await exec.start({ hijack: true, stdin: true, Tty: true } as Docker.ExecStartOptions)) as unknown as NodeJS.ReadWriteStream;
+    const { stream, pid } = takeShellPid(socket);
+    const running = async () => ((await exec.inspect().catch(() => undefined)) as { Running?: boolean } | undefined)?.Running === true;
     return {
       shell,
       stream,
       resize: (cols, rows) => Promise.resolve(exec.resize({ w: cols, h: rows } as never) as unknown).then(() => undefined, () => undefined),
       exitCode: async () => ((await exec.inspect()) as { ExitCode?: number | null }).ExitCode ?? undefined,
+      end: async () => {
+        stream.destroy();
+        const shellPid = await pid;
+        if (shellPid === undefined || !(await running())) {
+          return;
+        }
+        // A hangup, as a closed terminal gives: the shell and what runs in it end.
+        const hangup = await container.exec({ Cmd: [shell, '-c', `kill -HUP ${shellPid}`], AttachStdout: false, AttachStderr: false });
+        await hangup.start({ Detach: true } as Docker.ExecStartOptions).catch(() => undefined);
+      },
     };
   }
 
@@ -485,6 +507,12 @@ export class DockerEngine {
       stream,
       resize: (cols, rows) => Promise.resolve(container.resize({ w: cols, h: rows } as never) as unknown).then(() => undefined, () => undefined),
       wait: async () => ((await container.wait().catch(() => ({ StatusCode: undefined }))) as { StatusCode?: number }).StatusCode,
+      stop: async () => {
+        stream.end();
+        (stream as NodeJS.ReadWriteStream & { destroy?: () => void }).destroy?.();
+        // Already gone (it exited, and was removed) is fine.
+        await container.stop({ t: 10 }).catch(() => undefined);
+      },
     };
   }
 
@@ -526,6 +554,8 @@ export interface ExecSession {
   stream: NodeJS.ReadWriteStream;
   resize(cols: number, rows: number): Promise<void>;
   exitCode(): Promise<number | undefined>;
+  /** Ends the session: the stream closed and the shell, if still running, hung up. */
+  end(): Promise<void>;
 }
 
 export interface AttachedContainer {
@@ -535,6 +565,8 @@ export interface AttachedContainer {
   resize(cols: number, rows: number): Promise<void>;
   /** Resolves with the exit code when the container stops. */
   wait(): Promise<number | undefined>;
+  /** Detaches and stops the container (its terminal was closed). */
+  stop(): Promise<void>;
 }
 
 /** What the archive API says of one path (X-Docker-Container-Path-Stat). */

@@ -70,6 +70,28 @@ describe('inside containers, through the Engine API (real engine)', function () 
     }
   });
 
+  it('ending a session hangs up its shell and what runs in it (closing the stream alone would not)', async () => {
+    const c = await docker.createContainer({ Image: image, Cmd: ['sleep', '60'], Labels: LABELS });
+    await c.start();
+    try {
+      const session = await engine.execShell(c.id);
+      const out = readUntil(session.stream, 'busy-7');
+      session.stream.write('echo busy-$((3+4)); sleep 300\n');
+      const seen = await out;
+      assert.doesNotMatch(seen, /strata-pid/, 'the PID line is not shown');
+      const top = async () => ((await c.top()) as { Processes: string[][] }).Processes.map((p) => p.join(' '));
+      assert.ok((await top()).some((p) => /sleep 300/.test(p)), 'the sleep runs');
+      await session.end();
+      const deadline = Date.now() + 10_000;
+      while ((await top()).some((p) => /sleep 300|\/bin\/sh$/.test(p)) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      assert.deepStrictEqual((await top()).filter((p) => /sleep 300|\/bin\/sh$/.test(p)), [], 'neither the shell nor its sleep is left');
+    } finally {
+      await c.remove({ force: true });
+    }
+  });
+
   it('a container without a shell: a sentence, no exec started', async () => {
     const c = await docker.createContainer({ Image: bare, Labels: LABELS });
     await c.start();
