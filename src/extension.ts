@@ -6,10 +6,12 @@ import { changeContainerState } from './commands/containerLifecycle';
 import { copyContainerId } from './commands/copyContainerId';
 import { copyFullTag } from './commands/copyFullTag';
 import { copyImageId } from './commands/copyImageId';
+import { attachShell, downloadContainerPath, openContainerFile, runInteractive } from './commands/insideContainers';
 import { inspectContainer } from './commands/inspectContainer';
 import { inspectImage } from './commands/inspectImage';
 import { openInBrowser } from './commands/openInBrowser';
 import { refresh } from './commands/refresh';
+import { prune, pullImage, pushImage, tagImage } from './commands/registryCommands';
 import { removeContainer } from './commands/removeContainer';
 import { removeImage } from './commands/removeImage';
 import { RunHistory } from './commands/runHistory';
@@ -28,6 +30,7 @@ import type { SortBy } from './engine/images';
 import { PreviousBuildFinder } from './engine/previousBuild';
 import { ComparePanel, ComparePanelSerializer } from './panels/comparePanel';
 import { LayersPanel, LayersPanelSerializer } from './panels/layersPanel';
+import { CONTAINER_FILE_SCHEME, ContainerFileSystem, type ContainerFileNode } from './views/containerFiles';
 import { ContainerLogs } from './views/containerLogs';
 import type { ContainerNode } from './views/containerNode';
 import { ContainersTreeProvider } from './views/containersTreeProvider';
@@ -37,6 +40,7 @@ import type { ImageNode } from './views/imageNode';
 import { ImagesTreeProvider } from './views/imagesTreeProvider';
 import { INSPECT_SCHEME, InspectDocumentProvider } from './views/inspectDocumentProvider';
 import { LiveUpdates } from './views/liveUpdates';
+import type { ShellTerminal } from './views/shellTerminal';
 
 /** What `activate` returns: the pieces the extension-host tests look into. */
 export interface StrataApi {
@@ -53,6 +57,8 @@ export interface StrataApi {
   readonly status: EngineStatus;
   readonly analyses: AnalysisCache;
   readonly previousBuilds: PreviousBuildFinder;
+  /** Each terminal Attach Shell or Run Interactive opens, with its pseudoterminal. */
+  readonly onDidOpenTerminal: vscode.Event<{ terminal: vscode.Terminal; pty: ShellTerminal }>;
 }
 
 /** The composition root: builds every service once and hands each what it needs. */
@@ -89,6 +95,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
   });
   const containersView = vscode.window.createTreeView('strata.containers', { treeDataProvider: containers });
   const imagesView = vscode.window.createTreeView('strata.images', { treeDataProvider: images, showCollapseAll: true });
+  // Live CPU and memory only while the Containers view is shown.
+  containers.setVisible(containersView.visible);
+  context.subscriptions.push(containersView.onDidChangeVisibility((e) => containers.setVisible(e.visible)));
   const liveUpdates = new LiveUpdates(
     active,
     index,
@@ -123,6 +132,37 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     statusBar,
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(active)),
   );
+  const openLimit = () => Math.max(0, config().get<number>('files.openLimit', 10 * 1024 * 1024));
+  // Files the user agreed to open although they are over the limit (the provider reads them whole).
+  const openAnyway = new Map<string, number>();
+  context.subscriptions.push(
+    vscode.workspace.registerFileSystemProvider(
+      CONTAINER_FILE_SCHEME,
+      new ContainerFileSystem(active, (uri) => openAnyway.get(uri.toString()) ?? openLimit()),
+      { isReadonly: true, isCaseSensitive: true },
+    ),
+  );
+  const terminalOpened = new vscode.EventEmitter<{ terminal: vscode.Terminal; pty: ShellTerminal }>();
+  context.subscriptions.push(terminalOpened);
+  const insideDeps = {
+    get engine() {
+      return active.engine;
+    },
+    index,
+    openLimit,
+    allowOpen: (uri: vscode.Uri, size: number) => openAnyway.set(uri.toString(), size),
+    onTerminal: (terminal: vscode.Terminal, pty: ShellTerminal) => terminalOpened.fire({ terminal, pty }),
+  };
+  const registryDeps = {
+    get engine() {
+      return active.engine;
+    },
+    index,
+    onChanged: () => {
+      images.refresh();
+      containers.refresh();
+    },
+  };
 
   // The one error path of every command (src/commands/registerCommand.ts).
   const reporting = { describe: (err: unknown) => active.engine.describeError(err).message, log };
@@ -242,6 +282,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     command('strata.container.copyId', (node?: ContainerNode) => copyContainerId(node)),
     command('strata.container.openInBrowser', (node?: ContainerNode) => openInBrowser(node)),
     command('strata.container.inspect', (node?: ContainerNode) => inspectContainer(node)),
+    command('strata.attachShell', () => attachShell(insideDeps)),
+    command('strata.container.attachShell', (node?: ContainerNode) => attachShell(insideDeps, node)),
+    command('strata.image.runInteractive', (node?: ImageNode) => runInteractive(insideDeps, node)),
+    command('strata.containerFile.open', (node?: ContainerFileNode) => openContainerFile(insideDeps, node)),
+    command('strata.containerFile.download', (node?: ContainerFileNode) => downloadContainerPath(insideDeps, node)),
+    command('strata.pullImage', (reference?: string) => pullImage(registryDeps, typeof reference === 'string' ? reference : undefined)),
+    command('strata.image.tag', (node?: ImageNode) => tagImage(registryDeps, node)),
+    command('strata.image.push', (node?: ImageNode) => pushImage(registryDeps, node)),
+    command('strata.prune', () => prune(registryDeps)),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('strata.images') || e.affectsConfiguration('strata.layers')) {
         images.refresh();
@@ -249,7 +298,22 @@ export async function activate(context: vscode.ExtensionContext): Promise<Strata
     }),
   );
 
-  return { active, selection, statusBar, imagesView, containersView, insight, index, images, containers, logs, status, analyses, previousBuilds };
+  return {
+    active,
+    selection,
+    statusBar,
+    imagesView,
+    containersView,
+    insight,
+    index,
+    images,
+    containers,
+    logs,
+    status,
+    analyses,
+    previousBuilds,
+    onDidOpenTerminal: terminalOpened.event,
+  };
 }
 
 export function deactivate(): void {

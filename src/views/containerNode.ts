@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { type ContainerSummary, formatPorts, isRunning } from '../engine/containers';
+import { formatBytes } from '../engine/format';
 
 const ICONS: Record<string, [string, string?]> = {
   running: ['vm-running', 'testing.iconPassed'],
@@ -17,8 +18,13 @@ const ICONS: Record<string, [string, string?]> = {
  * Stop / Restart buttons and the menus match.
  */
 export class ContainerNode extends vscode.TreeItem {
-  constructor(readonly container: ContainerSummary) {
-    super(container.name, vscode.TreeItemCollapsibleState.None);
+  constructor(
+    readonly container: ContainerSummary,
+    /** The latest CPU and memory sample, for a running container while the view is shown. */
+    readonly figures?: { cpuPercent: number; memory: number; memoryLimit?: number },
+  ) {
+    // Collapsed: its Files are under it.
+    super(container.name, vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `container:${container.id}`;
     const ports = formatPorts(container.ports);
     this.description = [container.image, container.status, ports].filter(Boolean).join(' · ');
@@ -39,6 +45,10 @@ export class ContainerNode extends vscode.TreeItem {
       line(`Ports: ${ports}`);
     }
     line(`Created: ${container.created.toLocaleString()}`);
+    if (figures) {
+      line(`CPU: ${figures.cpuPercent.toFixed(1)} %`);
+      line(`Memory: ${formatBytes(figures.memory)}${figures.memoryLimit ? ` of ${formatBytes(figures.memoryLimit)}` : ''}`);
+    }
     this.tooltip = tooltip;
     // A click shows the logs, as in the Docker CLI's habit of `docker logs` first.
     this.command = { command: 'strata.container.showLogs', title: 'Show Logs', arguments: [this] };

@@ -88,7 +88,8 @@ async function main(): Promise<void> {
   const results = process.env.STRATA_RESULTS ?? path.join(tempDir('results'), 'vscode.json');
   fs.rmSync(results, { force: true });
   const log = path.join(tempDir('vscode-out'), 'tests.log');
-  const env = { STRATA_RESULTS: results, STRATA_TEST_LOG: log };
+  // STRATA_TEST_GREP: only the tests whose title matches (while working on one part).
+  const env = { STRATA_RESULTS: results, STRATA_TEST_LOG: log, ...(process.env.STRATA_TEST_GREP ? { STRATA_TEST_GREP: process.env.STRATA_TEST_GREP } : {}) };
   const executable = process.env.VSCODE_EXECUTABLE;
   if (executable) {
     console.log(`Running the extension tests in ${executable} (@vscode/test-electron)`);

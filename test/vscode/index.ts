@@ -35,6 +35,9 @@ export async function run(): Promise<void> {
     forbidPending: true,
     reporter: require.resolve('../../../test/harness/countingReporter.js'),
   });
+  if (process.env.STRATA_TEST_GREP) {
+    mocha.grep(new RegExp(process.env.STRATA_TEST_GREP));
+  }
   for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js'))) {
     mocha.addFile(path.join(__dirname, file));
   }

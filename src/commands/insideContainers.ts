@@ -1,0 +1,158 @@
+/**
+ * Strata: Attach Shell, Run Interactive, and a container's files (open read-only,
+ * Download…). Everything through the Engine API, so it works on every engine Strata
+ * reaches, with no docker CLI.
+ */
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { extractTo } from '../engine/containerFiles';
+import { isRunning } from '../engine/containers';
+import type { DockerEngine } from '../engine/dockerEngine';
+import { formatBytes } from '../engine/format';
+import type { ImageIndex } from '../engine/imageIndex';
+import { imageRef } from '../engine/images';
+import type { ContainerNode } from '../views/containerNode';
+import { type ContainerFileNode, containerFileUri, fileName } from '../views/containerFiles';
+import type { ImageNode } from '../views/imageNode';
+import { ShellTerminal } from '../views/shellTerminal';
+import { imageFromNodeOrPick } from './pickImage';
+import { CommandError, failed } from './registerCommand';
+
+export interface InsideDeps {
+  engine: DockerEngine;
+  index: ImageIndex;
+  /** Files larger than this (bytes) ask before opening. */
+  openLimit(): number;
+  /** The user agreed to open a file over the limit: the file system reads it whole. */
+  allowOpen(uri: vscode.Uri, size: number): void;
+  /** Terminals made, for the tests to read. */
+  onTerminal?(terminal: vscode.Terminal, pty: ShellTerminal): void;
+}
+
+/** The container a command acts on: the node, or one picked (running ones first). */
+async function containerFromNodeOrPick(engine: DockerEngine, node: ContainerNode | undefined): Promise<ContainerNode['container'] | undefined> {
+  if (node) {
+    return node.container;
+  }
+  const all = await engine.listContainers().catch((err: unknown) => {
+    throw failed('Strata could not list the containers', err);
+  });
+  if (all.length === 0) {
+    throw new CommandError('There are no containers. Run an image first (Strata: Run Image…).');
+  }
+  const picked = await vscode.window.showQuickPick(
+    [...all].sort((a, b) => Number(isRunning(b)) - Number(isRunning(a))).map((c) => ({ label: c.name, description: `${c.image} · ${c.status}`, container: c })),
+    { placeHolder: 'Container to open a shell in' },
+  );
+  return picked?.container;
+}
+
+/**
+ * Attach Shell: a terminal on an exec session (bash if the container has it, else sh).
+ * A stopped container is offered a start first.
+ */
+export async function attachShell(deps: InsideDeps, node?: ContainerNode): Promise<vscode.Terminal | undefined> {
+  const container = await containerFromNodeOrPick(deps.engine, node);
+  if (!container) {
+    return undefined;
+  }
+  const info = await deps.engine.inspectContainer(container.id).catch((err: unknown) => {
+    throw failed(`${container.name} could not be looked at`, err);
+  });
+  if (!info.State.Running) {
+    const choice = await vscode.window.showInformationMessage(`${container.name} is not running. Start it to open a shell in it?`, 'Start and Attach');
+    if (choice !== 'Start and Attach') {
+      return undefined;
+    }
+    await deps.engine.startContainer(container.id).catch((err: unknown) => {
+      throw failed(`${container.name} could not be started`, err);
+    });
+  }
+  const session = await deps.engine.execShell(container.id).catch((err: unknown) => {
+    throw failed(`No shell could be opened in ${container.name}`, err);
+  });
+  const pty = new ShellTerminal(session, `${path.posix.basename(session.shell)} in ${container.name}`);
+  const terminal = vscode.window.createTerminal({ name: `${container.name} (${path.posix.basename(session.shell)})`, pty, iconPath: new vscode.ThemeIcon('terminal') });
+  terminal.show();
+  deps.onTerminal?.(terminal, pty);
+  return terminal;
+}
+
+/**
+ * Run Interactive: a container with a TTY and stdin open, in a terminal; removed when it
+ * exits if asked. Closing the terminal stops the container (it was made for that terminal).
+ */
+export async function runInteractive(deps: InsideDeps, node?: ImageNode): Promise<vscode.Terminal | undefined> {
+  const entry = await imageFromNodeOrPick(deps.index, node, 'Image to run interactively');
+  if (!entry) {
+    return undefined;
+  }
+  const image = imageRef(entry);
+  const remove = await vscode.window.showQuickPick(
+    [
+      { label: 'Remove the container when it exits', description: 'like docker run --rm -it', remove: true },
+      { label: 'Keep the container when it exits', description: 'its filesystem and logs stay', remove: false },
+    ],
+    { placeHolder: `Run ${image} in a terminal` },
+  );
+  if (!remove) {
+    return undefined;
+  }
+  const config = (await deps.engine.inspectImage(image).catch(() => undefined))?.Config;
+  // An image with neither command nor entrypoint (a bare base) gets a shell.
+  const command = config?.Cmd?.length || (Array.isArray(config?.Entrypoint) && config.Entrypoint.length) ? undefined : ['sh'];
+  const run = await deps.engine.runInteractive(image, { autoRemove: remove.remove, command }).catch((err: unknown) => {
+    throw failed(`${image} could not be run`, err);
+  });
+  const pty = new ShellTerminal({ stream: run.stream, resize: run.resize, exitCode: run.wait, end: run.stop }, run.name);
+  const terminal = vscode.window.createTerminal({ name: `${run.name} (${image})`, pty, iconPath: new vscode.ThemeIcon('play') });
+  terminal.show();
+  deps.onTerminal?.(terminal, pty);
+  return terminal;
+}
+
+/**
+ * Opens a container's file read-only, as VS Code opens any file (text in an editor, a
+ * binary one with VS Code's own choice); one over the size limit asks first.
+ */
+export async function openContainerFile(deps: InsideDeps, node?: ContainerFileNode): Promise<vscode.Uri | undefined> {
+  if (!node?.entry) {
+    return undefined;
+  }
+  const size = node.entry.size;
+  const uri = containerFileUri(node.containerId, node.filePath);
+  if (size > deps.openLimit()) {
+    const choice = await vscode.window.showWarningMessage(`${node.filePath} is ${formatBytes(size)}, over the ${formatBytes(deps.openLimit())} set in strata.files.openLimit. Open it anyway?`, { modal: true }, 'Open');
+    if (choice !== 'Open') {
+      return undefined;
+    }
+    deps.allowOpen(uri, size);
+  }
+  // Errors reading it come back from the file system provider as sentences of their own.
+  await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+  return uri;
+}
+
+/** Download…: a file or folder of the container, saved where the user says. */
+export async function downloadContainerPath(deps: InsideDeps, node?: ContainerFileNode): Promise<string | undefined> {
+  if (!node) {
+    return undefined;
+  }
+  const folders = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Download Here', title: `Download ${node.filePath} from ${node.containerName}` });
+  const dest = folders?.[0]?.fsPath;
+  if (!dest) {
+    return undefined;
+  }
+  const counts = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${node.filePath}…`, cancellable: true }, async (_progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    return extractTo(await deps.engine.containerArchive(node.containerId, node.filePath, abort.signal), dest);
+  }).then(undefined, (err: unknown) => {
+    throw failed(`${node.filePath} could not be downloaded from ${node.containerName}`, err);
+  });
+  const saved = path.join(dest, fileName(node.filePath));
+  void vscode.window.showInformationMessage(
+    `Downloaded ${node.filePath} to ${saved}: ${counts.files} file${counts.files === 1 ? '' : 's'}, ${formatBytes(counts.bytes)}${counts.skipped ? ` (${counts.skipped} links or special files not made)` : ''}.`,
+  );
+  return saved;
+}
