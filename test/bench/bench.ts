@@ -14,7 +14,7 @@ import { DockerEngine } from '../../src/engine/dockerEngine';
 import type { EngineEndpoint } from '../../src/engine/endpoint';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, removeOrphanFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
-import { benchAnalysis, prepareRealisticImage } from './analysisThroughput';
+import { REALISTIC, benchAnalysis, prepareRealisticImage } from './analysisThroughput';
 import { benchEventLatency } from './eventLatency';
 import { buildBenchImages, removeBenchImages } from './fixtures';
 import { benchLayerStack, checkStack } from './layerStack';
@@ -24,12 +24,14 @@ import { RawEngine } from './rawEngine';
 import { benchSsh } from './sshEngine';
 import { benchFirstExport } from './firstExport';
 import { benchScale, prepareScale } from './scale';
+import { benchCompare, prepareRebuilt } from './compareImages';
+import { benchPull, pushToRegistry } from './pullImage';
 import { type CaseResult, formatTable, toJson } from './stats';
 
 /** The bench's share of the engine's list: 3 chain images + variants. */
 const FIXTURE_IMAGES = 100;
 
-const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export', 'scale'] as const;
+const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export', 'scale', 'compare', 'pull'] as const;
 type CaseName = (typeof CASES)[number];
 /** The cases that measure against the built image fixtures. */
 const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency', 'scale'];
@@ -164,6 +166,24 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
     results.push(...analysis.results);
     Object.assign(context, analysis.context);
   }
+  if (only.includes('compare')) {
+    const older = await prepareRealisticImage(docker, opts.engine === 'host' ? undefined : new Docker({ socketPath: '/var/run/docker.sock' }));
+    const newer = await prepareRebuilt(docker, older, `strata-bench/realistic:rebuilt-${runTag('compare')}`, `${TEST_LABEL}=${process.pid}`);
+    log(`compare: ${older} and ${newer}, ${opts.analysisRuns} runs each…`);
+    const compare = await benchCompare(engine, raw, older, newer, opts.analysisRuns);
+    results.push(...compare.results);
+    Object.assign(context, compare.context);
+  }
+  if (only.includes('pull')) {
+    const host = new Docker({ socketPath: '/var/run/docker.sock' });
+    const reference = await pushToRegistry(host, await prepareRealisticImage(host));
+    // Pulled where the realistic image is not kept for other cases: its layers must leave with it.
+    const puller = testEngine(opts.engine === 'host' ? 'docker28' : opts.engine);
+    log(`pull: ${reference} into ${puller.title}, ${opts.analysisRuns} runs each…`);
+    const pull = await benchPull(puller, reference, [REALISTIC], opts.analysisRuns);
+    results.push(...pull.results);
+    Object.assign(context, pull.context);
+  }
   return { results, context };
 }
 
@@ -188,7 +208,7 @@ async function main(): Promise<void> {
       const logRuns = opts.only.includes('log-throughput') ? ` (log throughput: ${opts.logRuns})` : '';
       log(`engine ${all.engine} (API ${all.api}), Node ${all.node}${listed}, medians of ${runs} runs${logRuns}`);
       process.stdout.write(`${formatTable(results)}\n`);
-      for (const [key, value] of Object.entries(context).filter(([k]) => /^(ssh|engineStart|firstExport|scale|storm|analyses)/.test(k))) {
+      for (const [key, value] of Object.entries(context).filter(([k]) => /^(ssh|engineStart|firstExport|scale|storm|analyses|compare|pull)/.test(k))) {
         process.stdout.write(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`);
       }
     }
