@@ -1,0 +1,122 @@
+/**
+ * `npm run screenshots`: the README's (and the Marketplace page's) screenshots, taken on a
+ * realistic image: the bench's Debian base (debootstrap) plus an `apt-get install` layer
+ * and an application, named as a user's would be (debian:bookworm, acme/shop-api:1.4.2),
+ * on the harness's Docker 28 so that no test image crowds the view. Playwright drives
+ * code-server with the packaged .vsix, as the e2e tests do. Writes media/screenshot-*.png.
+ */
+import * as path from 'path';
+import Docker from 'dockerode';
+import type { FrameLocator, Page } from 'playwright-core';
+import { DEBIAN_BASE, REALISTIC, prepareRealisticImage } from '../bench/analysisThroughput';
+import { prepareRebuilt } from '../bench/compareImages';
+import { clickMenuItem, imageMenu, openStrata, openVsCode, row, viewRow, widenSideBar } from '../e2e/workbench';
+import { REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from './codeServer';
+import { fixtureClient, testEngine } from './testEngines';
+
+const BASE = 'debian:bookworm';
+const APP = 'acme/shop-api:1.4.2';
+const NEXT = 'acme/shop-api:1.4.3';
+const CONTAINER = 'shop-api';
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function frame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
+}
+
+async function copyFromHost(host: Docker, target: Docker, reference: string): Promise<void> {
+  if (await target.getImage(reference).inspect().then(() => true, () => false)) {
+    return;
+  }
+  log(`copying ${reference} to the screenshot engine…`);
+  const stream = await target.loadImage((await host.getImage(reference).get()) as NodeJS.ReadableStream);
+  await new Promise((resolve, reject) => target.modem.followProgress(stream as NodeJS.ReadableStream, (e) => (e ? reject(e) : resolve(undefined))));
+}
+
+/** The engine's images as the screenshots show them: a base, the app, its next build, one container. */
+async function prepare(docker: Docker): Promise<void> {
+  const host = new Docker({ socketPath: '/var/run/docker.sock' });
+  await prepareRealisticImage(host);
+  await copyFromHost(host, docker, DEBIAN_BASE);
+  await copyFromHost(host, docker, REALISTIC);
+  await docker.getImage(DEBIAN_BASE).tag({ repo: BASE.split(':')[0], tag: BASE.split(':')[1] });
+  await docker.getImage(REALISTIC).tag({ repo: APP.split(':')[0], tag: APP.split(':')[1] });
+  if (!(await docker.getImage(NEXT).inspect().then(() => true, () => false))) {
+    await prepareRebuilt(docker, APP, NEXT, 'org.opencontainers.image.version=1.4.3');
+  }
+  await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
+  const create = (ports: boolean) =>
+    docker.createContainer({
+      name: CONTAINER,
+      Image: NEXT,
+      Cmd: ['python3', '-m', 'http.server', '8000', '-d', '/srv/app'],
+      ...(ports ? { ExposedPorts: { '8000/tcp': {} }, HostConfig: { PortBindings: { '8000/tcp': [{ HostPort: '18000' }] } } } : {}),
+    });
+  try {
+    await (await create(true)).start();
+  } catch (err) {
+    // An engine without port publishing (no iptables in its chroot): the container without the port.
+    log(`publishing a port failed (${err instanceof Error ? err.message : String(err)}); without it`);
+    await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
+    await (await create(false)).start();
+  }
+}
+
+async function main(): Promise<void> {
+  const engine = testEngine('docker28');
+  const docker = fixtureClient(engine);
+  await prepare(docker);
+  const extensionsDir = tempDir('shots-ext');
+  installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('shots-install'));
+  const browser = await launchBrowser();
+  const server = await startCodeServer({ extensionsDir, env: { DOCKER_HOST: `unix://${engine.fixtureSocket}` }, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
+  const out = (name: string) => path.join(REPO_ROOT, 'media', name);
+  try {
+    const page = await openVsCode(browser, server);
+    await openStrata(page);
+    await widenSideBar(page, 560);
+
+    // The Images view: the app expanded, its base folded into one group, the container running.
+    const app = row(page, '1.4.2');
+    await app.waitFor({ timeout: 60_000 });
+    await app.locator('.monaco-tl-twistie').click();
+    await row(page, `from ${BASE}`).waitFor({ timeout: 60_000 });
+    await viewRow(page, 'Containers', CONTAINER).waitFor({ timeout: 30_000 });
+    await page.mouse.move(700, 700);
+    await page.screenshot({ path: out('screenshot-images-view.png') });
+    log('media/screenshot-images-view.png');
+
+    // The Layers panel: the apt-get layer selected, its biggest folders open.
+    await imageMenu(page, '1.4.2', 'Show Layers');
+    const panel = frame(page);
+    await panel.locator('#efficiency dd', { hasText: '%' }).waitFor({ timeout: 180_000 });
+    await panel.locator('button.block', { hasText: 'apt-get install' }).click();
+    await panel.locator('.layer-head h2').waitFor();
+    for (const folder of ['usr', 'lib']) {
+      await panel.locator('.tree .row', { hasText: folder }).first().click();
+    }
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: out('screenshot-layers-panel.png') });
+    log('media/screenshot-layers-panel.png');
+
+    // Compare: 1.4.2 selected, then compared with 1.4.3.
+    await imageMenu(page, '1.4.2', 'Select for Compare');
+    const next = row(page, '1.4.3');
+    await next.click({ button: 'right' });
+    await clickMenuItem(page, 'Compare with Selected');
+    const compare = frame(page);
+    await compare.locator('.tree .row').first().waitFor({ timeout: 180_000 });
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: out('screenshot-compare.png') });
+    log('media/screenshot-compare.png');
+  } finally {
+    await browser.close();
+    await server.stop();
+    await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
+  }
+}
+
+main().catch((err: unknown) => {
+  log(`screenshots failed: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});
