@@ -3,6 +3,7 @@
  * image or container tells the rest of Strata, and how many refreshes a storm of events
  * makes (bounded, not one per event).
  */
+import { until as waitUntil } from '../harness/until';
 import * as assert from 'assert';
 import Docker from 'dockerode';
 import { ImageIndex } from '../../src/engine/imageIndex';
@@ -12,15 +13,7 @@ import { hostEngine } from '../harness/testEngines';
 
 const quietLog = { info: () => undefined } as unknown as ConstructorParameters<typeof LiveUpdates>[3];
 
-async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const until = (what: string, check: () => boolean, timeoutMs = 15_000) => waitUntil(what, check, timeoutMs, 25);
 
 describe('debounce', () => {
   it('a burst makes one call, after the last', async () => {

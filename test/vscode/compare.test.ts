@@ -5,6 +5,7 @@
  * included); Select for Compare + Compare with Selected; Compare with Previous Build finds
  * the image a rebuilt tag named before.
  */
+import { until } from '../harness/until';
 import * as assert from 'assert';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
@@ -44,20 +45,6 @@ async function ask(panel: ComparePanel, requestId: number, path: string, extra: 
 }
 
 const summarise = (rows: CompareRow[]) => rows.map((r) => [r.name, r.change, (r.reasons ?? []).join('+'), r.delta ?? 0]);
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('comparing two images (real extension host)', function () {
   this.timeout(180_000);

@@ -11,20 +11,10 @@ import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata } from './treeHelpers';
+import { until as waitUntil } from '../harness/until';
 
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+/** Lenses wait for an export and an analysis: a longer wait than elsewhere. */
+const until = <T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>) => waitUntil(what, probe, 60_000);
 
 describe('Dockerfile lenses, hover and diagnostics in a real extension host', function () {
   this.timeout(180_000);

@@ -13,22 +13,9 @@ import { contextDigest } from '../../src/engine/dockerContexts';
 import type { StrataApi } from '../../src/extension';
 import type { ContainerNode } from '../../src/views/containerNode';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { until } from '../harness/until';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 import { activateStrata, imageNodes } from './treeHelpers';
-
-async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) {
-      return v;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('switching engines in a real extension host', function () {
   this.timeout(120_000);

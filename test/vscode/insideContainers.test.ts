@@ -6,6 +6,7 @@
  * command (the image then in the Images view; a bad reference and an unknown image each a
  * sentence), and live figures asked only while the Containers view is visible.
  */
+import { until } from '../harness/until';
 import * as assert from 'assert';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
@@ -16,20 +17,6 @@ import type { ShellTerminal } from '../../src/views/shellTerminal';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { testRegistries } from '../harness/testEngines';
 import { activateStrata, imageNodes } from './treeHelpers';
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type Window = Record<'showErrorMessage' | 'showInformationMessage' | 'showWarningMessage' | 'showQuickPick', unknown>;
 

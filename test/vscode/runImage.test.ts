@@ -4,26 +4,13 @@ import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import type { ContainerNode } from '../../src/views/containerNode';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { until } from '../harness/until';
 import { activateStrata, imageNode } from './treeHelpers';
 
 /** The text of an Output channel, from the documents VS Code keeps for shown channels. */
 function outputChannelText(name: string): string | undefined {
   const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'output' && d.uri.path.includes(name));
   return doc?.getText();
-}
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 describe('running an image (real extension host)', () => {
