@@ -6,8 +6,8 @@
  * folders and the scroll are in the place, so a tree drawn again opens them again.
  */
 import type { ChangeKind, CompareRow, DiffQuery, TreeSort } from '../../src/protocol/compareProtocol';
-import { el, icon, setText } from '../webview/dom';
-import { bytes } from '../webview/format';
+import { el, icon, setText } from '../shared/dom';
+import { bytes } from '../shared/format';
 import { KINDS, type UiState } from './state';
 
 export interface DiffTreeActions {

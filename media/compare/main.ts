@@ -8,8 +8,8 @@
  * page as text (textContent), never as HTML.
  */
 import type { CompareRow, ComparePanelState, DiffQuery, FromWebview, ToWebview } from '../../src/protocol/compareProtocol';
-import { el } from '../webview/dom';
-import { type NoticeOf, RequestChannel, type WebviewApi, vscodeApi } from '../webview/messaging';
+import { el } from '../shared/dom';
+import { type NoticeOf, RequestChannel, type WebviewApi, vscodeApi } from '../shared/requestChannel';
 import { DiffTree } from './diffTree';
 import { Stacks } from './stacks';
 import { Store } from './state';

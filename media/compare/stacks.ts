@@ -4,8 +4,8 @@
  * layers in its column. Drawn when the steps arrive; the analysis then only sets sizes.
  */
 import type { SideView, StepView } from '../../src/protocol/compareProtocol';
-import { el, icon, setText } from '../webview/dom';
-import { bytes } from '../webview/format';
+import { el, icon, setText } from '../shared/dom';
+import { bytes } from '../shared/format';
 import type { UiState } from './state';
 
 /** Block height for a layer: readable at 0 B and at 500 MB in the same stack. */

@@ -5,7 +5,7 @@
  * brings the user back to it.
  */
 import type { ChangeKind, ComparePanelPlace, ComparePanelState, ComparisonView, SideView } from '../../src/protocol/compareProtocol';
-import type { WebviewApi } from '../webview/messaging';
+import type { WebviewApi } from '../shared/requestChannel';
 
 export interface UiState {
   /** What names the panel for the host's serializer; known from `init` or from the saved state. */

@@ -6,8 +6,8 @@
  */
 import type { Side, SideView } from '../../src/protocol/compareProtocol';
 import { SIZE_NAMES, sizeLabel } from '../../src/shared/sizeNames';
-import { el, icon, setShown, setText } from '../webview/dom';
-import { bytes } from '../webview/format';
+import { el, icon, setShown, setText } from '../shared/dom';
+import { bytes } from '../shared/format';
 import type { UiState } from './state';
 
 export interface SummaryActions {

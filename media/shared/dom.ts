@@ -1,5 +1,5 @@
 /**
- * Element helpers for the Layers panel. Text goes in as textContent only: nothing the
+ * Element helpers for both panels' scripts. Text goes in as textContent only: nothing the
  * host sends (tags, labels, build steps, file names) is ever parsed as HTML.
  */
 

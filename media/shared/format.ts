@@ -1,4 +1,4 @@
-/** How the panel writes sizes and shares. */
+/** How the panels write sizes and shares. */
 import { formatBytes } from '../../src/engine/format';
 
 export function bytes(n: number | undefined): string {

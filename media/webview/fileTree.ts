@@ -5,8 +5,8 @@
  * shows the host's sentence where its rows would be.
  */
 import type { LayersPanelPlace, TreeRowView } from '../../src/protocol/layersProtocol';
-import { el, icon } from './dom';
-import { bytes } from './format';
+import { el, icon } from '../shared/dom';
+import { bytes } from '../shared/format';
 import type { TreeQuery } from './messaging';
 import type { UiState } from './state';
 

@@ -5,8 +5,8 @@
  * the host sends meanwhile.
  */
 import type { LayersPanelPlace, TreeMode, TreeSort } from '../../src/protocol/layersProtocol';
-import { el, setShown, setText } from './dom';
-import { bytes } from './format';
+import { el, setShown, setText } from '../shared/dom';
+import { bytes } from '../shared/format';
 import { type UiState, stepOfLayer } from './state';
 
 export interface DetailsActions {

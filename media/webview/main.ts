@@ -8,16 +8,17 @@
  * the page as text (textContent), never as HTML.
  */
 import type { TreeMode, TreeSort, WastedPathView } from '../../src/protocol/layersProtocol';
-import { el } from './dom';
+import { el } from '../shared/dom';
+import { vscodeApi } from '../shared/requestChannel';
 import { FileTreeView } from './fileTree';
 import { LayerDetails } from './layerDetails';
-import { Messaging, type Notice, vscodeApi } from './messaging';
+import { Messaging, type Notice, type VsCodeApi } from './messaging';
 import { Stack } from './stack';
 import { Store, stepOfLayer } from './state';
 import { Summary } from './summary';
 import { WastedSpace } from './wastedSpace';
 
-const api = vscodeApi();
+const api = vscodeApi<VsCodeApi>();
 const store = new Store(api);
 const state = store.state;
 const messaging = new Messaging(api, receive);

@@ -5,8 +5,8 @@
  * classes, so the block that has the focus keeps it.
  */
 import type { GroupView, LayersPanelPlace, StepView } from '../../src/protocol/layersProtocol';
-import { el, icon, setText } from './dom';
-import { bytes } from './format';
+import { el, icon, setText } from '../shared/dom';
+import { bytes } from '../shared/format';
 import type { UiState } from './state';
 
 export interface StackActions {

@@ -4,8 +4,8 @@
  * is). Built once; each message changes only the text it concerns.
  */
 import { sizeLabel } from '../../src/shared/sizeNames';
-import { el, icon, setShown, setText } from './dom';
-import { bytes, percent } from './format';
+import { el, icon, setShown, setText } from '../shared/dom';
+import { bytes, percent } from '../shared/format';
 import { type UiState, layerCount } from './state';
 
 export interface SummaryActions {

@@ -4,8 +4,8 @@
  * the list itself changes.
  */
 import type { WastedPathView } from '../../src/protocol/layersProtocol';
-import { el } from './dom';
-import { bytes } from './format';
+import { el } from '../shared/dom';
+import { bytes } from '../shared/format';
 import type { UiState } from './state';
 
 export interface WastedActions {
