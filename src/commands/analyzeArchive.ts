@@ -8,9 +8,9 @@ export async function analyzeArchive(deps: LayersPanelDeps, uri?: vscode.Uri): P
     (
       await vscode.window.showOpenDialog({
         canSelectMany: false,
-        openLabel: 'Analyze',
-        title: 'Image archive to analyze (docker save, OCI layout)',
-        filters: { 'Image archives': ['tar'], 'All files': ['*'] },
+        openLabel: vscode.l10n.t('Analyze'),
+        title: vscode.l10n.t('Image archive to analyze (docker save, OCI layout)'),
+        filters: { [vscode.l10n.t('Image archives')]: ['tar'], [vscode.l10n.t('All files')]: ['*'] },
       })
     )?.[0];
   if (!file) {

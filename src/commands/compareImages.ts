@@ -46,7 +46,7 @@ export interface CompareDeps extends ComparePanelDeps {
 
 async function listEntries(index: ImageIndex): Promise<ImageEntry[]> {
   const images = await index.list().catch((err: unknown) => {
-    throw failed('Strata could not list the images', err);
+    throw failed(vscode.l10n.t('Strata could not list the images'), err);
   });
   return toImageEntries(images, { showDangling: true });
 }
@@ -57,10 +57,10 @@ async function pickImage(index: ImageIndex, placeHolder: string, except?: Compar
   if (entries.length === 0) {
     throw new CommandError(
       except
-        ? `There is no other image to compare ${except.title} with: the engine has no image but it.`
+        ? vscode.l10n.t('There is no other image to compare {0} with: the engine has no image but it.', except.title)
         : among
-          ? 'No image on the engine has a previous build: none of its tags was built or pulled again while the image it named before is still here.'
-          : 'The Docker Engine has no images to compare.',
+          ? vscode.l10n.t('No image on the engine has a previous build: none of its tags was built or pulled again while the image it named before is still here.')
+          : vscode.l10n.t('The Docker Engine has no images to compare.'),
     );
   }
   const picked = await vscode.window.showQuickPick(
@@ -77,20 +77,20 @@ async function pickImage(index: ImageIndex, placeHolder: string, except?: Compar
 
 function open(deps: ComparePanelDeps, a: CompareSide, b: CompareSide): ComparePanel {
   if (a.id === b.id) {
-    throw new CommandError(`${a.title} and ${b.title} are the same image (${shortId(a.id)}): there is nothing to compare.`);
+    throw new CommandError(vscode.l10n.t('{0} and {1} are the same image ({2}): there is nothing to compare.', a.title, b.title, shortId(a.id)));
   }
   return ComparePanel.show(deps, ComparePanel.stateOf(a, b));
 }
 
 /** Select for Compare: remembers the image; Compare with Selected then compares another with it. */
 export async function selectForCompare(deps: CompareDeps, node?: ImageNode): Promise<CompareSide | undefined> {
-  const entry = node?.entry ?? (await pickImage(deps.index, 'Image to select for compare'));
+  const entry = node?.entry ?? (await pickImage(deps.index, vscode.l10n.t('Image to select for compare')));
   if (!entry) {
     return undefined;
   }
   const side = sideOf(entry);
   await deps.selection.select(side);
-  vscode.window.setStatusBarMessage(`Selected ${side.title} for compare`, 5000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Selected {0} for compare', side.title), 5000);
   return side;
 }
 
@@ -98,20 +98,20 @@ export async function selectForCompare(deps: CompareDeps, node?: ImageNode): Pro
 export async function compareWithSelected(deps: CompareDeps, node?: ImageNode): Promise<ComparePanel | undefined> {
   const selected = deps.selection.selected;
   if (!selected) {
-    throw new CommandError('No image is selected for compare: right-click an image and choose Select for Compare first.');
+    throw new CommandError(vscode.l10n.t('No image is selected for compare: right-click an image and choose Select for Compare first.'));
   }
-  const entry = node?.entry ?? (await pickImage(deps.index, `Image to compare with ${selected.title}`, selected));
+  const entry = node?.entry ?? (await pickImage(deps.index, vscode.l10n.t('Image to compare with {0}', selected.title), selected));
   return entry ? open(deps, selected, sideOf(entry)) : undefined;
 }
 
 /** Compare with…: this image (A) with one picked from the others (B). */
 export async function compareWith(deps: CompareDeps, node?: ImageNode): Promise<ComparePanel | undefined> {
-  const first = node?.entry ?? (await pickImage(deps.index, 'First image (A)'));
+  const first = node?.entry ?? (await pickImage(deps.index, vscode.l10n.t('First image (A)')));
   if (!first) {
     return undefined;
   }
   const a = sideOf(first);
-  const second = await pickImage(deps.index, `Compare ${a.title} with…`, a);
+  const second = await pickImage(deps.index, vscode.l10n.t('Compare {0} with…', a.title), a);
   return second ? open(deps, a, sideOf(second)) : undefined;
 }
 
@@ -123,17 +123,20 @@ export function compareImages(deps: CompareDeps): Promise<ComparePanel | undefin
 /** Compare with Previous Build: the image this tag named before (A) with the image (B). */
 export async function compareWithPrevious(deps: CompareDeps, node?: ImageNode): Promise<ComparePanel | undefined> {
   const previous = await deps.previousBuilds.find().catch((err: unknown) => {
-    throw failed('Strata could not look for previous builds', err);
+    throw failed(vscode.l10n.t('Strata could not look for previous builds'), err);
   });
-  const entry = node?.entry ?? (await pickImage(deps.index, 'Image to compare with its previous build', undefined, (e) => !e.dangling && previous.has(e.image.id)));
+  const entry = node?.entry ?? (await pickImage(deps.index, vscode.l10n.t('Image to compare with its previous build'), undefined, (e) => !e.dangling && previous.has(e.image.id)));
   if (!entry) {
     return undefined;
   }
   const before = previous.get(entry.image.id);
   if (!before || entry.dangling) {
     throw new CommandError(
-      `${entry.reference} has no previous build on this engine: no untagged image left by an earlier build or pull of it is here (it was pruned, or it was never rebuilt).`,
+      vscode.l10n.t(
+        '{0} has no previous build on this engine: no untagged image left by an earlier build or pull of it is here (it was pruned, or it was never rebuilt).',
+        entry.reference,
+      ),
     );
   }
-  return open(deps, { id: before, title: `${entry.reference} before (${shortId(before)})` }, sideOf(entry));
+  return open(deps, { id: before, title: vscode.l10n.t('{0} before ({1})', entry.reference, shortId(before)) }, sideOf(entry));
 }

@@ -4,7 +4,18 @@ import type { ContainerNode } from '../views/containerNode';
 import { failed } from './registerCommand';
 
 type Action = 'start' | 'stop' | 'restart';
-const PAST: Record<Action, string> = { start: 'started', stop: 'stopped', restart: 'restarted' };
+
+/** "web could not be stopped": one whole sentence per action, for translators. */
+function couldNot(action: Action, name: string): string {
+  switch (action) {
+    case 'start':
+      return vscode.l10n.t('{0} could not be started', name);
+    case 'stop':
+      return vscode.l10n.t('{0} could not be stopped', name);
+    case 'restart':
+      return vscode.l10n.t('{0} could not be restarted', name);
+  }
+}
 
 /**
  * Strata: Start / Stop / Restart Container — the inline buttons by state. The view follows
@@ -18,6 +29,6 @@ export async function changeContainerState(engine: DockerEngine, action: Action,
   await vscode.window
     .withProgress({ location: { viewId: 'strata.containers' } }, () => call.call(engine, node.container.id))
     .then(undefined, (err: unknown) => {
-      throw failed(`${node.container.name} could not be ${PAST[action]}`, err);
+      throw failed(couldNot(action, node.container.name), err);
     });
 }

@@ -5,6 +5,6 @@ import type { ContainerNode } from '../views/containerNode';
 export async function copyContainerId(node?: ContainerNode): Promise<void> {
   if (node) {
     await vscode.env.clipboard.writeText(node.container.id);
-    vscode.window.setStatusBarMessage(`Copied ${node.container.id}`, 3000);
+    vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', node.container.id), 3000);
   }
 }

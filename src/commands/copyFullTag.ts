@@ -6,11 +6,11 @@ import { imageFromNodeOrPick } from './pickImage';
 
 /** Strata: Copy Full Tag — `repository:tag` to the clipboard (the id for an untagged image). */
 export async function copyFullTag(index: ImageIndex, node?: ImageNode): Promise<void> {
-  const entry = await imageFromNodeOrPick(index, node, 'Image whose tag to copy');
+  const entry = await imageFromNodeOrPick(index, node, vscode.l10n.t('Image whose tag to copy'));
   if (!entry) {
     return;
   }
   const text = imageRef(entry);
   await vscode.env.clipboard.writeText(text);
-  vscode.window.setStatusBarMessage(`Copied ${text}`, 3000);
+  vscode.window.setStatusBarMessage(vscode.l10n.t('Copied {0}', text), 3000);
 }

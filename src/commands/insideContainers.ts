@@ -35,14 +35,14 @@ async function containerFromNodeOrPick(engine: DockerEngine, node: ContainerNode
     return node.container;
   }
   const all = await engine.listContainers().catch((err: unknown) => {
-    throw failed('Strata could not list the containers', err);
+    throw failed(vscode.l10n.t('Strata could not list the containers'), err);
   });
   if (all.length === 0) {
-    throw new CommandError('There are no containers. Run an image first (Strata: Run Image…).');
+    throw new CommandError(vscode.l10n.t('There are no containers. Run an image first (Strata: Run Image…).'));
   }
   const picked = await vscode.window.showQuickPick(
     [...all].sort((a, b) => Number(isRunning(b)) - Number(isRunning(a))).map((c) => ({ label: c.name, description: `${c.image} · ${c.status}`, container: c })),
-    { placeHolder: 'Container to open a shell in' },
+    { placeHolder: vscode.l10n.t('Container to open a shell in') },
   );
   return picked?.container;
 }
@@ -57,21 +57,22 @@ export async function attachShell(deps: InsideDeps, node?: ContainerNode): Promi
     return undefined;
   }
   const info = await deps.engine.inspectContainer(container.id).catch((err: unknown) => {
-    throw failed(`${container.name} could not be looked at`, err);
+    throw failed(vscode.l10n.t('{0} could not be looked at', container.name), err);
   });
   if (!info.State.Running) {
-    const choice = await vscode.window.showInformationMessage(`${container.name} is not running. Start it to open a shell in it?`, 'Start and Attach');
-    if (choice !== 'Start and Attach') {
+    const startAndAttach = vscode.l10n.t('Start and Attach');
+    const choice = await vscode.window.showInformationMessage(vscode.l10n.t('{0} is not running. Start it to open a shell in it?', container.name), startAndAttach);
+    if (choice !== startAndAttach) {
       return undefined;
     }
     await deps.engine.startContainer(container.id).catch((err: unknown) => {
-      throw failed(`${container.name} could not be started`, err);
+      throw failed(vscode.l10n.t('{0} could not be started', container.name), err);
     });
   }
   const session = await deps.engine.execShell(container.id).catch((err: unknown) => {
-    throw failed(`No shell could be opened in ${container.name}`, err);
+    throw failed(vscode.l10n.t('No shell could be opened in {0}', container.name), err);
   });
-  const pty = new ShellTerminal(session, `${path.posix.basename(session.shell)} in ${container.name}`);
+  const pty = new ShellTerminal(session, vscode.l10n.t('{0} in {1}', path.posix.basename(session.shell), container.name));
   const terminal = vscode.window.createTerminal({ name: `${container.name} (${path.posix.basename(session.shell)})`, pty, iconPath: new vscode.ThemeIcon('terminal') });
   terminal.show();
   deps.onTerminal?.(terminal, pty);
@@ -83,17 +84,17 @@ export async function attachShell(deps: InsideDeps, node?: ContainerNode): Promi
  * exits if asked. Closing the terminal stops the container (it was made for that terminal).
  */
 export async function runInteractive(deps: InsideDeps, node?: ImageNode): Promise<vscode.Terminal | undefined> {
-  const entry = await imageFromNodeOrPick(deps.index, node, 'Image to run interactively');
+  const entry = await imageFromNodeOrPick(deps.index, node, vscode.l10n.t('Image to run interactively'));
   if (!entry) {
     return undefined;
   }
   const image = imageRef(entry);
   const remove = await vscode.window.showQuickPick(
     [
-      { label: 'Remove the container when it exits', description: 'like docker run --rm -it', remove: true },
-      { label: 'Keep the container when it exits', description: 'its filesystem and logs stay', remove: false },
+      { label: vscode.l10n.t('Remove the container when it exits'), description: vscode.l10n.t('like docker run --rm -it'), remove: true },
+      { label: vscode.l10n.t('Keep the container when it exits'), description: vscode.l10n.t('its filesystem and logs stay'), remove: false },
     ],
-    { placeHolder: `Run ${image} in a terminal` },
+    { placeHolder: vscode.l10n.t('Run {0} in a terminal', image) },
   );
   if (!remove) {
     return undefined;
@@ -102,7 +103,7 @@ export async function runInteractive(deps: InsideDeps, node?: ImageNode): Promis
   // An image with neither command nor entrypoint (a bare base) gets a shell.
   const command = config?.Cmd?.length || (Array.isArray(config?.Entrypoint) && config.Entrypoint.length) ? undefined : ['sh'];
   const run = await deps.engine.runInteractive(image, { autoRemove: remove.remove, command }).catch((err: unknown) => {
-    throw failed(`${image} could not be run`, err);
+    throw failed(vscode.l10n.t('{0} could not be run', image), err);
   });
   const pty = new ShellTerminal({ stream: run.stream, resize: run.resize, exitCode: run.wait, end: run.stop }, run.name);
   const terminal = vscode.window.createTerminal({ name: `${run.name} (${image})`, pty, iconPath: new vscode.ThemeIcon('play') });
@@ -122,8 +123,13 @@ export async function openContainerFile(deps: InsideDeps, node?: ContainerFileNo
   const size = node.entry.size;
   const uri = containerFileUri(node.containerId, node.filePath);
   if (size > deps.openLimit()) {
-    const choice = await vscode.window.showWarningMessage(`${node.filePath} is ${formatBytes(size)}, over the ${formatBytes(deps.openLimit())} set in strata.files.openLimit. Open it anyway?`, { modal: true }, 'Open');
-    if (choice !== 'Open') {
+    const open = vscode.l10n.t('Open');
+    const choice = await vscode.window.showWarningMessage(
+      vscode.l10n.t('{0} is {1}, over the {2} set in strata.files.openLimit. Open it anyway?', node.filePath, formatBytes(size), formatBytes(deps.openLimit())),
+      { modal: true },
+      open,
+    );
+    if (choice !== open) {
       return undefined;
     }
     deps.allowOpen(uri, size);
@@ -138,21 +144,29 @@ export async function downloadContainerPath(deps: InsideDeps, node?: ContainerFi
   if (!node) {
     return undefined;
   }
-  const folders = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Download Here', title: `Download ${node.filePath} from ${node.containerName}` });
+  const folders = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: vscode.l10n.t('Download Here'), title: vscode.l10n.t('Download {0} from {1}', node.filePath, node.containerName) });
   const dest = folders?.[0]?.fsPath;
   if (!dest) {
     return undefined;
   }
-  const counts = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${node.filePath}…`, cancellable: true }, async (_progress, token) => {
+  const counts = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Downloading {0}…', node.filePath), cancellable: true }, async (_progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     return extractTo(await deps.engine.containerArchive(node.containerId, node.filePath, abort.signal), dest);
   }).then(undefined, (err: unknown) => {
-    throw failed(`${node.filePath} could not be downloaded from ${node.containerName}`, err);
+    throw failed(vscode.l10n.t('{0} could not be downloaded from {1}', node.filePath, node.containerName), err);
   });
   const saved = path.join(dest, fileName(node.filePath));
+  const args = [node.filePath, saved, counts.files, formatBytes(counts.bytes), counts.skipped];
+  // Whole sentences for translators: one file or several, with links or special files left out or not.
   void vscode.window.showInformationMessage(
-    `Downloaded ${node.filePath} to ${saved}: ${counts.files} file${counts.files === 1 ? '' : 's'}, ${formatBytes(counts.bytes)}${counts.skipped ? ` (${counts.skipped} links or special files not made)` : ''}.`,
+    counts.skipped
+      ? counts.files === 1
+        ? vscode.l10n.t('Downloaded {0} to {1}: {2} file, {3} ({4} links or special files not made).', ...args)
+        : vscode.l10n.t('Downloaded {0} to {1}: {2} files, {3} ({4} links or special files not made).', ...args)
+      : counts.files === 1
+        ? vscode.l10n.t('Downloaded {0} to {1}: {2} file, {3}.', ...args)
+        : vscode.l10n.t('Downloaded {0} to {1}: {2} files, {3}.', ...args),
   );
   return saved;
 }

@@ -6,14 +6,16 @@ import type { ContainerNode } from '../views/containerNode';
 export async function openInBrowser(node?: ContainerNode): Promise<boolean> {
   const ports = node?.container.ports.filter((p) => p.protocol === 'tcp') ?? [];
   if (!node || ports.length === 0) {
-    void vscode.window.showInformationMessage(`${node?.container.name ?? 'This container'} publishes no TCP port to open.`);
+    void vscode.window.showInformationMessage(
+      node ? vscode.l10n.t('{0} publishes no TCP port to open.', node.container.name) : vscode.l10n.t('This container publishes no TCP port to open.'),
+    );
     return false;
   }
   let port = ports[0];
   if (ports.length > 1) {
     const picked = await vscode.window.showQuickPick(
-      ports.map((p) => ({ label: browserUrl(p), description: `container port ${p.containerPort}`, port: p })),
-      { placeHolder: 'Port to open' },
+      ports.map((p) => ({ label: browserUrl(p), description: vscode.l10n.t('container port {0}', p.containerPort), port: p })),
+      { placeHolder: vscode.l10n.t('Port to open') },
     );
     if (!picked) {
       return false;

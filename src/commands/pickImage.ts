@@ -15,11 +15,11 @@ export async function imageFromNodeOrPick(
     return node.entry;
   }
   const images = await index.list().catch((err: unknown) => {
-    throw failed('Strata could not list the images', err);
+    throw failed(vscode.l10n.t('Strata could not list the images'), err);
   });
   const entries = toImageEntries(images, { showDangling: true });
   if (entries.length === 0) {
-    void vscode.window.showInformationMessage('The Docker Engine has no images.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('The Docker Engine has no images.'));
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

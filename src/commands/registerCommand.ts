@@ -43,13 +43,16 @@ export function explain(err: unknown, describe: (err: unknown) => string): { sen
   if (err instanceof CommandError) {
     const cause = err.options.cause;
     return {
-      sentence: err.options.describeCause && cause !== undefined ? `${err.message}: ${describe(cause)}` : err.message,
+      sentence:
+        err.options.describeCause && cause !== undefined
+          ? vscode.l10n.t({ message: '{0}: {1}', args: [err.message, describe(cause)], comment: ['{0} is what failed ("web could not be stopped"), {1} the engine\'s sentence for why'] })
+          : err.message,
       details: cause !== undefined ? engineMessage(cause) : err.message,
       actions: err.options.actions ?? [],
     };
   }
   if (err instanceof ArchiveError) {
-    return { sentence: `The archive could not be read: ${err.message}.`, details: err.message, actions: [] };
+    return { sentence: vscode.l10n.t('The archive could not be read: {0}.', err.message), details: err.message, actions: [] };
   }
   return { sentence: describe(err), details: engineMessage(err), actions: [] };
 }
@@ -57,8 +60,9 @@ export function explain(err: unknown, describe: (err: unknown) => string): { sen
 export async function reportFailure(err: unknown, reporting: ErrorReporting): Promise<void> {
   const { sentence, details, actions } = explain(err, reporting.describe);
   reporting.log.error(`${sentence}${details && details !== sentence ? ` (${details})` : ''}`);
-  const choice = await vscode.window.showErrorMessage(sentence, ...actions.map((a) => a.title), 'Show Details');
-  if (choice === 'Show Details') {
+  const showDetails = vscode.l10n.t('Show Details');
+  const choice = await vscode.window.showErrorMessage(sentence, ...actions.map((a) => a.title), showDetails);
+  if (choice === showDetails) {
     await vscode.window.showErrorMessage(sentence, { modal: true, detail: details });
     return;
   }

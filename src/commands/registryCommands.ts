@@ -47,8 +47,8 @@ function text(ref: ImageReference): string {
 /** Runs a pull or push with a cancellable notification of bytes per layer and in all. */
 async function transfer(action: 'pull' | 'push', ref: ImageReference, run: (onEvent: (e: Parameters<TransferTracker['handle']>[0]) => void, signal: AbortSignal) => Promise<void>): Promise<TransferTracker> {
   const tracker = new TransferTracker();
-  const verb = action === 'pull' ? 'Pulling' : 'Pushing';
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `${verb} ${text(ref)}`, cancellable: true }, async (progress, token) => {
+  const title = action === 'pull' ? vscode.l10n.t('Pulling {0}', text(ref)) : vscode.l10n.t('Pushing {0}', text(ref));
+  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     let shown = 0;
@@ -62,19 +62,32 @@ async function transfer(action: 'pull' | 'push', ref: ImageReference, run: (onEv
       last = now;
       const t = tracker.totals();
       const percent = t.size > 0 ? (100 * t.moved) / t.size : 0;
-      const extracting = action === 'pull' && t.extracted > 0 ? `, ${formatBytes(t.extracted)} extracted` : '';
       // Bytes per layer for the layers under way (two at most: the notification is one line).
       const moving = tracker.all
         .filter((l) => !l.done && l.moved > 0)
         .slice(0, 2)
-        .map((l) => `${l.id.slice(0, 12)} ${formatBytes(action === 'pull' && l.extracted > 0 ? l.extracted : l.moved)}${l.size ? `/${formatBytes(l.size)}` : ''}${action === 'pull' && l.extracted > 0 ? ' extracted' : ''}`);
+        .map((l) => {
+          const extracted = action === 'pull' && l.extracted > 0;
+          const amount = `${formatBytes(extracted ? l.extracted : l.moved)}${l.size ? `/${formatBytes(l.size)}` : ''}`;
+          return extracted ? vscode.l10n.t('{0} {1} extracted', l.id.slice(0, 12), amount) : `${l.id.slice(0, 12)} ${amount}`;
+        });
       if (t.layers === 0) {
         // Before the registry named the layers: what the engine says it is doing.
-        progress.report({ message: tracker.summary || 'asking the registry…' });
+        progress.report({ message: tracker.summary || vscode.l10n.t('asking the registry…') });
         return;
       }
+      // Whole sentences for translators: one layer or several, bytes extracted (a pull) or not.
+      const args = [formatBytes(t.moved), formatBytes(t.size), t.done, t.layers, formatBytes(t.extracted)];
+      const done =
+        action === 'pull' && t.extracted > 0
+          ? t.layers === 1
+            ? vscode.l10n.t('{0} of {1}, {2} of {3} layer done, {4} extracted', ...args)
+            : vscode.l10n.t('{0} of {1}, {2} of {3} layers done, {4} extracted', ...args)
+          : t.layers === 1
+            ? vscode.l10n.t('{0} of {1}, {2} of {3} layer done', ...args)
+            : vscode.l10n.t('{0} of {1}, {2} of {3} layers done', ...args);
       progress.report({
-        message: `${formatBytes(t.moved)} of ${formatBytes(t.size)}, ${t.done} of ${t.layers} layer${t.layers === 1 ? '' : 's'} done${extracting}${moving.length ? ` · ${moving.join(', ')}` : ''}`,
+        message: `${done}${moving.length ? ` · ${moving.join(', ')}` : ''}`,
         increment: percent - shown,
       });
       shown = percent;
@@ -85,12 +98,12 @@ async function transfer(action: 'pull' | 'push', ref: ImageReference, run: (onEv
 
 function transferFailed(err: unknown, ref: ImageReference, action: 'pull' | 'push', sent: boolean): CommandError {
   if (err instanceof TransferError && err.message === 'cancelled') {
-    return new CommandError(`The ${action} of ${text(ref)} was cancelled.`);
+    return new CommandError(action === 'pull' ? vscode.l10n.t('The pull of {0} was cancelled.', text(ref)) : vscode.l10n.t('The push of {0} was cancelled.', text(ref)));
   }
   const message = (err as { json?: { message?: string } }).json?.message ?? (err instanceof Error ? err.message : String(err));
   // Only engine answers (a refused connection to the engine itself) go to the engine's sentence.
   if (!(err instanceof TransferError) && (err as { statusCode?: number }).statusCode === undefined) {
-    return failed(`The ${action} of ${text(ref)} could not start`, err);
+    return failed(action === 'pull' ? vscode.l10n.t('The pull of {0} could not start', text(ref)) : vscode.l10n.t('The push of {0} could not start', text(ref)), err);
   }
   return new CommandError(describeTransferError(message, ref, action, sent), { cause: err });
 }
@@ -101,7 +114,7 @@ export async function pullImage(deps: RegistryDeps, given?: string): Promise<str
   if (parsed && !parsed.ok) {
     throw new CommandError(parsed.error);
   }
-  const ref = parsed?.ok ? parsed.reference : await askReference('Image to pull');
+  const ref = parsed?.ok ? parsed.reference : await askReference(vscode.l10n.t('Image to pull'));
   if (!ref) {
     return undefined;
   }
@@ -112,23 +125,23 @@ export async function pullImage(deps: RegistryDeps, given?: string): Promise<str
     throw transferFailed(err, ref, 'pull', auth !== undefined);
   }
   deps.onChanged();
-  void vscode.window.showInformationMessage(`Pulled ${text(ref)}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Pulled {0}.', text(ref)));
   return text(ref);
 }
 
 /** Tag…: another name for an image (asked, checked as typed). */
 export async function tagImage(deps: RegistryDeps, node?: ImageNode): Promise<string | undefined> {
-  const entry = await imageFromNodeOrPick(deps.index, node, 'Image to tag');
+  const entry = await imageFromNodeOrPick(deps.index, node, vscode.l10n.t('Image to tag'));
   if (!entry) {
     return undefined;
   }
-  const ref = await askReference(`New name for ${entry.reference}`, entry.dangling ? '' : entry.reference);
+  const ref = await askReference(vscode.l10n.t('New name for {0}', entry.reference), entry.dangling ? '' : entry.reference);
   if (!ref) {
     return undefined;
   }
   const { repository, tag } = splitReference(text(ref));
   await deps.engine.tagImage(imageRef(entry), repository, tag).catch((err: unknown) => {
-    throw failed(`${entry.reference} could not be tagged ${text(ref)}`, err);
+    throw failed(vscode.l10n.t('{0} could not be tagged {1}', entry.reference, text(ref)), err);
   });
   deps.onChanged();
   return text(ref);
@@ -136,11 +149,11 @@ export async function tagImage(deps: RegistryDeps, node?: ImageNode): Promise<st
 
 /** Push…: the image's name as it is, or a new one (tagged first) when it names no registry. */
 export async function pushImage(deps: RegistryDeps, node?: ImageNode): Promise<string | undefined> {
-  const entry = await imageFromNodeOrPick(deps.index, node, 'Image to push');
+  const entry = await imageFromNodeOrPick(deps.index, node, vscode.l10n.t('Image to push'));
   if (!entry) {
     return undefined;
   }
-  const ref = await askReference(`Push ${entry.reference} as`, entry.dangling ? '' : entry.reference);
+  const ref = await askReference(vscode.l10n.t('Push {0} as', entry.reference), entry.dangling ? '' : entry.reference);
   if (!ref) {
     return undefined;
   }
@@ -148,7 +161,7 @@ export async function pushImage(deps: RegistryDeps, node?: ImageNode): Promise<s
   if (name !== entry.reference) {
     const { repository, tag } = splitReference(name);
     await deps.engine.tagImage(imageRef(entry), repository, tag).catch((err: unknown) => {
-      throw failed(`${entry.reference} could not be tagged ${name}`, err);
+      throw failed(vscode.l10n.t('{0} could not be tagged {1}', entry.reference, name), err);
     });
   }
   const auth = await credentialsFor(ref.registry);
@@ -158,36 +171,45 @@ export async function pushImage(deps: RegistryDeps, node?: ImageNode): Promise<s
     throw transferFailed(err, ref, 'push', auth !== undefined);
   }
   deps.onChanged();
-  void vscode.window.showInformationMessage(`Pushed ${name} to ${ref.registry}.`);
+  void vscode.window.showInformationMessage(vscode.l10n.t('Pushed {0} to {1}.', name, ref.registry));
   return name;
 }
 
 /** Prune…: stopped containers and dangling images, after a confirmation that says how many and how much. */
 export async function prune(deps: RegistryDeps): Promise<{ containers: number; images: number; reclaimed: number } | undefined> {
   const found = await deps.engine.pruneCandidates().catch((err: unknown) => {
-    throw failed('Strata could not see what there is to prune', err);
+    throw failed(vscode.l10n.t('Strata could not see what there is to prune'), err);
   });
   if (found.containers.length === 0 && found.images.length === 0) {
-    void vscode.window.showInformationMessage('Nothing to prune: there are no stopped containers and no dangling images.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Nothing to prune: there are no stopped containers and no dangling images.'));
     return { containers: 0, images: 0, reclaimed: 0 };
   }
   const bytes = found.containers.reduce((n, c) => n + c.size, 0) + found.images.reduce((n, i) => n + i.size, 0);
-  const what = [
-    found.containers.length ? `${found.containers.length} stopped container${found.containers.length === 1 ? '' : 's'}` : '',
-    found.images.length ? `${found.images.length} dangling image${found.images.length === 1 ? '' : 's'}` : '',
-  ].filter(Boolean).join(' and ');
+  const containers = found.containers.length;
+  const images = found.images.length;
+  const containersText = containers === 1 ? vscode.l10n.t('{0} stopped container', containers) : vscode.l10n.t('{0} stopped containers', containers);
+  const imagesText = images === 1 ? vscode.l10n.t('{0} dangling image', images) : vscode.l10n.t('{0} dangling images', images);
+  const what = containers && images ? vscode.l10n.t('{0} and {1}', containersText, imagesText) : containers ? containersText : imagesText;
+  const pruneLabel = vscode.l10n.t('Prune');
   const choice = await vscode.window.showWarningMessage(
-    `Remove ${what}?`,
-    { modal: true, detail: `About ${formatBytes(bytes)} (less when layers are shared with images that stay). This cannot be undone.` },
-    'Prune',
+    vscode.l10n.t('Remove {0}?', what),
+    { modal: true, detail: vscode.l10n.t('About {0} (less when layers are shared with images that stay). This cannot be undone.', formatBytes(bytes)) },
+    pruneLabel,
   );
-  if (choice !== 'Prune') {
+  if (choice !== pruneLabel) {
     return undefined;
   }
   const result = await deps.engine.prune().catch((err: unknown) => {
-    throw failed('Pruning failed', err);
+    throw failed(vscode.l10n.t('Pruning failed'), err);
   });
   deps.onChanged();
-  void vscode.window.showInformationMessage(`Pruned ${result.containers} container${result.containers === 1 ? '' : 's'} and ${result.images} image${result.images === 1 ? '' : 's'}: ${formatBytes(result.reclaimed)} reclaimed.`);
+  void vscode.window.showInformationMessage(
+    vscode.l10n.t(
+      'Pruned {0} and {1}: {2} reclaimed.',
+      result.containers === 1 ? vscode.l10n.t('{0} container', result.containers) : vscode.l10n.t('{0} containers', result.containers),
+      result.images === 1 ? vscode.l10n.t('{0} image', result.images) : vscode.l10n.t('{0} images', result.images),
+      formatBytes(result.reclaimed),
+    ),
+  );
   return result;
 }

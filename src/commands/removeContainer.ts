@@ -11,12 +11,14 @@ export async function removeContainer(engine: DockerEngine, node?: ContainerNode
   }
   const { container } = node;
   const running = isRunning(container);
-  const action = running ? 'Stop and Remove' : 'Remove';
+  const action = running ? vscode.l10n.t('Stop and Remove') : vscode.l10n.t('Remove');
   const choice = await vscode.window.showWarningMessage(
-    `${action} container ${container.name}?`,
+    running ? vscode.l10n.t('Stop and Remove container {0}?', container.name) : vscode.l10n.t('Remove container {0}?', container.name),
     {
       modal: true,
-      detail: `${running ? 'It is running. ' : ''}Its filesystem changes and logs are deleted; the image ${container.image} stays.`,
+      detail: running
+        ? vscode.l10n.t('It is running. Its filesystem changes and logs are deleted; the image {0} stays.', container.image)
+        : vscode.l10n.t('Its filesystem changes and logs are deleted; the image {0} stays.', container.image),
     },
     action,
   );
@@ -24,6 +26,6 @@ export async function removeContainer(engine: DockerEngine, node?: ContainerNode
     return;
   }
   await engine.removeContainer(container.id, running).catch((err: unknown) => {
-    throw failed(`${container.name} could not be removed`, err);
+    throw failed(vscode.l10n.t('{0} could not be removed', container.name), err);
   });
 }

@@ -21,7 +21,7 @@ export interface RemoveImageDeps {
 }
 
 export async function removeImage({ engine, index, onRemoved, revealContainer }: RemoveImageDeps, node?: ImageNode): Promise<void> {
-  const entry = await imageFromNodeOrPick(index, node, 'Image to remove');
+  const entry = await imageFromNodeOrPick(index, node, vscode.l10n.t('Image to remove'));
   if (!entry) {
     return;
   }
@@ -29,10 +29,11 @@ export async function removeImage({ engine, index, onRemoved, revealContainer }:
   const otherNames = entry.image.repoTags.filter((t) => t !== entry.reference);
   const detail =
     otherNames.length > 0
-      ? `Only this name is removed; the image stays as ${otherNames.join(', ')}.`
-      : 'The image is deleted, with its layers unless other images use them. This cannot be undone.';
-  const choice = await vscode.window.showWarningMessage(`Remove image ${target}?`, { modal: true, detail }, 'Remove');
-  if (choice !== 'Remove') {
+      ? vscode.l10n.t('Only this name is removed; the image stays as {0}.', otherNames.join(', '))
+      : vscode.l10n.t('The image is deleted, with its layers unless other images use them. This cannot be undone.');
+  const remove = vscode.l10n.t('Remove');
+  const choice = await vscode.window.showWarningMessage(vscode.l10n.t('Remove image {0}?', target), { modal: true, detail }, remove);
+  if (choice !== remove) {
     return;
   }
   try {
@@ -45,8 +46,10 @@ export async function removeImage({ engine, index, onRemoved, revealContainer }:
     }
     // The container by its name and state, when the engine still knows it.
     const c = await engine.inspectContainer(containerId).catch(() => undefined);
-    const message = c ? `${target} is used by the ${c.State.Status} container ${c.Name.replace(/^\//, '')}: remove that container first, then the image.` : refusal.message;
-    throw new CommandError(message, { cause: err, actions: [{ title: 'Show Container', run: () => revealContainer(containerId) }] });
+    const message = c
+      ? vscode.l10n.t('{0} is used by the {1} container {2}: remove that container first, then the image.', target, c.State.Status, c.Name.replace(/^\//, ''))
+      : refusal.message;
+    throw new CommandError(message, { cause: err, actions: [{ title: vscode.l10n.t('Show Container'), run: () => revealContainer(containerId) }] });
   }
   onRemoved();
 }

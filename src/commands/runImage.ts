@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { imageRef } from '../engine/images';
 import type { ImageIndex } from '../engine/imageIndex';
 import { defaultPortMappings, parseRunOptions } from '../engine/runOptions';
@@ -10,7 +11,7 @@ import { type RunDeps, startRun } from './startRun';
  * no questions asked. Run with Options… asks; Run Again repeats what was asked last.
  */
 export async function runImage(deps: RunDeps & { index: ImageIndex }, node?: ImageNode): Promise<string | undefined> {
-  const entry = await imageFromNodeOrPick(deps.index, node, 'Image to run');
+  const entry = await imageFromNodeOrPick(deps.index, node, vscode.l10n.t('Image to run'));
   if (!entry) {
     return undefined;
   }

@@ -54,7 +54,7 @@ export async function runImageWithOptions(
   deps: RunDeps & { index: ImageIndex; history: RunHistory },
   node?: ImageNode,
 ): Promise<string | undefined> {
-  const entry = await imageFromNodeOrPick(deps.index, node, 'Image to run with options');
+  const entry = await imageFromNodeOrPick(deps.index, node, vscode.l10n.t('Image to run with options'));
   if (!entry) {
     return undefined;
   }
@@ -66,19 +66,19 @@ export async function runImageWithOptions(
     // Gone meanwhile: the run says so at the end.
   }
   const last = deps.history.get(image);
-  const title = `Run ${image}`;
+  const title = vscode.l10n.t('Run {0}', image);
   const imageCommand = [...(Array.isArray(config.Entrypoint) ? config.Entrypoint : []), ...(config.Cmd ?? [])];
 
-  const name = await ask(1, title, 'Container name (empty: the engine picks one)', last?.name ?? '', 'my-container', parseContainerName);
+  const name = await ask(1, title, vscode.l10n.t('Container name (empty: the engine picks one)'), last?.name ?? '', 'my-container', parseContainerName);
   if (name === undefined) {
     return undefined;
   }
   const ports = await ask(
     2,
     title,
-    'Ports to publish, comma-separated: 8080:80, 127.0.0.1:8080:80, 8080:80/udp, or 80 for a random host port',
+    vscode.l10n.t('Ports to publish, comma-separated: 8080:80, 127.0.0.1:8080:80, 8080:80/udp, or 80 for a random host port'),
     last?.ports ?? defaultPortMappings(Object.keys(config.ExposedPorts ?? {})),
-    'none',
+    vscode.l10n.t('none'),
     parsePortMappings,
   );
   if (ports === undefined) {
@@ -88,7 +88,9 @@ export async function runImageWithOptions(
   const env = await ask(
     3,
     title,
-    `Environment, KEY=VALUE comma-separated (\\, for a comma in a value)${imageEnv ? `. The image already sets: ${imageEnv}` : ''}`,
+    imageEnv
+      ? vscode.l10n.t('Environment, KEY=VALUE comma-separated (\\, for a comma in a value). The image already sets: {0}', imageEnv)
+      : vscode.l10n.t('Environment, KEY=VALUE comma-separated (\\, for a comma in a value)'),
     last?.env ?? '',
     'KEY=value, OTHER=value',
     parseEnvironment,
@@ -99,9 +101,9 @@ export async function runImageWithOptions(
   const mounts = await ask(
     4,
     title,
-    'Bind mounts, comma-separated: /host/path:/container/path, add :ro for read-only (the host path must exist)',
+    vscode.l10n.t('Bind mounts, comma-separated: /host/path:/container/path, add :ro for read-only (the host path must exist)'),
     last?.mounts ?? '',
-    'none',
+    vscode.l10n.t('none'),
     (t) => parseBindMounts(t, exists),
   );
   if (mounts === undefined) {
@@ -110,7 +112,9 @@ export async function runImageWithOptions(
   const command = await ask(
     5,
     title,
-    `Command instead of the image's own${imageCommand.length ? ` (${formatCommand(imageCommand)})` : ''}; empty keeps it`,
+    imageCommand.length
+      ? vscode.l10n.t("Command instead of the image's own ({0}); empty keeps it", formatCommand(imageCommand))
+      : vscode.l10n.t("Command instead of the image's own; empty keeps it"),
     last?.command ?? '',
     imageCommand.length ? formatCommand(imageCommand) : 'sh -c "echo hello"',
     parseCommand,
@@ -120,8 +124,8 @@ export async function runImageWithOptions(
   }
   const remove = await vscode.window.showQuickPick(
     [
-      { label: 'Keep the container when it stops', description: 'see its logs and exit code later', remove: false },
-      { label: 'Remove the container when it stops', description: '--rm', remove: true },
+      { label: vscode.l10n.t('Keep the container when it stops'), description: vscode.l10n.t('see its logs and exit code later'), remove: false },
+      { label: vscode.l10n.t('Remove the container when it stops'), description: '--rm', remove: true },
     ].sort((a, b) => Number(b.remove === (last?.removeWhenStopped ?? false)) - Number(a.remove === (last?.removeWhenStopped ?? false))),
     { title: `${title} (6/6)`, ignoreFocusOut: true },
   );
@@ -144,13 +148,15 @@ export async function runAgain(deps: RunDeps & { history: RunHistory }, node?: I
   const input = image ? deps.history.get(image) : undefined;
   if (!image || !input) {
     void vscode.window.showInformationMessage(
-      node ? `${image} has not been run with options yet: use Run with Options… first.` : 'No image has been run with options yet: use Run with Options… first.',
+      node
+        ? vscode.l10n.t('{0} has not been run with options yet: use Run with Options… first.', image ?? '')
+        : vscode.l10n.t('No image has been run with options yet: use Run with Options… first.'),
     );
     return undefined;
   }
   const parsed = parseRunOptions(image, input, exists);
   if (!parsed.ok) {
-    throw new CommandError(`The options last used for ${image} no longer work: ${parsed.error}`);
+    throw new CommandError(vscode.l10n.t('The options last used for {0} no longer work: {1}', image, parsed.error));
   }
   return startRun(deps, parsed.value);
 }

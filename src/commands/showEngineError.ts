@@ -8,11 +8,12 @@ import type { EngineStatus } from '../views/engineStatus';
 export async function showEngineError(status: EngineStatus, retry: () => void): Promise<void> {
   const problem = status.problem;
   if (!problem) {
-    void vscode.window.showInformationMessage('Strata is connected to the Docker Engine.');
+    void vscode.window.showInformationMessage(vscode.l10n.t('Strata is connected to the Docker Engine.'));
     return;
   }
-  const choice = await vscode.window.showWarningMessage(problem.message, 'Retry');
-  if (choice === 'Retry') {
+  const retryLabel = vscode.l10n.t('Retry');
+  const choice = await vscode.window.showWarningMessage(problem.message, retryLabel);
+  if (choice === retryLabel) {
     retry();
   }
 }

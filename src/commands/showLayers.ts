@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { imageRef } from '../engine/images';
 import type { ImageIndex } from '../engine/imageIndex';
 import { LayersPanel, type LayersPanelDeps } from '../panels/layersPanel';
@@ -6,7 +7,7 @@ import { imageFromNodeOrPick } from './pickImage';
 
 /** Strata: Show Layers — the image drawn as a stack in the Layers panel (one per image). */
 export async function showLayers(deps: LayersPanelDeps & { index: ImageIndex }, node?: ImageNode): Promise<LayersPanel | undefined> {
-  const entry = await imageFromNodeOrPick(deps.index, node, 'Image whose layers to show');
+  const entry = await imageFromNodeOrPick(deps.index, node, vscode.l10n.t('Image whose layers to show'));
   if (!entry) {
     return undefined;
   }

@@ -21,7 +21,7 @@ export async function startRun(deps: RunDeps, options: RunOptions): Promise<stri
   let created: { id: string; name: string };
   try {
     created = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: `Starting ${options.image}…` },
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('Starting {0}…', options.image) },
       () => deps.engine.runContainer(options),
     );
   } catch (err) {
@@ -29,7 +29,7 @@ export async function startRun(deps: RunDeps, options: RunOptions): Promise<stri
     const conflicting = refusal.conflictingContainerId;
     throw new CommandError(refusal.message, {
       cause: err,
-      actions: conflicting ? [{ title: 'Show Container', run: () => deps.revealContainer(conflicting) }] : [],
+      actions: conflicting ? [{ title: vscode.l10n.t('Show Container'), run: () => deps.revealContainer(conflicting) }] : [],
     });
   }
   deps.logs.show(created.id, created.name);

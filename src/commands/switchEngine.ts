@@ -4,12 +4,19 @@ import type { EngineCandidate, EngineOrigin } from '../engine/engineDiscovery';
 import type { EngineSelection } from '../engineSelection';
 import { identityText } from '../views/engineStatusBar';
 
-const ORIGIN: Record<EngineOrigin, string> = {
-  environment: 'environment',
-  context: 'context',
-  setting: 'setting',
-  socket: 'socket',
-};
+/** Where a candidate comes from, in words (asked when drawn: translations load with the extension). */
+function originText(origin: EngineOrigin): string {
+  switch (origin) {
+    case 'environment':
+      return vscode.l10n.t('environment');
+    case 'context':
+      return vscode.l10n.t('context');
+    case 'setting':
+      return vscode.l10n.t('setting');
+    case 'socket':
+      return vscode.l10n.t('socket');
+  }
+}
 
 interface CandidateItem extends vscode.QuickPickItem {
   candidate?: EngineCandidate;
@@ -19,7 +26,8 @@ interface CandidateItem extends vscode.QuickPickItem {
 function candidateItem(c: EngineCandidate, result: ProbeResult | undefined, activeId: string): CandidateItem {
   const active = c.id === activeId || c.aliases.includes(activeId);
   const where = c.endpoint?.url ?? '';
-  const origin = `${ORIGIN[c.origin]}${c.source && c.source !== ORIGIN[c.origin] && c.origin !== 'socket' ? ` (${c.source})` : ''}`;
+  // The source is data (a variable's or context's name), compared with the origin's own key.
+  const origin = `${originText(c.origin)}${c.source && c.source !== c.origin && c.origin !== 'socket' ? ` (${c.source})` : ''}`;
   let icon: string;
   let detail: string;
   if (c.problem) {
@@ -27,7 +35,7 @@ function candidateItem(c: EngineCandidate, result: ProbeResult | undefined, acti
     detail = c.problem;
   } else if (!result) {
     icon = '$(loading~spin)';
-    detail = 'checking…';
+    detail = vscode.l10n.t('checking…');
   } else if (result.ok) {
     icon = '$(check)';
     detail = `${identityText(result.identity)} · API ${result.identity.apiVersion}`;
@@ -37,7 +45,7 @@ function candidateItem(c: EngineCandidate, result: ProbeResult | undefined, acti
   }
   return {
     label: `${icon} ${c.name}`,
-    description: `${active ? 'active · ' : ''}${origin}${where ? ` · ${where}` : ''}`,
+    description: [active ? vscode.l10n.t('active') : '', origin, where].filter(Boolean).join(' · '),
     detail,
     candidate: c,
   };
@@ -50,8 +58,8 @@ function candidateItem(c: EngineCandidate, result: ProbeResult | undefined, acti
  */
 export async function switchEngine(selection: EngineSelection, probeTimeoutMs = 4000): Promise<void> {
   const pick = vscode.window.createQuickPick<CandidateItem>();
-  pick.title = 'Strata: Switch Engine';
-  pick.placeholder = 'The engine Strata shows and runs containers on (remembered for this workspace)';
+  pick.title = vscode.l10n.t('Strata: Switch Engine');
+  pick.placeholder = vscode.l10n.t('The engine Strata shows and runs containers on (remembered for this workspace)');
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   const results = new Map<string, ProbeResult>();
@@ -66,9 +74,17 @@ export async function switchEngine(selection: EngineSelection, probeTimeoutMs = 
     }
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
     if (selection.userChoice) {
-      items.push({ label: "$(discard) Follow the docker CLI's choice", detail: 'DOCKER_HOST, DOCKER_CONTEXT, the current context, then the first socket that answers', action: 'followCli' });
+      items.push({
+        label: `$(discard) ${vscode.l10n.t("Follow the docker CLI's choice")}`,
+        detail: vscode.l10n.t('DOCKER_HOST, DOCKER_CONTEXT, the current context, then the first socket that answers'),
+        action: 'followCli',
+      });
     }
-    items.push({ label: '$(gear) Add an Engine…', detail: 'Edit strata.engines in the settings: a name and a URL (unix://, tcp://, ssh://), with TLS files', action: 'settings' });
+    items.push({
+      label: `$(gear) ${vscode.l10n.t('Add an Engine…')}`,
+      detail: vscode.l10n.t('Edit strata.engines in the settings: a name and a URL (unix://, tcp://, ssh://), with TLS files'),
+      action: 'settings',
+    });
     const activeItem = items.find((i) => i.candidate && (i.candidate.id === activeId || i.candidate.aliases.includes(activeId)));
     const keep = pick.activeItems[0]?.candidate?.id;
     pick.items = items;
