@@ -10,12 +10,12 @@ export class BaseGroupNode extends vscode.TreeItem {
     readonly group: StackGroup,
     readonly layers: LayerNode[],
   ) {
-    super(`from ${group.base?.name ?? 'this image'}`, vscode.TreeItemCollapsibleState.Collapsed);
+    super(group.base ? vscode.l10n.t('from {0}', group.base.name) : vscode.l10n.t('from this image'), vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `${parentId}/base:${group.base?.id ?? 'own'}`;
     const n = group.layerCount;
-    this.description = `${n} layer${n === 1 ? '' : 's'}, ${formatBytes(group.size)}`;
+    this.description = n === 1 ? vscode.l10n.t('{0} layer, {1}', n, formatBytes(group.size)) : vscode.l10n.t('{0} layers, {1}', n, formatBytes(group.size));
     this.contextValue = 'baseGroup';
     this.iconPath = new vscode.ThemeIcon('layers');
-    this.tooltip = `Layers ${group.base ? `from the local image ${group.base.name} (${group.base.id})` : 'of this image'}`;
+    this.tooltip = group.base ? vscode.l10n.t('Layers from the local image {0} ({1})', group.base.name, group.base.id) : vscode.l10n.t('Layers of this image');
   }
 }

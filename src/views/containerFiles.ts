@@ -26,7 +26,7 @@ export class ContainerFileNode extends vscode.TreeItem {
     readonly entry?: ContainerEntry,
   ) {
     const isFolder = !entry || entry.type === 'dir';
-    super(entry ? entry.name : 'Files', isFolder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+    super(entry ? entry.name : vscode.l10n.t('Files'), isFolder ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
     this.id = `container:${containerId}/files:${filePath}`;
     this.contextValue = entry ? `containerFile.${isFolder ? 'folder' : entry.type}` : 'containerFile.root';
     if (!entry) {
@@ -36,9 +36,11 @@ export class ContainerFileNode extends vscode.TreeItem {
     }
     this.description = `${formatBytes(entry.size)}${entry.linkTarget ? ` → ${entry.linkTarget}` : ''}`;
     this.iconPath = new vscode.ThemeIcon(isFolder ? 'folder' : entry.type === 'symlink' ? 'file-symlink-file' : 'file');
-    this.tooltip = `${filePath}\n${entry.size.toLocaleString('en-US')} bytes${isFolder ? ' below' : ''} · mode ${(entry.mode & 0o7777).toString(8)}`;
+    const bytes = entry.size.toLocaleString('en-US');
+    const mode = (entry.mode & 0o7777).toString(8);
+    this.tooltip = `${filePath}\n${isFolder ? vscode.l10n.t('{0} bytes below · mode {1}', bytes, mode) : vscode.l10n.t('{0} bytes · mode {1}', bytes, mode)}`;
     if (entry.type === 'file') {
-      this.command = { command: 'strata.containerFile.open', title: 'Open', arguments: [this] };
+      this.command = { command: 'strata.containerFile.open', title: vscode.l10n.t('Open'), arguments: [this] };
     }
   }
 }
@@ -89,7 +91,7 @@ export class ContainerFileSystem implements vscode.FileSystemProvider {
     if (stat.size > limit) {
       // Opened some other way than the Files node (a restored editor): no large read unasked.
       throw vscode.FileSystemError.NoPermissions(
-        `${uri.path} is ${formatBytes(stat.size)}, over strata.files.openLimit (${formatBytes(limit)}): open it from the container's Files, which asks first.`,
+        vscode.l10n.t("{0} is {1}, over strata.files.openLimit ({2}): open it from the container's Files, which asks first.", uri.path, formatBytes(stat.size), formatBytes(limit)),
       );
     }
     return readFile(await this.ref.engine.containerArchive(uri.authority, uri.path), limit);

@@ -88,7 +88,7 @@ export class ContainerLogs implements vscode.Disposable {
     // Followed now, or until just now (a run with --rm ends, then is removed).
     const live = entry.follower !== undefined || (entry.endedAt !== undefined && Date.now() - entry.endedAt < 15_000);
     const finish = () => {
-      const kept = vscode.window.createOutputChannel(`${entry.title} (removed)`);
+      const kept = vscode.window.createOutputChannel(vscode.l10n.t('{0} (removed)', entry.title));
       kept.append(entry.tail);
       this.removed.add(kept);
       // A container being followed (a run with --rm that just ended): its output stays in view.
@@ -116,7 +116,7 @@ export class ContainerLogs implements vscode.Disposable {
       if (follower) {
         follower.stop();
         // After the follower's own last lines are flushed (its `done` handler runs first).
-        void follower.done.then(() => entry.channel.appendLine(`— Strata switched to the engine ${to}; following stopped —`));
+        void follower.done.then(() => entry.channel.appendLine(vscode.l10n.t('— Strata switched to the engine {0}; following stopped —', to)));
       }
     }
   }

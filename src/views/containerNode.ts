@@ -38,19 +38,23 @@ export class ContainerNode extends vscode.TreeItem {
       tooltip.appendMarkdown('  \n');
     };
     line(container.name);
-    line(`ID: ${container.id}`);
-    line(`Image: ${container.image}`);
-    line(`State: ${container.state} (${container.status})`);
+    line(vscode.l10n.t('ID: {0}', container.id));
+    line(vscode.l10n.t('Image: {0}', container.image));
+    line(vscode.l10n.t('State: {0} ({1})', container.state, container.status));
     if (ports) {
-      line(`Ports: ${ports}`);
+      line(vscode.l10n.t('Ports: {0}', ports));
     }
-    line(`Created: ${container.created.toLocaleString()}`);
+    line(vscode.l10n.t('Created: {0}', container.created.toLocaleString()));
     if (figures) {
-      line(`CPU: ${figures.cpuPercent.toFixed(1)} %`);
-      line(`Memory: ${formatBytes(figures.memory)}${figures.memoryLimit ? ` of ${formatBytes(figures.memoryLimit)}` : ''}`);
+      line(vscode.l10n.t('CPU: {0} %', figures.cpuPercent.toFixed(1)));
+      line(
+        figures.memoryLimit
+          ? vscode.l10n.t('Memory: {0} of {1}', formatBytes(figures.memory), formatBytes(figures.memoryLimit))
+          : vscode.l10n.t('Memory: {0}', formatBytes(figures.memory)),
+      );
     }
     this.tooltip = tooltip;
     // A click shows the logs, as in the Docker CLI's habit of `docker logs` first.
-    this.command = { command: 'strata.container.showLogs', title: 'Show Logs', arguments: [this] };
+    this.command = { command: 'strata.container.showLogs', title: vscode.l10n.t('Show Logs'), arguments: [this] };
   }
 }

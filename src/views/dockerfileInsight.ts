@@ -194,7 +194,9 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
     const stage = built.match.stage;
     lenses.push(
       new vscode.CodeLens(at(stage.fromLine), {
-        title: `${name} · built ${formatAge(built.image.created)}${built.match.complete ? '' : ' · this file changed since'}`,
+        title: built.match.complete
+          ? vscode.l10n.t('{0} · built {1}', name, formatAge(built.image.created))
+          : vscode.l10n.t('{0} · built {1} · this file changed since', name, formatAge(built.image.created)),
         command: 'strata.dockerfile.showLayer',
         arguments: [built.image.id, name, undefined],
       }),
@@ -202,18 +204,20 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
     for (const layer of this.layers(insight)) {
       const line = at(layer.instruction.line);
       if (layer.layerIndex === undefined) {
-        lenses.push(new vscode.CodeLens(line, { title: 'no layer: changes only the image\'s settings', command: '' }));
+        lenses.push(new vscode.CodeLens(line, { title: vscode.l10n.t("no layer: changes only the image's settings"), command: '' }));
         continue;
       }
       const i = this.analysed(insight, layer.diffId);
       const title =
         i !== undefined && insight.analysis && insight.waste
-          ? `${formatBytes(insight.analysis.layers[i].size)} · ${insight.waste.files[i]} file${insight.waste.files[i] === 1 ? '' : 's'} · ${formatBytes(insight.waste.wasted[i])} wasted`
-          : `${formatBytes(layer.historySize)} as the engine records it · analysing for files and waste…`;
+          ? insight.waste.files[i] === 1
+            ? vscode.l10n.t('{0} · {1} file · {2} wasted', formatBytes(insight.analysis.layers[i].size), insight.waste.files[i], formatBytes(insight.waste.wasted[i]))
+            : vscode.l10n.t('{0} · {1} files · {2} wasted', formatBytes(insight.analysis.layers[i].size), insight.waste.files[i], formatBytes(insight.waste.wasted[i]))
+          : vscode.l10n.t('{0} as the engine records it · analysing for files and waste…', formatBytes(layer.historySize));
       lenses.push(new vscode.CodeLens(line, { title, command: 'strata.dockerfile.showLayer', arguments: [built.image.id, name, layer.layerIndex] }));
     }
     for (const s of built.match.steps.filter((x) => x.status === 'changed')) {
-      lenses.push(new vscode.CodeLens(at(s.instruction.line), { title: `changed since ${name} was built: rebuild to see its layer`, command: '' }));
+      lenses.push(new vscode.CodeLens(at(s.instruction.line), { title: vscode.l10n.t('changed since {0} was built: rebuild to see its layer', name), command: '' }));
     }
     return lenses;
   }
@@ -231,9 +235,9 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
       .sort((a, b) => b.size - a.size)
       .slice(0, 10);
     const md = new vscode.MarkdownString();
-    md.appendMarkdown(`**Layer ${i + 1}** · ${formatBytes(insight.analysis.layers[i].size)}\n\n`);
+    md.appendMarkdown(`**${vscode.l10n.t('Layer {0}', i + 1)}** · ${formatBytes(insight.analysis.layers[i].size)}\n\n`);
     if (largest.length === 0) {
-      md.appendText('It adds or changes no files.');
+      md.appendText(vscode.l10n.t('It adds or changes no files.'));
     }
     for (const c of largest) {
       md.appendMarkdown(`- \`${formatBytes(c.size)}\` `);
@@ -259,8 +263,8 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
       }
       const message =
         f.how === 'removed'
-          ? `${f.path} (${formatBytes(f.size)}) added here is removed at line ${hidden.line + 1}, but stays in the image: remove it in the same RUN.`
-          : `${f.path} (${formatBytes(f.size)}) added here is overwritten at line ${hidden.line + 1}, but the first copy stays in the image: write it once, or in the same RUN.`;
+          ? vscode.l10n.t('{0} ({1}) added here is removed at line {2}, but stays in the image: remove it in the same RUN.', f.path, formatBytes(f.size), hidden.line + 1)
+          : vscode.l10n.t('{0} ({1}) added here is overwritten at line {2}, but the first copy stays in the image: write it once, or in the same RUN.', f.path, formatBytes(f.size), hidden.line + 1);
       const d = new vscode.Diagnostic(new vscode.Range(added.line, 0, added.endLine, Number.MAX_SAFE_INTEGER), message, this.deps.settings.severity());
       d.source = 'Strata';
       d.code = 'wasted-space';

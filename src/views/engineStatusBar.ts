@@ -25,7 +25,7 @@ export class EngineStatusBar extends Disposable {
     private readonly status: EngineStatus,
   ) {
     super();
-    this.item.name = 'Strata: Engine';
+    this.item.name = vscode.l10n.t('Strata: Engine');
     this.item.command = 'strata.switchEngine';
     this._register(status.onDidChange(() => void this.update()));
     this._register(selection.active.onDidSwitch(() => void this.update()));
@@ -71,18 +71,18 @@ export class EngineStatusBar extends Disposable {
     }
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.isTrusted = false;
-    tooltip.appendMarkdown('**Strata engine:** ').appendText(name);
+    tooltip.appendMarkdown(`**${vscode.l10n.t('Strata engine:')}** `).appendText(name);
     if (where) {
       tooltip.appendMarkdown('\n\n').appendText(where);
     }
-    tooltip.appendMarkdown('\n\n').appendText(`Active because ${choice.reason}.`);
+    tooltip.appendMarkdown('\n\n').appendText(vscode.l10n.t('Active because {0}.', choice.reason));
     if (identity) {
       tooltip.appendMarkdown('\n\n').appendText(`${identityText(identity)}, API ${identity.apiVersion}, ${identity.os}/${identity.arch}`);
     }
     if (problem) {
       tooltip.appendMarkdown('\n\n$(warning) ').appendText(problem.message);
     }
-    tooltip.appendMarkdown('\n\nClick to switch engines.');
+    tooltip.appendMarkdown(`\n\n${vscode.l10n.t('Click to switch engines.')}`);
     this.item.tooltip = tooltip;
   }
 }

@@ -4,7 +4,7 @@ import { formatAge, formatBytes } from '../engine/format';
 import type { ImageEntry } from '../engine/images';
 import { SIZE_NAMES, imageAttestations, imagePlatforms, imageSizes } from '../engine/imageSizes';
 
-const bytes = (n: number) => `${formatBytes(n)} (${n.toLocaleString('en-US')} bytes)`;
+const bytes = (n: number) => vscode.l10n.t('{0} ({1} bytes)', formatBytes(n), n.toLocaleString('en-US'));
 
 /** An image under one of its names; expanding it shows its layer stack. */
 export class ImageNode extends vscode.TreeItem {
@@ -24,10 +24,10 @@ export class ImageNode extends vscode.TreeItem {
     const platforms = imagePlatforms(image);
     const parts = [formatBytes(sizes.unpacked), formatAge(image.created, now)];
     if (platforms.length > 1) {
-      parts.push(`${platforms.length} platforms`);
+      parts.push(vscode.l10n.t('{0} platforms', platforms.length));
     }
     if (builtOn) {
-      parts.push(`built on ${builtOn.name}`);
+      parts.push(vscode.l10n.t('built on {0}', builtOn.name));
     }
     this.description = parts.join(' · ');
     // `image`, `image.previousBuild` (Compare with Previous Build applies) and
@@ -41,24 +41,28 @@ export class ImageNode extends vscode.TreeItem {
     };
     tooltip.appendText(entry.reference);
     tooltip.appendMarkdown('\n\n');
-    line(`ID: ${image.id}`);
-    line(`Created: ${image.created.toLocaleString()}`);
-    line(`Size ${SIZE_NAMES.unpacked}: ${bytes(sizes.unpacked)}${sizes.platform && platforms.length > 1 ? `, for ${sizes.platform}` : ''}`);
+    line(vscode.l10n.t('ID: {0}', image.id));
+    line(vscode.l10n.t('Created: {0}', image.created.toLocaleString()));
+    line(
+      sizes.platform && platforms.length > 1
+        ? vscode.l10n.t('Size {0}: {1}, for {2}', SIZE_NAMES.unpacked, bytes(sizes.unpacked), sizes.platform)
+        : vscode.l10n.t('Size {0}: {1}', SIZE_NAMES.unpacked, bytes(sizes.unpacked)),
+    );
     if (sizes.content !== undefined) {
-      line(`Size ${SIZE_NAMES.content}: ${bytes(sizes.content)}`);
+      line(vscode.l10n.t('Size {0}: {1}', SIZE_NAMES.content, bytes(sizes.content)));
     }
     if (sizes.shared !== undefined) {
-      line(`Size ${SIZE_NAMES.shared}: ${bytes(sizes.shared)}`);
+      line(vscode.l10n.t('Size {0}: {1}', SIZE_NAMES.shared, bytes(sizes.shared)));
     }
     if (platforms.length > 1) {
-      line(`Platforms: ${platforms.map((p) => `${p.platform}${p.available ? '' : ' (listed only)'}`).join(', ')}`);
+      line(vscode.l10n.t('Platforms: {0}', platforms.map((p) => (p.available ? p.platform : vscode.l10n.t('{0} (listed only)', p.platform))).join(', ')));
     }
     const attestations = imageAttestations(image);
     if (attestations.length) {
-      line(`Attestation manifests (provenance, SBOM): ${attestations.length}, not layers`);
+      line(vscode.l10n.t('Attestation manifests (provenance, SBOM): {0}, not layers', attestations.length));
     }
     if (builtOn) {
-      line(`Built on: ${builtOn.name}${builtOn.local ? '' : ' (from its base-name label; not a local image)'}`);
+      line(builtOn.local ? vscode.l10n.t('Built on: {0}', builtOn.name) : vscode.l10n.t('Built on: {0} (from its base-name label; not a local image)', builtOn.name));
     }
     this.tooltip = tooltip;
   }

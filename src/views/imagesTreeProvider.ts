@@ -149,7 +149,7 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
       children.push(new PlatformsNode(parentId, manifests.map((m) => new ManifestNode(parentId, m, m === shown, platformOf))));
     }
     if (!stack.exact) {
-      children.push(new MessageNode(parentId, 'The build history does not match the layers exactly; steps are shown as well as they fit.'));
+      children.push(new MessageNode(parentId, vscode.l10n.t('The build history does not match the layers exactly; steps are shown as well as they fit.')));
     }
     for (const group of stack.groups) {
       const layerNodes = group.steps

@@ -22,10 +22,10 @@ export class LayerNode extends vscode.TreeItem {
     if (isLayer) {
       parts.push(`#${(step.layerIndex ?? 0) + 1}`, formatBytes(analysedSize ?? step.size), formatAge(step.created, now));
       if ((step.sharedBy ?? 1) > 1) {
-        parts.push(`shared by ${step.sharedBy} images`);
+        parts.push(vscode.l10n.t('shared by {0} images', step.sharedBy ?? 1));
       }
     } else {
-      parts.push('metadata', formatAge(step.created, now));
+      parts.push(vscode.l10n.t('metadata'), formatAge(step.created, now));
     }
     this.description = parts.join(' · ');
     this.contextValue = isLayer ? 'layer' : 'layer.metadata';
@@ -40,21 +40,21 @@ export class LayerNode extends vscode.TreeItem {
       tooltip.appendMarkdown('  \n');
     };
     if (isLayer) {
-      line(`Layer ${(step.layerIndex ?? 0) + 1}, diff id: ${step.diffId}`);
+      line(vscode.l10n.t('Layer {0}, diff id: {1}', (step.layerIndex ?? 0) + 1, step.diffId ?? ''));
       if (analysedSize !== undefined) {
-        line(`Size: ${formatBytes(analysedSize)} of ${SIZE_NAMES.files} (${analysedSize.toLocaleString('en-US')} bytes)`);
+        line(vscode.l10n.t('Size: {0} of {1} ({2} bytes)', formatBytes(analysedSize), SIZE_NAMES.files, analysedSize.toLocaleString('en-US')));
       } else {
         // The engine's history counts the layer as stored (the containerd store rounds to
         // its blocks, or counts compressed content): said so, until the analysis knows.
-        line(`Size: ${formatBytes(step.size)} as the engine's history gives it; Show Layers counts its files`);
+        line(vscode.l10n.t("Size: {0} as the engine's history gives it; Show Layers counts its files", formatBytes(step.size)));
       }
     } else {
-      line('Metadata step: changes no files');
+      line(vscode.l10n.t('Metadata step: changes no files'));
     }
-    line(`Created: ${step.created.toLocaleString()}`);
-    line(`From: ${step.base ? `base image ${step.base.name}` : 'this image'}`);
+    line(vscode.l10n.t('Created: {0}', step.created.toLocaleString()));
+    line(step.base ? vscode.l10n.t('From: base image {0}', step.base.name) : vscode.l10n.t('From: this image'));
     if ((step.sharedBy ?? 1) > 1) {
-      line(`Shared by ${step.sharedBy} local images`);
+      line(vscode.l10n.t('Shared by {0} local images', step.sharedBy ?? 1));
     }
     this.tooltip = tooltip;
   }

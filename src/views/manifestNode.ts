@@ -12,11 +12,16 @@ export class PlatformsNode extends vscode.TreeItem {
     parentId: string,
     readonly manifests: ManifestNode[],
   ) {
-    super('Platforms', vscode.TreeItemCollapsibleState.Collapsed);
+    super(vscode.l10n.t('Platforms'), vscode.TreeItemCollapsibleState.Collapsed);
     this.id = `${parentId}/platforms`;
     const images = manifests.filter((m) => m.manifest.kind === 'image').length;
     const attestations = manifests.filter((m) => m.manifest.kind === 'attestation').length;
-    this.description = `${images} platform${images === 1 ? '' : 's'}${attestations ? `, ${attestations} attestation${attestations === 1 ? '' : 's'}` : ''}`;
+    const platforms = images === 1 ? vscode.l10n.t('{0} platform', images) : vscode.l10n.t('{0} platforms', images);
+    this.description = attestations
+      ? attestations === 1
+        ? vscode.l10n.t('{0}, {1} attestation', platforms, attestations)
+        : vscode.l10n.t('{0}, {1} attestations', platforms, attestations)
+      : platforms;
     this.iconPath = new vscode.ThemeIcon('server-environment');
     this.contextValue = 'platforms';
   }
@@ -30,17 +35,22 @@ export class ManifestNode extends vscode.TreeItem {
     platformOf: (digest: string) => string | undefined,
   ) {
     const attestation = manifest.kind === 'attestation';
-    const label = attestation ? `attestation for ${(manifest.attests && platformOf(manifest.attests)) ?? 'a platform'}` : (manifest.platform ?? 'unknown platform');
+    const attested = (manifest.attests && platformOf(manifest.attests)) ?? undefined;
+    const label = attestation
+      ? attested !== undefined
+        ? vscode.l10n.t('attestation for {0}', attested)
+        : vscode.l10n.t('attestation for a platform')
+      : (manifest.platform ?? vscode.l10n.t('unknown platform'));
     super(label, vscode.TreeItemCollapsibleState.None);
     this.id = `${parentId}/manifest:${manifest.id}`;
     const parts: string[] = [];
     if (!manifest.available) {
-      parts.push('listed only, not pulled');
+      parts.push(vscode.l10n.t('listed only, not pulled'));
     } else if (attestation) {
-      parts.push('provenance or SBOM, not a layer', formatBytes(manifest.contentSize));
+      parts.push(vscode.l10n.t('provenance or SBOM, not a layer'), formatBytes(manifest.contentSize));
     } else {
       if (shown) {
-        parts.push('shown');
+        parts.push(vscode.l10n.t('shown'));
       }
       if (manifest.unpackedSize !== undefined) {
         parts.push(`${formatBytes(manifest.unpackedSize)} ${SIZE_NAMES.unpacked}`);
@@ -50,6 +60,6 @@ export class ManifestNode extends vscode.TreeItem {
     this.description = parts.join(' · ');
     this.iconPath = new vscode.ThemeIcon(attestation ? 'verified' : manifest.available ? 'vm' : 'cloud');
     this.contextValue = attestation ? 'manifest.attestation' : 'manifest.image';
-    this.tooltip = `${label}\nmanifest ${manifest.id}`;
+    this.tooltip = `${label}\n${vscode.l10n.t('manifest {0}', manifest.id)}`;
   }
 }

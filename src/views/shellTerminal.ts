@@ -75,7 +75,11 @@ export class ShellTerminal implements vscode.Pseudoterminal {
     }
     this.ended = true;
     const code = await this.session.exitCode().catch(() => undefined);
-    this.write(`\r\n\x1b[2m— ${this.title} ended${code === undefined ? '' : ` with exit code ${code}`}; press any key to close —\x1b[0m\r\n`);
+    const ended =
+      code === undefined
+        ? vscode.l10n.t('— {0} ended; press any key to close —', this.title)
+        : vscode.l10n.t('— {0} ended with exit code {1}; press any key to close —', this.title, code);
+    this.write(`\r\n\x1b[2m${ended}\x1b[0m\r\n`);
     // The terminal stays to be read; a key closes it.
     this.handleInput = () => this.closed.fire(code ?? 0);
   }
