@@ -90,7 +90,7 @@ export class ComparePanel extends Disposable {
   }
 
   private static title(state: ComparePanelState): string {
-    return `Compare: ${state.a.title} ↔ ${state.b.title}`;
+    return vscode.l10n.t('Compare: {0} ↔ {1}', state.a.title, state.b.title);
   }
 
   private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
@@ -184,14 +184,14 @@ export class ComparePanel extends Disposable {
   private children(path: unknown, query: Partial<DiffQuery>): CompareRow[] {
     const comparison = this.comparison;
     if (!comparison) {
-      throw new Error('The differences are not ready yet: the images are still being read.');
+      throw new Error(vscode.l10n.t('The differences are not ready yet: the images are still being read.'));
     }
     if (typeof path !== 'string') {
-      throw new Error('The folder to list was not named.');
+      throw new Error(vscode.l10n.t('The folder to list was not named.'));
     }
     const sort = query.sort ?? 'delta';
     if (!SORTS.has(sort)) {
-      throw new Error(`"${String(sort)}" is not a way to sort: choose by change, by size or by name.`);
+      throw new Error(vscode.l10n.t('"{0}" is not a way to sort: choose by change, by size or by name.', String(sort)));
     }
     const kinds = Array.isArray(query.kinds) ? KINDS.filter((k) => query.kinds?.includes(k)) : KINDS;
     const filter = typeof query.filter === 'string' ? query.filter : '';
@@ -200,7 +200,11 @@ export class ComparePanel extends Disposable {
     // No rows is an empty (or filtered out) folder, or no such folder: its parent says which.
     const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
     if (rows.length === 0 && path !== '' && !tree.children(parent, 'name', '').some((r) => r.path === path)) {
-      throw new Error(`/${path} is not among the differences${kinds.length < KINDS.length ? ` shown (${kinds.join(', ') || 'no kind chosen'})` : ''}.`);
+      throw new Error(
+        kinds.length < KINDS.length
+          ? vscode.l10n.t('/{0} is not among the differences shown ({1}).', path, kinds.join(', ') || vscode.l10n.t('no kind chosen'))
+          : vscode.l10n.t('/{0} is not among the differences.', path),
+      );
     }
     return rows.map((row) => {
       const d = this.byPath.get(row.path);
@@ -265,11 +269,11 @@ export class ComparePanel extends Disposable {
     }
     if (err instanceof ArchiveError) {
       return err.message === 'the analysis was cancelled'
-        ? 'Reading the images was cancelled: Retry reads them again.'
-        : `The images could not be compared: ${err.message}.`;
+        ? vscode.l10n.t('Reading the images was cancelled: Retry reads them again.')
+        : vscode.l10n.t('The images could not be compared: {0}.', err.message);
     }
     if (statusCode(err) === 404) {
-      return `${this.state.a.title} or ${this.state.b.title} no longer exists on the engine: it was removed meanwhile.`;
+      return vscode.l10n.t('{0} or {1} no longer exists on the engine: it was removed meanwhile.', this.state.a.title, this.state.b.title);
     }
     return this.deps.engine.describeError(err).message;
   }
@@ -283,7 +287,7 @@ export class ComparePanel extends Disposable {
       const [inspect, stack] = await Promise.all([
         engine.inspectImage(side.id).catch((err: unknown) => {
           if (statusCode(err) === 404) {
-            throw new CompareError(`${side.title} no longer exists on the engine: it was removed meanwhile.`);
+            throw new CompareError(vscode.l10n.t('{0} no longer exists on the engine: it was removed meanwhile.', side.title));
           }
           throw err;
         }),
@@ -349,7 +353,7 @@ export class ComparePanel extends Disposable {
     if (cachedA && cachedB) {
       return Promise.resolve([cachedA, cachedB]);
     }
-    const title = `Comparing ${this.state.a.title} and ${this.state.b.title}`;
+    const title = vscode.l10n.t('Comparing {0} and {1}', this.state.a.title, this.state.b.title);
     return Promise.resolve(
       vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
         const abort = new AbortController();
@@ -363,7 +367,7 @@ export class ComparePanel extends Disposable {
         const waiting = setInterval(() => {
           if (reported === 0) {
             const waitingMs = Date.now() - started;
-            progress.report({ message: `waiting for the engine to send the images… ${Math.round(waitingMs / 1000)} s` });
+            progress.report({ message: vscode.l10n.t('waiting for the engine to send the images… {0} s', Math.round(waitingMs / 1000)) });
             this.post({ type: 'progress', bytesRead: 0, total, waitingMs });
           }
         }, 1000);
@@ -384,7 +388,7 @@ export class ComparePanel extends Disposable {
                 lastPost = now;
                 const increment = total > 0 ? ((bytes - reported) / total) * 100 : undefined;
                 reported = bytes;
-                progress.report({ message: `${formatBytes(bytes)}${total ? ` of at most ${formatBytes(total)}` : ''}`, increment });
+                progress.report({ message: total ? vscode.l10n.t('{0} of at most {1}', formatBytes(bytes), formatBytes(total)) : formatBytes(bytes), increment });
                 this.post({ type: 'progress', bytesRead: bytes, total });
               },
             },

@@ -59,7 +59,7 @@ function groupsFromArchive(a: ImageAnalysis): GroupView[] {
   });
   // Layers the history does not mention (some exporters write none): one step each.
   for (; layer < a.layers.length; layer++) {
-    steps.push({ index: steps.length, text: `layer ${layer + 1}`, createdBy: '', layerIndex: layer, size: a.layers[layer].size, created: undefined, diffId: a.layers[layer].diffId });
+    steps.push({ index: steps.length, text: vscode.l10n.t('layer {0}', layer + 1), createdBy: '', layerIndex: layer, size: a.layers[layer].size, created: undefined, diffId: a.layers[layer].diffId });
   }
   return [{ steps }];
 }
@@ -87,7 +87,7 @@ export class LayersPanel extends Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(LayersPanel.viewType, `Layers: ${state.title}`, vscode.ViewColumn.Active, LayersPanel.options(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(LayersPanel.viewType, vscode.l10n.t('Layers: {0}', state.title), vscode.ViewColumn.Active, LayersPanel.options(deps.extensionUri));
     return new LayersPanel(deps, panel, state);
   }
 
@@ -169,21 +169,30 @@ export class LayersPanel extends Disposable {
           const failed = (error: string): ToWebview => ({ type: 'children', requestId, rows: [], error });
           const analysis = this.analysis;
           if (!analysis) {
-            return failed('The files are not ready yet: the image is still being analysed.');
+            return failed(vscode.l10n.t('The files are not ready yet: the image is still being analysed.'));
           }
           const count = analysis.layers.length;
           if (!Number.isInteger(layer) || layer < 0 || layer >= count) {
-            return failed(`This image has no layer ${Number.isInteger(layer) ? layer + 1 : String(layer)}: it has ${count ? `${count}, numbered 1 to ${count}` : 'none'}.`);
+            const asked = Number.isInteger(layer) ? layer + 1 : String(layer);
+            return failed(
+              count
+                ? vscode.l10n.t('This image has no layer {0}: it has {1}, numbered 1 to {1}.', asked, count)
+                : vscode.l10n.t('This image has no layer {0}: it has none.', asked),
+            );
           }
           if (mode !== 'changes' && mode !== 'filesystem') {
-            return failed(`"${String(mode)}" is not a way to show files: choose the changes or the whole filesystem.`);
+            return failed(vscode.l10n.t('"{0}" is not a way to show files: choose the changes or the whole filesystem.', String(mode)));
           }
           const tree = analysis.tree(layer, mode);
           const rows = tree.children(folder, sort, filter);
           // No rows is an empty (or filtered out) folder, or no such folder: its parent says which.
           const parent = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
           if (rows.length === 0 && folder !== '' && !tree.children(parent, 'name', '').some((r) => r.path === folder)) {
-            return failed(`/${folder} is not among the ${mode === 'changes' ? 'changes of' : 'files up to'} layer ${layer + 1}.`);
+            return failed(
+              mode === 'changes'
+                ? vscode.l10n.t('/{0} is not among the changes of layer {1}.', folder, layer + 1)
+                : vscode.l10n.t('/{0} is not among the files up to layer {1}.', folder, layer + 1),
+            );
           }
           return { type: 'children', requestId, rows };
         };
@@ -191,7 +200,7 @@ export class LayersPanel extends Disposable {
         try {
           reply = answer();
         } catch (err) {
-          reply = { type: 'children', requestId, rows: [], error: `The files could not be listed: ${err instanceof Error ? err.message : String(err)}.` };
+          reply = { type: 'children', requestId, rows: [], error: vscode.l10n.t('The files could not be listed: {0}.', err instanceof Error ? err.message : String(err)) };
         }
         this.post(reply);
         break;
@@ -213,17 +222,17 @@ export class LayersPanel extends Disposable {
 
   private describe(err: unknown): string {
     if (err instanceof ArchiveError) {
-      return `The image could not be analysed: ${err.message}.`;
+      return vscode.l10n.t('The image could not be analysed: {0}.', err.message);
     }
     // An archive's trouble is the file's, never the engine's.
     if (this.state.kind === 'archive') {
       const code = (err as NodeJS.ErrnoException).code;
       return code === 'ENOENT'
-        ? `${this.state.key} no longer exists: it was moved or deleted. Open the archive again (Analyze Image Archive…).`
-        : `${this.state.key} could not be read (${code ?? (err instanceof Error ? err.message : String(err))}).`;
+        ? vscode.l10n.t('{0} no longer exists: it was moved or deleted. Open the archive again (Analyze Image Archive…).', this.state.key)
+        : vscode.l10n.t('{0} could not be read ({1}).', this.state.key, code ?? (err instanceof Error ? err.message : String(err)));
     }
     if (statusCode(err) === 404) {
-      return `${this.state.title} no longer exists on the engine: it was removed meanwhile.`;
+      return vscode.l10n.t('{0} no longer exists on the engine: it was removed meanwhile.', this.state.title);
     }
     return this.deps.engine.describeError(err).message;
   }
@@ -243,7 +252,7 @@ export class LayersPanel extends Disposable {
       title: this.state.title,
       id,
       sizes: { unpacked: sizes.unpacked, content: sizes.content, shared: sizes.shared },
-      ...(platforms.length > 1 ? { platform: sizes.platform, platforms: platforms.map((p) => `${p.platform}${p.available ? '' : ' (listed only)'}`) } : {}),
+      ...(platforms.length > 1 ? { platform: sizes.platform, platforms: platforms.map((p) => (p.available ? p.platform : vscode.l10n.t('{0} (listed only)', p.platform))) } : {}),
       created: inspect.Created,
       builtOn: stack.builtOn?.name,
       labels: inspect.Config?.Labels ?? {},
@@ -288,7 +297,7 @@ export class LayersPanel extends Disposable {
     const analysis = await this.analyse(stat.size, async () => fs.createReadStream(file), undefined, `archive:${file}:${stat.size}:${stat.mtimeMs}`);
     this.analysis = analysis;
     const labels = analysis.labels;
-    this.post({ type: 'init', state: this.state, image: { title: this.state.title, labels, runnable: false, ...(analysis.platforms.length > 1 ? { platform: analysis.platform, platforms: analysis.platforms.map((p) => `${p.platform}${p.present ? '' : ' (listed only)'}`) } : {}) }, groups: groupsFromArchive(analysis) });
+    this.post({ type: 'init', state: this.state, image: { title: this.state.title, labels, runnable: false, ...(analysis.platforms.length > 1 ? { platform: analysis.platform, platforms: analysis.platforms.map((p) => (p.present ? p.platform : vscode.l10n.t('{0} (listed only)', p.platform))) } : {}) }, groups: groupsFromArchive(analysis) });
     this.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
   }
 
@@ -300,7 +309,7 @@ export class LayersPanel extends Disposable {
     }
     return Promise.resolve(
       vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `Analysing ${this.state.title}`, cancellable: true },
+        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analysing {0}', this.state.title), cancellable: true },
         async (progress, token) => {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
@@ -313,7 +322,7 @@ export class LayersPanel extends Disposable {
           const waiting = setInterval(() => {
             if (reported === 0) {
               const waitingMs = Date.now() - started;
-              progress.report({ message: `waiting for the engine to send the image… ${Math.round(waitingMs / 1000)} s` });
+              progress.report({ message: vscode.l10n.t('waiting for the engine to send the image… {0} s', Math.round(waitingMs / 1000)) });
               this.post({ type: 'progress', bytesRead: 0, total, waitingMs });
             }
           }, 1000);
@@ -328,7 +337,7 @@ export class LayersPanel extends Disposable {
               lastPost = now;
               const increment = total > 0 ? ((bytes - reported) / total) * 100 : undefined;
               reported = bytes;
-              progress.report({ message: `${formatBytes(bytes)}${total ? ` of about ${formatBytes(total)}` : ''}`, increment });
+              progress.report({ message: total ? vscode.l10n.t('{0} of about {1}', formatBytes(bytes), formatBytes(total)) : formatBytes(bytes), increment });
               this.post({ type: 'progress', bytesRead: bytes, total });
             },
           }).finally(() => clearInterval(waiting));
