@@ -37,12 +37,7 @@ const tree = new FileTreeView(
   {
     listChildren: (query, path) => messaging.listChildren(query, path),
     expanded: (path, open) => store.setExpanded(path, open),
-    scrolled: (top) => {
-      if (state.place.treeScroll !== top) {
-        state.place.treeScroll = top;
-        store.saveSoon();
-      }
-    },
+    scrolled: (top) => store.setTreeScroll(top),
   },
   () => state.place,
 );
@@ -55,26 +50,8 @@ const body = el('main', 'body');
 body.append(stack.element, detailsSection);
 (document.getElementById('app') as HTMLElement).replaceChildren(summary.element, body);
 
-// The page's own scroll is part of the place too; until the saved one is put back
-// (once the tree is drawn), the page's scrolls are not the user's.
-let pageRestored = state.place.pageScroll === 0;
-window.addEventListener(
-  'scroll',
-  () => {
-    if (pageRestored) {
-      state.place.pageScroll = document.scrollingElement?.scrollTop ?? 0;
-      store.saveSoon();
-    }
-  },
-  { passive: true },
-);
-
-function restorePage(): void {
-  if (!pageRestored) {
-    pageRestored = true;
-    document.scrollingElement?.scrollTo({ top: state.place.pageScroll });
-  }
-}
+// The page's own scroll is part of the place too, put back once the tree is drawn.
+const restorePage = store.keepPageScroll();
 
 // --- what the user does ---------------------------------------------------------------
 
