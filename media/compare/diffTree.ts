@@ -7,7 +7,7 @@
  */
 import type { ChangeKind, CompareRow, DiffQuery, TreeSort } from '../../src/protocol/compareProtocol';
 import { el, setText } from '../shared/dom';
-import { bytes } from '../shared/format';
+import { bytes, signed } from '../shared/format';
 import { type ChangeMarks, LazyTree, type LazyTreeActions } from '../shared/lazyTree';
 import { KINDS, type UiState } from './state';
 
@@ -23,8 +23,6 @@ const MARK: ChangeMarks = {
 
 /** Typing waits this long after the last key before the tree is asked again. */
 const FILTER_DELAY_MS = 150;
-
-const signed = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${bytes(Math.abs(n))}`;
 
 /** A row's own cells: why it differs, its size (or sizes, A → B), and the change in bytes. */
 function diffCells(row: CompareRow): Node[] {

@@ -7,6 +7,7 @@
 import type { ChangeKind, ComparePanelPlace, ComparePanelState, ComparisonView, SideView } from '../../src/protocol/compareProtocol';
 import { PlaceStore, savedExpanded, savedOffset } from '../shared/placeStore';
 import type { WebviewApi } from '../shared/requestChannel';
+import type { Progress } from '../shared/summaryParts';
 
 export interface UiState {
   /** What names the panel for the host's serializer; known from `init` or from the saved state. */
@@ -17,7 +18,7 @@ export interface UiState {
   sharedLayers: number;
   comparison?: ComparisonView;
   error?: string;
-  progress?: { bytesRead: number; total?: number; waitingMs?: number };
+  progress?: Progress;
   place: ComparePanelPlace;
 }
 

@@ -6,8 +6,9 @@
  */
 import type { Side, SideView } from '../../src/protocol/compareProtocol';
 import { SIZE_NAMES, sizeLabel } from '../../src/shared/sizeNames';
-import { el, icon, setShown, setText } from '../shared/dom';
-import { bytes } from '../shared/format';
+import { el, icon, setText } from '../shared/dom';
+import { bytes, signed } from '../shared/format';
+import { FactList, LabelList, StatusLine } from '../shared/summaryParts';
 import type { UiState } from './state';
 
 export interface SummaryActions {
@@ -27,20 +28,14 @@ const FACTS = [
   ['fact-delta', 'B − A'],
 ] as const;
 
-type FactId = (typeof FACTS)[number][0];
-
 const layers = (n: number) => `${n} layer${n === 1 ? '' : 's'}`;
-const signed = (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : '±'}${bytes(Math.abs(n))}`;
 
 /** One image's card: its letter, name, id, age, size, labels and Show Layers. */
 class SideCard {
   readonly element: HTMLElement;
   private readonly name = el('span', 'side-name');
   private readonly meta = el('span', 'side-meta');
-  private readonly labels = el('details', 'labels');
-  private readonly labelsTitle = el('summary');
-  private readonly labelsList = el('dl');
-  private drawn = '';
+  private readonly labels = new LabelList();
 
   constructor(side: Side, actions: SummaryActions) {
     this.element = el('div', `side-card side-${side}`);
@@ -52,9 +47,7 @@ class SideCard {
     show.addEventListener('click', () => actions.showLayers(side));
     const head = el('div', 'side-head');
     head.append(letter, this.name, show);
-    this.labels.append(this.labelsTitle, this.labelsList);
-    setShown(this.labels, false);
-    this.element.append(head, this.meta, this.labels);
+    this.element.append(head, this.meta, this.labels.element);
   }
 
   show(view: SideView | undefined, fallbackTitle: string | undefined): void {
@@ -71,14 +64,7 @@ class SideCard {
       }
     }
     setText(this.meta, parts.join(' · '));
-    const entries = Object.entries(view?.labels ?? {});
-    const drawn = JSON.stringify(entries);
-    if (drawn !== this.drawn) {
-      this.drawn = drawn;
-      setShown(this.labels, entries.length > 0);
-      setText(this.labelsTitle, `Labels (${entries.length})`);
-      this.labelsList.replaceChildren(...entries.flatMap(([k, v]) => [el('dt', undefined, k), el('dd', undefined, v)]));
-    }
+    this.labels.show(view?.labels ?? {});
   }
 }
 
@@ -86,10 +72,8 @@ export class Summary {
   readonly element = el('header', 'summary');
   private readonly cardA: SideCard;
   private readonly cardB: SideCard;
-  private readonly facts = new Map<FactId, { item: HTMLElement; value: HTMLElement }>();
-  private readonly errorBox = el('div', 'error');
-  private readonly errorText = el('span');
-  private readonly progressLine = el('div', 'progress');
+  private readonly facts = new FactList(FACTS);
+  private readonly status: StatusLine;
 
   constructor(actions: SummaryActions) {
     const title = el('div', 'title');
@@ -103,26 +87,14 @@ export class Summary {
     const sides = el('div', 'sides');
     sides.append(this.cardA.element, this.cardB.element);
 
-    const list = el('dl', 'facts');
-    for (const [id, name] of FACTS) {
-      const item = el('div', 'fact');
-      item.id = id;
-      const value = el('dd');
-      item.append(el('dt', undefined, name), value);
-      list.append(item);
-      this.facts.set(id, { item, value });
-    }
-
-    this.errorBox.setAttribute('role', 'alert');
-    const retry = el('button', undefined, 'Retry');
-    retry.addEventListener('click', () => actions.retry());
-    this.errorBox.append(icon('error'), this.errorText, retry);
-    setShown(this.errorBox, false);
-    setShown(this.progressLine, false);
+    this.status = new StatusLine(() => actions.retry(), {
+      subject: 'the images',
+      reading: (read, total) => `Reading both images (one export, shared layers once): ${read}${total ? ` of at most ${total}` : ''}…`,
+    });
 
     // The analysis's sizes, under their one name (src/shared/sizeNames).
     const note = el('p', 'hint sizes-note', `Sizes: ${SIZE_NAMES.files}, as dive counts them.`);
-    this.element.append(title, sides, list, note, this.errorBox, this.progressLine);
+    this.element.append(title, sides, this.facts.element, note, this.status.errorBox, this.status.progressLine);
   }
 
   /** The two cards and the facts: after `init` and `comparison`. */
@@ -135,37 +107,17 @@ export class Summary {
     // Before the analysis: the layer counts the engine gave; sizes wait for the files to be read.
     const countA = s?.a.layers ?? stepsOf(state.a);
     const countB = s?.b.layers ?? stepsOf(state.b);
-    this.fact('fact-a', s ? `${bytes(s.a.size)} in ${layers(s.a.layers)}` : countA !== undefined ? `… in ${layers(countA)}` : '…');
-    this.fact('fact-b', s ? `${bytes(s.b.size)} in ${layers(s.b.layers)}` : countB !== undefined ? `… in ${layers(countB)}` : '…');
-    this.fact('fact-shared', s ? `${bytes(s.shared.size)} in ${layers(s.shared.layers)}` : state.a ? `… in ${layers(state.sharedLayers)}` : '…');
-    this.fact('fact-only-a', s ? `${bytes(s.onlyA.size)} in ${layers(s.onlyA.layers)}` : '…');
-    this.fact('fact-only-b', s ? `${bytes(s.onlyB.size)} in ${layers(s.onlyB.layers)}` : '…');
-    this.fact('fact-files', c ? `${c.counts.added} added, ${c.counts.removed} removed, ${c.counts.modified} modified` : '…');
-    this.fact('fact-delta', c ? signed(c.delta) : '…');
+    this.facts.show('fact-a', s ? `${bytes(s.a.size)} in ${layers(s.a.layers)}` : countA !== undefined ? `… in ${layers(countA)}` : '…');
+    this.facts.show('fact-b', s ? `${bytes(s.b.size)} in ${layers(s.b.layers)}` : countB !== undefined ? `… in ${layers(countB)}` : '…');
+    this.facts.show('fact-shared', s ? `${bytes(s.shared.size)} in ${layers(s.shared.layers)}` : state.a ? `… in ${layers(state.sharedLayers)}` : '…');
+    this.facts.show('fact-only-a', s ? `${bytes(s.onlyA.size)} in ${layers(s.onlyA.layers)}` : '…');
+    this.facts.show('fact-only-b', s ? `${bytes(s.onlyB.size)} in ${layers(s.onlyB.layers)}` : '…');
+    this.facts.show('fact-files', c ? `${c.counts.added} added, ${c.counts.removed} removed, ${c.counts.modified} modified` : '…');
+    this.facts.show('fact-delta', c ? signed(c.delta) : '…');
   }
 
   /** The error, or the reading's progress: a progress message changes this line's text only. */
   showStatus(state: UiState): void {
-    setShown(this.errorBox, state.error !== undefined);
-    if (state.error !== undefined) {
-      setText(this.errorText, state.error);
-    }
-    const p = !state.error && !state.comparison ? state.progress : undefined;
-    setShown(this.progressLine, p !== undefined);
-    if (p) {
-      setText(
-        this.progressLine,
-        p.bytesRead === 0 && p.waitingMs
-          ? `Waiting for the engine to start sending the images… ${Math.round(p.waitingMs / 1000)} s`
-          : `Reading both images (one export, shared layers once): ${bytes(p.bytesRead)}${p.total ? ` of at most ${bytes(p.total)}` : ''}…`,
-      );
-    }
-  }
-
-  private fact(id: FactId, value: string): void {
-    const fact = this.facts.get(id);
-    if (fact) {
-      setText(fact.value, value);
-    }
+    this.status.show(state.error, !state.error && !state.comparison ? state.progress : undefined);
   }
 }

@@ -34,3 +34,8 @@ export function setShown(e: HTMLElement, shown: boolean): void {
     e.hidden = !shown;
   }
 }
+
+/** A description list's terms and values (a `dl`'s children), in order. */
+export function definitions(entries: Array<[string, string]>): HTMLElement[] {
+  return entries.flatMap(([term, value]) => [el('dt', undefined, term), el('dd', undefined, value)]);
+}

@@ -5,7 +5,7 @@
  * the host sends meanwhile.
  */
 import type { LayersPanelPlace, TreeMode, TreeSort } from '../../src/protocol/layersProtocol';
-import { el, setShown, setText } from '../shared/dom';
+import { definitions, el, setShown, setText } from '../shared/dom';
 import { bytes } from '../shared/format';
 import { type UiState, stepOfLayer } from './state';
 
@@ -108,7 +108,7 @@ export class LayerDetails {
     const drawn = JSON.stringify(facts);
     if (drawn !== this.factsDrawn) {
       this.factsDrawn = drawn;
-      this.facts.replaceChildren(...facts.flatMap(([k, v]) => [el('dt', undefined, k), el('dd', undefined, v)]));
+      this.facts.replaceChildren(...definitions(facts));
     }
   }
 

@@ -5,13 +5,8 @@
  */
 import type { AnalysisView, GroupView, ImageView, LayersPanelPlace, LayersPanelState, StepView } from '../../src/protocol/layersProtocol';
 import { PlaceStore, savedExpanded, savedOffset } from '../shared/placeStore';
+import type { Progress } from '../shared/summaryParts';
 import type { VsCodeApi } from './messaging';
-
-export interface Progress {
-  bytesRead: number;
-  total?: number;
-  waitingMs?: number;
-}
 
 export interface UiState {
   /** What names the panel for the host's serializer; known from `init` or from the saved state. */

@@ -6,6 +6,7 @@
 import { sizeLabel } from '../../src/shared/sizeNames';
 import { el, icon, setShown, setText } from '../shared/dom';
 import { bytes, percent } from '../shared/format';
+import { FactList, LabelList, StatusLine } from '../shared/summaryParts';
 import { type UiState, layerCount } from './state';
 
 export interface SummaryActions {
@@ -26,20 +27,13 @@ const FACTS = [
   ['built-on', 'Built on'],
 ] as const;
 
-type FactId = (typeof FACTS)[number][0];
-
 export class Summary {
   readonly element = el('header', 'summary');
   private readonly heading = el('h1', undefined, 'Layers');
   private readonly runButton = el('button', 'run');
-  private readonly facts = new Map<FactId, { item: HTMLElement; value: HTMLElement }>();
-  private readonly labels = el('details', 'labels');
-  private readonly labelsTitle = el('summary');
-  private readonly labelsList = el('dl');
-  private labelsDrawn = '';
-  private readonly errorBox = el('div', 'error');
-  private readonly errorText = el('span');
-  private readonly progressLine = el('div', 'progress');
+  private readonly facts = new FactList(FACTS);
+  private readonly labels = new LabelList();
+  private readonly status: StatusLine;
 
   constructor(actions: SummaryActions) {
     const title = el('div', 'title');
@@ -49,27 +43,11 @@ export class Summary {
     setShown(this.runButton, false);
     title.append(icon('layers'), this.heading, this.runButton);
 
-    const list = el('dl', 'facts');
-    for (const [id, name] of FACTS) {
-      const item = el('div', 'fact');
-      item.id = id;
-      const value = el('dd');
-      item.append(el('dt', undefined, name), value);
-      list.append(item);
-      this.facts.set(id, { item, value });
-    }
-
-    this.labels.append(this.labelsTitle, this.labelsList);
-    setShown(this.labels, false);
-
-    this.errorBox.setAttribute('role', 'alert');
-    const retry = el('button', undefined, 'Retry');
-    retry.addEventListener('click', () => actions.retry());
-    this.errorBox.append(icon('error'), this.errorText, retry);
-    setShown(this.errorBox, false);
-    setShown(this.progressLine, false);
-
-    this.element.append(title, list, this.labels, this.errorBox, this.progressLine);
+    this.status = new StatusLine(() => actions.retry(), {
+      subject: 'the image',
+      reading: (read, total) => `Reading the image: ${read}${total ? ` of about ${total}` : ''}…`,
+    });
+    this.element.append(title, this.facts.element, this.labels.element, this.status.errorBox, this.status.progressLine);
   }
 
   /** The name, Run, facts and labels: after `init` and `analysis`. */
@@ -80,10 +58,10 @@ export class Summary {
 
     // The engine's figures first, each under its one name; then the analysis's own.
     const sizes = image?.sizes;
-    this.fact('size-unpacked', sizes ? bytes(sizes.unpacked) : undefined);
-    this.fact('size-content', sizes?.content !== undefined ? bytes(sizes.content) : undefined);
-    this.fact('size-shared', sizes?.shared !== undefined ? bytes(sizes.shared) : undefined);
-    this.fact('size-files', a ? bytes(a.sizeBytes) : '…');
+    this.facts.show('size-unpacked', sizes ? bytes(sizes.unpacked) : undefined);
+    this.facts.show('size-content', sizes?.content !== undefined ? bytes(sizes.content) : undefined);
+    this.facts.show('size-shared', sizes?.shared !== undefined ? bytes(sizes.shared) : undefined);
+    this.facts.show('size-files', a ? bytes(a.sizeBytes) : '…');
     const platform = a?.platform ?? image?.platform;
     let platformText: string | undefined;
     if (image?.platforms || (a && a.attestations.length)) {
@@ -93,52 +71,18 @@ export class Summary {
         : '';
       platformText = `${platform ?? '?'}${others.length ? ` (also ${others.join(', ')})` : ''}${attested}`;
     }
-    this.fact('platform', platformText);
-    this.fact('layers', String(layerCount(state)));
+    this.facts.show('platform', platformText);
+    this.facts.show('layers', String(layerCount(state)));
     // Four decimals, as dive prints it: 99.9996 % is not 100 %.
-    this.fact('efficiency', a ? `${(a.efficiency * 100).toFixed(4)} %` : '…');
-    this.fact('wasted', a ? `${bytes(a.wastedBytes)} (${percent(a.wastedUserPercent)} of user size)` : '…');
-    this.fact('built-on', image?.builtOn ?? '—');
-    this.showLabels(image?.labels ?? {});
+    this.facts.show('efficiency', a ? `${(a.efficiency * 100).toFixed(4)} %` : '…');
+    this.facts.show('wasted', a ? `${bytes(a.wastedBytes)} (${percent(a.wastedUserPercent)} of user size)` : '…');
+    this.facts.show('built-on', image?.builtOn ?? '—');
+    this.labels.show(image?.labels ?? {});
   }
 
   /** The error, or the reading's progress: a progress message changes this line's text only. */
   showStatus(state: UiState): void {
-    setShown(this.errorBox, state.error !== undefined);
-    if (state.error !== undefined) {
-      setText(this.errorText, state.error);
-    }
-    const p = !state.error && !state.analysis ? state.progress : undefined;
-    setShown(this.progressLine, p !== undefined);
-    if (p) {
-      setText(
-        this.progressLine,
-        p.bytesRead === 0 && p.waitingMs
-          ? `Waiting for the engine to start sending the image… ${Math.round(p.waitingMs / 1000)} s`
-          : `Reading the image: ${bytes(p.bytesRead)}${p.total ? ` of about ${bytes(p.total)}` : ''}…`,
-      );
-    }
+    this.status.show(state.error, !state.error && !state.analysis ? state.progress : undefined);
   }
 
-  /** A fact's value; undefined hides the fact (an archive has no engine sizes). */
-  private fact(id: FactId, value: string | undefined): void {
-    const fact = this.facts.get(id);
-    if (fact) {
-      setShown(fact.item, value !== undefined);
-      setText(fact.value, value ?? '');
-    }
-  }
-
-  /** Redrawn only when they change, so an open list stays open. */
-  private showLabels(labels: Record<string, string>): void {
-    const entries = Object.entries(labels);
-    const drawn = JSON.stringify(entries);
-    if (drawn === this.labelsDrawn) {
-      return;
-    }
-    this.labelsDrawn = drawn;
-    setShown(this.labels, entries.length > 0);
-    setText(this.labelsTitle, `Labels (${entries.length})`);
-    this.labelsList.replaceChildren(...entries.flatMap(([k, v]) => [el('dt', undefined, k), el('dd', undefined, v)]));
-  }
 }
