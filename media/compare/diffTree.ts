@@ -6,6 +6,7 @@
  * folders and the scroll are in the place, so a tree drawn again opens them again.
  */
 import type { ChangeKind, CompareRow, DiffQuery, TreeSort } from '../../src/protocol/compareProtocol';
+import { FilterBox, selectBox } from '../shared/controls';
 import { el, setText } from '../shared/dom';
 import { bytes, signed } from '../shared/format';
 import { type ChangeMarks, LazyTree, type LazyTreeActions } from '../shared/lazyTree';
@@ -20,9 +21,6 @@ const MARK: ChangeMarks = {
   modified: ['M', 'modified'],
   removed: ['D', 'removed in B'],
 };
-
-/** Typing waits this long after the last key before the tree is asked again. */
-const FILTER_DELAY_MS = 150;
 
 /** A row's own cells: why it differs, its size (or sizes, A → B), and the change in bytes. */
 function diffCells(row: CompareRow): Node[] {
@@ -49,9 +47,8 @@ export class DiffTree {
   readonly element = el('section', 'diff');
   private readonly tree: LazyTree<CompareRow, DiffQuery>;
   private readonly kindBoxes = new Map<ChangeKind, { input: HTMLInputElement; count: HTMLElement }>();
-  private readonly sort = el('select');
-  private readonly filter = el('input');
-  private filterTimer: number | undefined;
+  private readonly sort: HTMLSelectElement;
+  private readonly filter: FilterBox;
 
   constructor(private readonly actions: DiffTreeActions, private readonly state: UiState) {
     const heading = el('h2', undefined, 'Files, from A to B');
@@ -69,28 +66,13 @@ export class DiffTree {
       kinds.append(label);
       this.kindBoxes.set(kind, { input, count });
     }
-    this.sort.setAttribute('aria-label', 'Sort');
-    for (const [value, text] of [
+    this.sort = selectBox('Sort', [
       ['delta', 'Sort by size change'],
       ['size', 'Sort by size'],
       ['name', 'Sort by name'],
-    ]) {
-      const o = el('option', undefined, text);
-      o.value = value;
-      this.sort.append(o);
-    }
-    this.sort.addEventListener('change', () => this.actions.setQuery({ sort: this.sort.value as TreeSort }));
-    this.filter.type = 'search';
-    this.filter.placeholder = 'Filter paths';
-    this.filter.setAttribute('aria-label', 'Filter paths');
-    this.filter.addEventListener('input', () => {
-      window.clearTimeout(this.filterTimer);
-      this.filterTimer = window.setTimeout(() => {
-        this.filterTimer = undefined;
-        this.actions.setQuery({ filter: this.filter.value });
-      }, FILTER_DELAY_MS);
-    });
-    controls.append(kinds, this.sort, this.filter);
+    ], (value) => this.actions.setQuery({ sort: value as TreeSort }));
+    this.filter = new FilterBox((filter) => this.actions.setQuery({ filter }));
+    controls.append(kinds, this.sort, this.filter.element);
     this.tree = new LazyTree(actions, {
       className: 'tree diff-tree',
       label: 'Differences',
@@ -108,10 +90,7 @@ export class DiffTree {
       input.checked = place.kinds.includes(kind);
     }
     this.sort.value = place.sort;
-    if (this.filter.value !== place.filter) {
-      window.clearTimeout(this.filterTimer);
-      this.filter.value = place.filter;
-    }
+    this.filter.show(place.filter);
   }
 
   /** How many files of each kind (after `comparison`). */

@@ -5,6 +5,7 @@
  * the host sends meanwhile.
  */
 import type { LayersPanelPlace, TreeMode, TreeSort } from '../../src/protocol/layersProtocol';
+import { FilterBox, selectBox } from '../shared/controls';
 import { definitions, el, setShown, setText } from '../shared/dom';
 import { bytes } from '../shared/format';
 import { type UiState, stepOfLayer } from './state';
@@ -14,21 +15,6 @@ export interface DetailsActions {
   setSort(sort: TreeSort): void;
   setFilter(filter: string): void;
   openDockerfile(file: string, line: number): void;
-}
-
-/** Typing waits this long after the last key before the tree is asked again. */
-const FILTER_DELAY_MS = 150;
-
-function selectBox(label: string, choices: Array<[string, string]>, onChange: (value: string) => void): HTMLSelectElement {
-  const select = el('select');
-  select.setAttribute('aria-label', label);
-  for (const [value, text] of choices) {
-    const o = el('option', undefined, text);
-    o.value = value;
-    select.append(o);
-  }
-  select.addEventListener('change', () => onChange(select.value));
-  return select;
 }
 
 export class LayerDetails {
@@ -43,8 +29,7 @@ export class LayerDetails {
   private factsDrawn = '';
   private readonly mode: HTMLSelectElement;
   private readonly sort: HTMLSelectElement;
-  private readonly filter = el('input');
-  private filterTimer: number | undefined;
+  private readonly filter: FilterBox;
 
   constructor(actions: DetailsActions, tree: HTMLElement) {
     const head = el('div', 'layer-head');
@@ -61,17 +46,8 @@ export class LayerDetails {
       ['name', 'Sort by name'],
       ['size', 'Sort by size'],
     ], (value) => actions.setSort(value as TreeSort));
-    this.filter.type = 'search';
-    this.filter.placeholder = 'Filter paths';
-    this.filter.setAttribute('aria-label', 'Filter paths');
-    this.filter.addEventListener('input', () => {
-      window.clearTimeout(this.filterTimer);
-      this.filterTimer = window.setTimeout(() => {
-        this.filterTimer = undefined;
-        actions.setFilter(this.filter.value);
-      }, FILTER_DELAY_MS);
-    });
-    controls.append(this.mode, this.sort, this.filter);
+    this.filter = new FilterBox((filter) => actions.setFilter(filter));
+    controls.append(this.mode, this.sort, this.filter.element);
 
     this.selected.append(head, controls, tree);
     this.element.append(this.hint, this.selected);
@@ -116,11 +92,6 @@ export class LayerDetails {
   showControls(place: LayersPanelPlace): void {
     this.mode.value = place.mode;
     this.sort.value = place.sort;
-    if (this.filter.value !== place.filter) {
-      // What the place says wins over keys typed but not yet applied.
-      window.clearTimeout(this.filterTimer);
-      this.filterTimer = undefined;
-      this.filter.value = place.filter;
-    }
+    this.filter.show(place.filter);
   }
 }
