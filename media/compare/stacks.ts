@@ -6,12 +6,11 @@
 import type { SideView, StepView } from '../../src/protocol/compareProtocol';
 import { el, icon, setText } from '../shared/dom';
 import { bytes } from '../shared/format';
+import { type BlockScale, blockLine, setBlockHeight, stepMarker } from '../shared/stackParts';
 import type { UiState } from './state';
 
-/** Block height for a layer: readable at 0 B and at 500 MB in the same stack. */
-function blockHeight(size: number): number {
-  return Math.round(30 + Math.min(60, 6 * Math.log2(1 + size / 4096)));
-}
+/** Smaller than the Layers panel's blocks: two stacks share the width. */
+const SCALE: BlockScale = { base: 30, growth: 60, perDoubling: 6 };
 
 interface Block {
   element: HTMLElement;
@@ -73,7 +72,7 @@ export class Stacks {
       const layers = own.filter((s) => s.layerIndex !== undefined).length;
       col.append(el('div', 'group-label', `only in ${side.toUpperCase()}: ${layers} layer${layers === 1 ? '' : 's'}`));
       const steps = el('div', 'steps');
-      steps.append(...own.map((s) => (s.layerIndex === undefined ? this.marker(s) : this.block(s, [side]))));
+      steps.append(...own.map((s) => (s.layerIndex === undefined ? stepMarker(s) : this.block(s, [side]))));
       if (layers === 0) {
         steps.append(el('p', 'hint', 'No layer of its own: every layer is in the shared band.'));
       }
@@ -86,7 +85,7 @@ export class Stacks {
     const bandLabel = el('div', 'group-label shared-label');
     bandLabel.append(icon('link'), el('span', undefined, shared ? `shared by A and B: the ${shared} bottom layer${shared === 1 ? '' : 's'} (same diff id)` : 'no layer in common'));
     const bandSteps = el('div', 'steps');
-    bandSteps.append(...a.steps.slice(0, fromA).map((s) => (s.layerIndex === undefined ? this.marker(s) : this.block(s, ['a', 'b']))));
+    bandSteps.append(...a.steps.slice(0, fromA).map((s) => (s.layerIndex === undefined ? stepMarker(s) : this.block(s, ['a', 'b']))));
     band.append(bandLabel, bandSteps);
 
     const heads = el('div', 'compare-heads');
@@ -102,20 +101,10 @@ export class Stacks {
       const sizes = state.comparison?.layerSizes[side];
       for (const [index, { element, meta, step }] of this.blocks[side]) {
         const size = sizes?.[index] ?? step.size;
-        const height = `${blockHeight(size)}px`;
-        if (element.style.height !== height) {
-          element.style.height = height;
-        }
+        setBlockHeight(element, size, SCALE);
         setText(meta, bytes(size));
       }
     }
-  }
-
-  private marker(step: StepView): HTMLElement {
-    const m = el('div', 'marker');
-    m.title = step.createdBy || step.text;
-    m.append(icon('symbol-property'), el('span', 'marker-text', step.text));
-    return m;
   }
 
   private block(step: StepView, sides: Array<'a' | 'b'>): HTMLElement {
@@ -123,10 +112,8 @@ export class Stacks {
     const block = el('div', `block compare-block${sides.length === 2 ? ' shared' : ''}`);
     block.dataset.layer = String(index);
     block.title = `${step.createdBy || step.text}${step.diffId ? `\n${step.diffId}` : ''}`;
-    const line = el('span', 'block-line');
-    line.append(el('span', 'block-index', `#${index + 1}`), el('span', 'block-text', step.text));
     const meta = el('span', 'block-meta');
-    block.append(line, meta);
+    block.append(blockLine(index, step), meta);
     for (const side of sides) {
       this.blocks[side].set(index, { element: block, meta, step });
     }

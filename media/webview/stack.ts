@@ -5,8 +5,9 @@
  * classes, so the block that has the focus keeps it.
  */
 import type { GroupView, LayersPanelPlace, StepView } from '../../src/protocol/layersProtocol';
-import { el, icon, setText } from '../shared/dom';
+import { el, setText } from '../shared/dom';
 import { bytes } from '../shared/format';
+import { type BlockScale, blockLine, setBlockHeight, stepMarker } from '../shared/stackParts';
 import type { UiState } from './state';
 
 export interface StackActions {
@@ -16,10 +17,8 @@ export interface StackActions {
 
 const BAND_COLOURS = ['blue', 'green', 'purple', 'orange', 'yellow', 'red'];
 
-/** Block height for a layer: readable at 0 B and at 500 MB in the same stack. */
-function blockHeight(size: number): number {
-  return Math.round(36 + Math.min(70, 7 * Math.log2(1 + size / 4096)));
-}
+/** Block heights by layer size (Compare's are smaller: two stacks share its width). */
+const SCALE: BlockScale = { base: 36, growth: 70, perDoubling: 7 };
 
 interface Block {
   button: HTMLButtonElement;
@@ -53,7 +52,7 @@ export class Stack {
         const g = el('div', `group${group.base ? ` band band-${BAND_COLOURS[bandIndex++ % BAND_COLOURS.length]}` : ' own'}`);
         g.append(el('div', 'group-label', group.base ? `from ${group.base}` : 'this image'));
         const steps = el('div', 'steps');
-        steps.append(...group.steps.map((step) => (step.layerIndex === undefined ? this.marker(step) : this.block(step))));
+        steps.append(...group.steps.map((step) => (step.layerIndex === undefined ? stepMarker(step) : this.block(step))));
         g.append(steps);
         return g;
       }),
@@ -68,10 +67,7 @@ export class Stack {
     for (const [index, { button, meta, step }] of this.blocks) {
       const stat = state.analysis?.layers[index];
       const size = stat?.size ?? step.size;
-      const height = `${blockHeight(size)}px`;
-      if (button.style.height !== height) {
-        button.style.height = height;
-      }
+      setBlockHeight(button, size, SCALE);
       setText(meta, stat ? `${bytes(size)} · +${stat.added} ~${stat.modified} −${stat.removed}` : bytes(size));
     }
   }
@@ -93,23 +89,14 @@ export class Stack {
     this.blocks.get(index)?.button.focus();
   }
 
-  private marker(step: StepView): HTMLElement {
-    const m = el('div', 'marker');
-    m.title = step.createdBy || step.text;
-    m.append(icon('symbol-property'), el('span', 'marker-text', step.text));
-    return m;
-  }
-
   private block(step: StepView): HTMLElement {
     const index = step.layerIndex as number;
     const button = el('button', 'block');
     button.dataset.layer = String(index);
     button.setAttribute('aria-pressed', 'false');
     button.title = step.createdBy || step.text;
-    const line = el('span', 'block-line');
-    line.append(el('span', 'block-index', `#${index + 1}`), el('span', 'block-text', step.text));
     const meta = el('span', 'block-meta');
-    button.append(line, meta);
+    button.append(blockLine(index, step), meta);
     button.addEventListener('click', () => this.actions.select(index));
     button.addEventListener('keydown', (e) => {
       // Up goes towards the application (the stack is drawn bottom-up).
