@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
 import { ArchiveError, type ImageArchive } from '../analysis/archiveReader';
@@ -13,6 +12,7 @@ import type { ImageIndex } from '../engine/imageIndex';
 import { imageSizes } from '../engine/imageSizes';
 import { familiarRepository } from '../engine/previousBuild';
 import { Disposable } from '../lifecycle';
+import { webviewHtml } from './webviewHtml';
 import type { CompareRow, ComparePanelState, ComparisonView, DiffQuery, FromWebview, SideView, StepView, ToWebview } from '../protocol/compareProtocol';
 
 export interface ComparePanelDeps {
@@ -401,32 +401,14 @@ export class ComparePanel extends Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}">
-<link rel="stylesheet" href="${asset('media', 'layers.css')}">
-<link rel="stylesheet" href="${asset('media', 'compare.css')}">
-<title>Compare</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset('dist', 'compare.js')}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.deps.extensionUri, {
+      title: 'Compare',
+      styles: [
+        ['media', 'layers.css'],
+        ['media', 'compare.css'],
+      ],
+      script: ['dist', 'compare.js'],
+    });
   }
 }
 

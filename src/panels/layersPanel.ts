@@ -1,4 +1,3 @@
-import * as crypto from 'crypto';
 import * as path from 'path';
 import type { Readable } from 'stream';
 import * as vscode from 'vscode';
@@ -12,6 +11,7 @@ import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../engine/imageSizes';
 import { statusCode } from '../engine/engineError';
 import { Disposable } from '../lifecycle';
+import { webviewHtml } from './webviewHtml';
 import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview } from '../protocol/layersProtocol';
 
 export interface LayersPanelDeps {
@@ -347,31 +347,11 @@ export class LayersPanel extends Disposable {
   }
 
   private html(): string {
-    const webview = this.panel.webview;
-    const nonce = crypto.randomBytes(16).toString('base64');
-    const asset = (...p: string[]) => webview.asWebviewUri(vscode.Uri.joinPath(this.deps.extensionUri, ...p)).toString();
-    const csp = [
-      "default-src 'none'",
-      `style-src ${webview.cspSource}`,
-      `font-src ${webview.cspSource}`,
-      `img-src ${webview.cspSource}`,
-      `script-src 'nonce-${nonce}'`,
-    ].join('; ');
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="${csp}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${asset('dist', 'codicons', 'codicon.css')}">
-<link rel="stylesheet" href="${asset('media', 'layers.css')}">
-<title>Layers</title>
-</head>
-<body>
-<div id="app"></div>
-<script nonce="${nonce}" src="${asset('dist', 'webview.js')}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.deps.extensionUri, {
+      title: 'Layers',
+      styles: [['media', 'layers.css']],
+      script: ['dist', 'webview.js'],
+    });
   }
 
   /** The state saved with the panel, for the serializer. */
