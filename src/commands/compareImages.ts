@@ -8,13 +8,14 @@
  * The first image is A (left), the second B (right); differences read "from A to B".
  */
 import * as vscode from 'vscode';
-import { formatAge, formatBytes, shortId } from '../engine/format';
+import { shortId } from '../engine/format';
 import type { ImageIndex } from '../engine/imageIndex';
 import { type ImageEntry, toImageEntries } from '../engine/images';
 import type { PreviousBuildFinder } from '../engine/previousBuild';
 import { ComparePanel, type ComparePanelDeps } from '../panels/comparePanel';
 import type { ImageNode } from '../views/imageNode';
 import { CommandError, failed } from './registerCommand';
+import { pickAmong } from './pickImage';
 
 /** An image as the panel names it. */
 export interface CompareSide {
@@ -63,16 +64,7 @@ async function pickImage(index: ImageIndex, placeHolder: string, except?: Compar
           : vscode.l10n.t('The Docker Engine has no images to compare.'),
     );
   }
-  const picked = await vscode.window.showQuickPick(
-    entries.map((entry) => ({
-      label: entry.reference,
-      description: `${formatBytes(entry.image.size)} · ${formatAge(entry.image.created)}`,
-      detail: shortId(entry.image.id),
-      entry,
-    })),
-    { placeHolder, matchOnDescription: true, matchOnDetail: true },
-  );
-  return picked?.entry;
+  return pickAmong(entries, placeHolder);
 }
 
 function open(deps: ComparePanelDeps, a: CompareSide, b: CompareSide): ComparePanel {

@@ -22,6 +22,11 @@ export async function imageFromNodeOrPick(
     void vscode.window.showInformationMessage(vscode.l10n.t('The Docker Engine has no images.'));
     return undefined;
   }
+  return pickAmong(entries, placeHolder);
+}
+
+/** A QuickPick of images: name, size and age, the short id; any of them can be typed. */
+export async function pickAmong(entries: ImageEntry[], placeHolder: string): Promise<ImageEntry | undefined> {
   const picked = await vscode.window.showQuickPick(
     entries.map((entry) => ({
       label: entry.reference,
