@@ -21,6 +21,8 @@ export interface LayerWaste {
   wasted: number[];
   /** Per layer: the files (not folders) it adds or changes. */
   files: number[];
+  /** Per layer: the paths it removes (a removed folder counts once). */
+  removed: number[];
   findings: WasteFinding[];
 }
 
@@ -28,6 +30,7 @@ export function layerWaste(analysis: ImageAnalysis): LayerWaste {
   const count = analysis.layers.length;
   const wasted = new Array<number>(count).fill(0);
   const files = new Array<number>(count).fill(0);
+  const removed = new Array<number>(count).fill(0);
   const findings = new Map<string, WasteFinding>();
   /** path → the layer that wrote what is there now, and its size. */
   const owners = new Map<string, { layer: number; size: number }>();
@@ -41,6 +44,7 @@ export function layerWaste(analysis: ImageAnalysis): LayerWaste {
   for (let layer = 0; layer < count; layer++) {
     for (const change of analysis.changesOf(layer)) {
       if (change.kind === 'removed') {
+        removed[layer]++;
         const prefix = `${change.path}/`;
         for (const [p, owner] of [...owners]) {
           if (p === change.path || p.startsWith(prefix)) {
@@ -63,5 +67,5 @@ export function layerWaste(analysis: ImageAnalysis): LayerWaste {
       owners.set(change.path, { layer, size: change.size });
     }
   }
-  return { wasted, files, findings: [...findings.values()].sort((a, b) => b.size - a.size) };
+  return { wasted, files, removed, findings: [...findings.values()].sort((a, b) => b.size - a.size) };
 }

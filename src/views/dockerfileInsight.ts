@@ -210,9 +210,7 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
       const i = this.analysed(insight, layer.diffId);
       const title =
         i !== undefined && insight.analysis && insight.waste
-          ? insight.waste.files[i] === 1
-            ? vscode.l10n.t('{0} · {1} file · {2} wasted', formatBytes(insight.analysis.layers[i].size), insight.waste.files[i], formatBytes(insight.waste.wasted[i]))
-            : vscode.l10n.t('{0} · {1} files · {2} wasted', formatBytes(insight.analysis.layers[i].size), insight.waste.files[i], formatBytes(insight.waste.wasted[i]))
+          ? layerLens(formatBytes(insight.analysis.layers[i].size), insight.waste.files[i], insight.waste.removed[i], formatBytes(insight.waste.wasted[i]))
           : vscode.l10n.t('{0} as the engine records it · analysing for files and waste…', formatBytes(layer.historySize));
       lenses.push(new vscode.CodeLens(line, { title, command: 'strata.dockerfile.showLayer', arguments: [built.image.id, name, layer.layerIndex] }));
     }
@@ -237,7 +235,8 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**${vscode.l10n.t('Layer {0}', i + 1)}** · ${formatBytes(insight.analysis.layers[i].size)}\n\n`);
     if (largest.length === 0) {
-      md.appendText(vscode.l10n.t('It adds or changes no files.'));
+      const removed = insight.analysis.changesOf(i).filter((c) => c.kind === 'removed');
+      md.appendText(removed.length ? vscode.l10n.t('It adds or changes no files; it removes {0}.', removed.map((c) => `/${c.path}`).slice(0, 10).join(', ')) : vscode.l10n.t('It adds or changes no files.'));
     }
     for (const c of largest) {
       md.appendMarkdown(`- \`${formatBytes(c.size)}\` `);
@@ -272,4 +271,12 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
     }
     return out;
   }
+}
+
+/** A layer's lens: size, files it adds or changes, paths it removes (when it does), bytes it wastes. */
+function layerLens(size: string, files: number, removed: number, wasted: string): string {
+  if (removed > 0) {
+    return files === 1 ? vscode.l10n.t('{0} · {1} file · {2} removed · {3} wasted', size, files, removed, wasted) : vscode.l10n.t('{0} · {1} files · {2} removed · {3} wasted', size, files, removed, wasted);
+  }
+  return files === 1 ? vscode.l10n.t('{0} · {1} file · {2} wasted', size, files, wasted) : vscode.l10n.t('{0} · {1} files · {2} wasted', size, files, wasted);
 }

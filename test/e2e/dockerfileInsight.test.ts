@@ -113,7 +113,7 @@ describe('Dockerfile lenses, hover and wasted-space problems in a real VS Code i
     const run = await lensAbove(page, 'head -c 3000000');
     assert.strictEqual(run.text, '3 MB · 1 file · 3 MB wasted', 'the RUN that adds /big.bin');
     // The rm adds no file (its whiteout is a removal), and app.txt is 19 bytes.
-    assert.strictEqual((await lensAbove(page, 'RUN rm /big.bin')).text, '0 B · 0 files · 0 B wasted');
+    assert.strictEqual((await lensAbove(page, 'RUN rm /big.bin')).text, '0 B · 0 files · 1 removed · 0 B wasted');
     assert.strictEqual((await lensAbove(page, 'COPY app.txt')).text, '19 B · 1 file · 0 B wasted');
     assert.strictEqual((await lensAbove(page, 'ENV MODE=e2e')).text, "no layer: changes only the image's settings");
     assert.strictEqual((await lensAbove(page, 'CMD ["sh"]')).text, "no layer: changes only the image's settings");

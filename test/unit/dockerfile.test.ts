@@ -149,6 +149,7 @@ describe('layerWaste', () => {
     const w = layerWaste(new ImageAnalysis(await readImageArchive(streamOf(archive))));
     assert.deepStrictEqual(w.wasted, [5300, 0]);
     assert.deepStrictEqual(w.files, [4, 1]);
+    assert.deepStrictEqual(w.removed, [0, 1], 'the removed folder counts once');
     assert.deepStrictEqual(w.findings, [
       { path: '/var/lib/apt/lists', size: 5000, addedIn: 0, hiddenIn: 1, how: 'removed' },
       { path: '/app/data.bin', size: 300, addedIn: 0, hiddenIn: 1, how: 'overwritten' },

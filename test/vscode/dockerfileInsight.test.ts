@@ -55,7 +55,7 @@ describe('Dockerfile lenses, hover and diagnostics in a real extension host', fu
     });
     const at = (n: number) => shown.filter(([l]) => l === n).map(([, t]) => String(t));
     assert.match(at(line('head -c'))[0], /^2 MB · 1 file · 2 MB wasted$/);
-    assert.match(at(line('rm /srv/big.bin'))[0], /^\d+ B · 1 file · 0 B wasted$/);
+    assert.match(at(line('rm /srv/big.bin'))[0], /^\d+ B · 1 file · 1 removed · 0 B wasted$/);
     assert.deepStrictEqual(at(line('ENV MODE')), ["no layer: changes only the image's settings"]);
     assert.match(at(line('FROM scratch'))[0], new RegExp(`^${reference.replace(/[/.]/g, '\\$&')} · built `));
   });
