@@ -12,15 +12,11 @@ import Docker from 'dockerode';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { imageMenu, openStrata, openVsCode, row, runCommand, widenSideBar } from './workbench';
+import { DARK, LIGHT, imageMenu, openStrata, openVsCode, row, runCommand, useTheme, widenSideBar } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const IMG = '<img src=x onerror=alert(1)>';
 const LABEL = '<script>alert(3)</script>';
-/** The themes' ids (settings) and their names in the theme picker. */
-const LIGHT = 'Default Light Modern';
-const DARK = 'Default Dark Modern';
-const PICKER_NAME: Record<string, string> = { [LIGHT]: 'Light Modern', [DARK]: 'Dark Modern' };
 
 /** The newest panel's document: code-server nests each webview in two iframes. */
 function panelFrame(page: Page): FrameLocator {
@@ -38,20 +34,6 @@ async function menuLabels(page: Page, rowText: string): Promise<string[]> {
   await page.keyboard.press('Escape');
   await menu.waitFor({ state: 'hidden' });
   return labels;
-}
-
-/** Switches the colour theme as a user does (Preferences: Color Theme), and waits for the workbench to take it. */
-async function useTheme(page: Page, theme: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.fill('>Preferences: Color Theme');
-  // The palette's first match may be another command (Browse Color Themes in Marketplace).
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: PICKER_NAME[theme] }).first().waitFor();
-  await input.fill(PICKER_NAME[theme]);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: PICKER_NAME[theme] }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator(theme === DARK ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 30_000 });
 }
 
 /** Hides or shows the side bar (a screenshot gives the panel the whole width). */

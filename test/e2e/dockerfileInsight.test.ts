@@ -13,27 +13,9 @@ import Docker from 'dockerode';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
 import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { openVsCode } from './workbench';
+import { DARK, LIGHT, openVsCode, useTheme } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
-/** The themes' ids (settings) and their names in the theme picker. */
-const LIGHT = 'Default Light Modern';
-const DARK = 'Default Dark Modern';
-const PICKER_NAME: Record<string, string> = { [LIGHT]: 'Light Modern', [DARK]: 'Dark Modern' };
-
-/** Switches the colour theme as a user does (Preferences: Color Theme), and waits for the workbench to take it. */
-async function useTheme(page: Page, theme: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input.input');
-  await input.fill('>Preferences: Color Theme');
-  // The palette's first match may be another command (Browse Color Themes in Marketplace).
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: /^Preferences: Color Theme/ }).first().click();
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: PICKER_NAME[theme] }).first().waitFor();
-  await input.fill(PICKER_NAME[theme]);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: PICKER_NAME[theme] }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.locator(theme === DARK ? '.monaco-workbench.vs-dark' : '.monaco-workbench.vs:not(.vs-dark)').waitFor({ timeout: 30_000 });
-}
 
 /** The editor's rendered line that holds `text` (the editor draws spaces as no-break spaces). */
 function editorLine(page: Page, text: string): Locator {
