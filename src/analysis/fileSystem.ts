@@ -24,15 +24,8 @@ export interface FileChange {
   linkTarget?: string;
 }
 
-export interface FileInfo {
-  type: EntryType;
-  size: number;
-  mode: number;
-  linkTarget?: string;
-  uid?: number;
-  gid?: number;
-  /** The content digest, when the archive was read with hashContents. */
-  hash?: string;
+/** What is at a path: the entry's metadata (its path is the snapshot's key) and who wrote it. */
+export interface FileInfo extends Omit<LayerEntry, 'path'> {
   /** The layer (0 = base) that last wrote this path. */
   layer: number;
 }
