@@ -6,7 +6,9 @@
  * `--log-runs`, default 5, since one run reads a million lines; `--log-lines` to change
  * that count), analysis (`--analysis-runs`, default 5; builds a ≥ 300 MB Debian image
  * once and keeps it, see analysisThroughput.ts), ssh (the harness's engine over ssh beside
- * `docker -H ssh://…`, and the per-request overhead of ssh).
+ * `docker -H ssh://…`, and the per-request overhead of ssh), panel (the Layers panel end to
+ * end in code-server on the realistic image, and activation; `--analysis-runs`; see
+ * panelEndToEnd.ts).
  */
 import Docker from 'dockerode';
 import { parseArgs } from 'util';
@@ -26,12 +28,13 @@ import { benchFirstExport } from './firstExport';
 import { benchScale, prepareScale } from './scale';
 import { benchCompare, prepareRebuilt } from './compareImages';
 import { benchPull, pushToRegistry } from './pullImage';
+import { benchPanel } from './panelEndToEnd';
 import { type CaseResult, formatTable, toJson } from './stats';
 
 /** The bench's share of the engine's list: 3 chain images + variants. */
 const FIXTURE_IMAGES = 100;
 
-const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export', 'scale', 'compare', 'pull'] as const;
+const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export', 'scale', 'compare', 'pull', 'panel'] as const;
 type CaseName = (typeof CASES)[number];
 /** The cases that measure against the built image fixtures. */
 const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency', 'scale'];
@@ -184,6 +187,13 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
     results.push(...pull.results);
     Object.assign(context, pull.context);
   }
+  if (only.includes('panel')) {
+    // code-server's extension host finds the engine under test through DOCKER_HOST (set in main).
+    const reference = await prepareRealisticImage(docker, opts.engine === 'host' ? undefined : new Docker({ socketPath: '/var/run/docker.sock' }));
+    const panel = await benchPanel(raw, reference, opts.analysisRuns);
+    results.push(...panel.results);
+    Object.assign(context, panel.context);
+  }
   return { results, context };
 }
 
@@ -208,7 +218,7 @@ async function main(): Promise<void> {
       const logRuns = opts.only.includes('log-throughput') ? ` (log throughput: ${opts.logRuns})` : '';
       log(`engine ${all.engine} (API ${all.api}), Node ${all.node}${listed}, medians of ${runs} runs${logRuns}`);
       process.stdout.write(`${formatTable(results)}\n`);
-      for (const [key, value] of Object.entries(context).filter(([k]) => /^(ssh|engineStart|firstExport|scale|storm|analyses|compare|pull)/.test(k))) {
+      for (const [key, value] of Object.entries(context).filter(([k]) => /^(ssh|engineStart|firstExport|scale|storm|analyses|compare|pull|panel)/.test(k))) {
         process.stdout.write(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`);
       }
     }
