@@ -75,6 +75,8 @@ export class LayersPanel extends Disposable {
   /** Every message posted to the webview (tests and benchmarks watch it). */
   readonly onDidPost = this.posted.event;
   private analysis: ImageAnalysis | undefined;
+  /** An image's analysis, started when the panel opens (the export's first byte can take seconds). */
+  private analysisRun: Promise<ImageAnalysis> | undefined;
   /** A layer to select once the stack is drawn (a Dockerfile lens opened the panel). */
   private pendingSelect: number | undefined;
   private initPosted = false;
@@ -126,6 +128,30 @@ export class LayersPanel extends Disposable {
     panel.webview.html = this.html();
     this._register(panel.onDidDispose(() => this.dispose()));
     this._register(panel.webview.onDidReceiveMessage((m: FromWebview) => void this.handleMessage(m)));
+    if (state.kind === 'image') {
+      // Not waiting for the webview to load: the export starts at once (its failure is
+      // reported when the webview has loaded and asks).
+      this.imageAnalysis().catch(() => undefined);
+    }
+  }
+
+  /** The image's analysis: one run per panel, started again only after it failed. */
+  private imageAnalysis(): Promise<ImageAnalysis> {
+    if (!this.analysisRun) {
+      const { index, engine } = this.deps;
+      const id = this.state.key;
+      const run = (async () => {
+        // The list the tree has shown gives the size to report progress against and whether
+        // the export must be asked for one platform (a multi-platform image).
+        const summary = (await index.current()).find((i) => i.id === id);
+        const sizes = summary ? imageSizes(summary, index.platform) : undefined;
+        const multiPlatform = summary ? imagePlatforms(summary).filter((p) => p.available).length > 1 : false;
+        return this.analyse(sizes?.content ?? sizes?.unpacked ?? 0, () => engine.exportImage(id, multiPlatform ? sizes?.platform : undefined), index.platform);
+      })();
+      run.catch(() => this.analysisRun === run && (this.analysisRun = undefined));
+      this.analysisRun = run;
+    }
+    return this.analysisRun;
   }
 
   override dispose(): void {
@@ -247,7 +273,6 @@ export class LayersPanel extends Disposable {
     const summary = listed.find((i) => i.id === id);
     const sizes = summary ? imageSizes(summary, index.platform) : { unpacked: inspect.Size };
     const platforms = summary ? imagePlatforms(summary) : [];
-    const multiPlatform = platforms.filter((p) => p.available).length > 1;
     const image: ImageView = {
       title: this.state.title,
       id,
@@ -279,11 +304,7 @@ export class LayersPanel extends Disposable {
       this.pendingSelect = undefined;
     }
     // The platform the engine runs, as shown; a multi-platform export is asked for it alone where the engine can.
-    const analysis = await this.analyse(
-      sizes.content ?? sizes.unpacked,
-      () => engine.exportImage(id, multiPlatform ? sizes.platform : undefined),
-      index.platform,
-    );
+    const analysis = await this.imageAnalysis();
     this.analysis = analysis;
     this.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
   }
