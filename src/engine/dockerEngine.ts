@@ -493,6 +493,12 @@ export class DockerEngine {
       HostConfig: { AutoRemove: options.autoRemove, ...(options.size ? { ConsoleSize: [options.size.rows, options.size.cols] } : {}) },
     } as Docker.ContainerCreateOptions);
     const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as NodeJS.ReadWriteStream;
+    // Waited for before it starts: a container removed on exit is gone before a later wait
+    // could ask, and its exit code with it.
+    const exited = (container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode?: number }>).then(
+      (r) => r.StatusCode,
+      () => undefined,
+    );
     try {
       await container.start();
     } catch (err) {
@@ -506,7 +512,7 @@ export class DockerEngine {
       name: info ? info.Name.replace(/^\//, '') : container.id.slice(0, 12),
       stream,
       resize: (cols, rows) => Promise.resolve(container.resize({ w: cols, h: rows } as never) as unknown).then(() => undefined, () => undefined),
-      wait: async () => ((await container.wait().catch(() => ({ StatusCode: undefined }))) as { StatusCode?: number }).StatusCode,
+      wait: () => exited,
       stop: async () => {
         stream.end();
         (stream as NodeJS.ReadWriteStream & { destroy?: () => void }).destroy?.();

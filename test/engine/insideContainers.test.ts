@@ -12,6 +12,7 @@ import Docker from 'dockerode';
 import { extractTo, listChildren, readFile } from '../../src/engine/containerFiles';
 import { statsFigures } from '../../src/engine/containers';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { until } from '../harness/until';
 import { hostEngine } from '../harness/testEngines';
 
 const LABELS = { [TEST_LABEL]: String(process.pid) };
@@ -173,8 +174,9 @@ describe('inside containers, through the Engine API (real engine)', function () 
     await greeting;
     run.stream.write('echo interactive-$((2+2)); exit 5\n');
     await readUntil(run.stream, 'interactive-4');
+    // The exit code is still known when asked after the container has been removed (a
+    // terminal asks once its stream ends, which can be after the engine removed it).
+    await until('the container to be removed', async () => !(await engine.listContainers()).some((c) => c.id === run.id));
     assert.strictEqual(await run.wait(), 5);
-    await new Promise((r) => setTimeout(r, 500));
-    assert.ok(!(await engine.listContainers()).some((c) => c.id === run.id), 'removed when it exited');
   });
 });
