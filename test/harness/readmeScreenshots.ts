@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import type { FrameLocator, Page } from 'playwright-core';
 import { DEBIAN_BASE, REALISTIC, prepareRealisticImage } from '../bench/analysisThroughput';
 import { prepareRebuilt } from '../bench/compareImages';
-import { clickMenuItem, imageMenu, openStrata, openVsCode, row, viewRow, widenSideBar } from '../e2e/workbench';
+import { clickMenuItem, openStrata, openVsCode, row, viewRow, widenSideBar } from '../e2e/workbench';
 import { REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from './codeServer';
 import { fixtureClient, testEngine } from './testEngines';
 
@@ -18,30 +18,47 @@ const BASE = 'debian:bookworm';
 const APP = 'acme/shop-api:1.4.2';
 const NEXT = 'acme/shop-api:1.4.3';
 const CONTAINER = 'shop-api';
+// A row whose label is the tag (1.4.3's row says it is built on 1.4.2, too).
+const tagRow = (page: Page, tag: string) => page.locator(`.pane .monaco-list-row[aria-label^="${tag} "]`);
+
+async function tagMenu(page: Page, tag: string, item: string): Promise<void> {
+  const imageRow = tagRow(page, tag);
+  await imageRow.waitFor({ timeout: 30_000 });
+  await imageRow.click({ button: 'right' });
+  await clickMenuItem(page, item);
+}
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 function frame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
 }
 
-async function copyFromHost(host: Docker, target: Docker, reference: string): Promise<void> {
-  if (await target.getImage(reference).inspect().then(() => true, () => false)) {
-    return;
+/** The host's image under the name the screenshots show, and only that name (no bench tag in view). */
+async function copyFromHost(host: Docker, target: Docker, reference: string, shownAs: string): Promise<void> {
+  const id = (await host.getImage(reference).inspect()).Id;
+  const [repo, tag] = shownAs.split(/:(?=[^:/]+$)/);
+  if ((await target.getImage(shownAs).inspect().then((i) => i.Id, () => undefined)) !== id) {
+    log(`copying ${reference} to the screenshot engine as ${shownAs}…`);
+    const stream = await target.loadImage((await host.getImage(reference).get()) as NodeJS.ReadableStream);
+    await new Promise((resolve, reject) => target.modem.followProgress(stream as NodeJS.ReadableStream, (e) => (e ? reject(e) : resolve(undefined))));
+    await target.getImage(id).tag({ repo, tag });
   }
-  log(`copying ${reference} to the screenshot engine…`);
-  const stream = await target.loadImage((await host.getImage(reference).get()) as NodeJS.ReadableStream);
-  await new Promise((resolve, reject) => target.modem.followProgress(stream as NodeJS.ReadableStream, (e) => (e ? reject(e) : resolve(undefined))));
+  if (reference !== shownAs) {
+    // Only the tag goes: the image keeps the name it is shown by.
+    await target.getImage(reference).remove().catch(() => undefined);
+  }
 }
 
 /** The engine's images as the screenshots show them: a base, the app, its next build, one container. */
 async function prepare(docker: Docker): Promise<void> {
   const host = new Docker({ socketPath: '/var/run/docker.sock' });
   await prepareRealisticImage(host);
-  await copyFromHost(host, docker, DEBIAN_BASE);
-  await copyFromHost(host, docker, REALISTIC);
-  await docker.getImage(DEBIAN_BASE).tag({ repo: BASE.split(':')[0], tag: BASE.split(':')[1] });
-  await docker.getImage(REALISTIC).tag({ repo: APP.split(':')[0], tag: APP.split(':')[1] });
-  if (!(await docker.getImage(NEXT).inspect().then(() => true, () => false))) {
+  await copyFromHost(host, docker, DEBIAN_BASE, BASE);
+  await copyFromHost(host, docker, REALISTIC, APP);
+  const app = await docker.getImage(APP).inspect();
+  const next = await docker.getImage(NEXT).inspect().catch(() => undefined);
+  // The next build is made again when the app it was built on has changed.
+  if (!next || next.RootFS.Layers?.[0] !== app.RootFS.Layers?.[0]) {
     await prepareRebuilt(docker, APP, NEXT, 'org.opencontainers.image.version=1.4.3');
   }
   await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
@@ -77,7 +94,7 @@ async function main(): Promise<void> {
     await widenSideBar(page, 560);
 
     // The Images view: the app expanded, its base folded into one group, the container running.
-    const app = row(page, '1.4.2');
+    const app = tagRow(page, '1.4.2');
     await app.waitFor({ timeout: 60_000 });
     await app.locator('.monaco-tl-twistie').click();
     await row(page, `from ${BASE}`).waitFor({ timeout: 60_000 });
@@ -87,7 +104,7 @@ async function main(): Promise<void> {
     log('media/screenshot-images-view.png');
 
     // The Layers panel: the apt-get layer selected, its biggest folders open.
-    await imageMenu(page, '1.4.2', 'Show Layers');
+    await tagMenu(page, '1.4.2', 'Show Layers');
     const panel = frame(page);
     await panel.locator('#efficiency dd', { hasText: '%' }).waitFor({ timeout: 180_000 });
     await panel.locator('button.block', { hasText: 'apt-get install' }).click();
@@ -100,8 +117,8 @@ async function main(): Promise<void> {
     log('media/screenshot-layers-panel.png');
 
     // Compare: 1.4.2 selected, then compared with 1.4.3.
-    await imageMenu(page, '1.4.2', 'Select for Compare');
-    const next = row(page, '1.4.3');
+    await tagMenu(page, '1.4.2', 'Select for Compare');
+    const next = tagRow(page, '1.4.3');
     await next.click({ button: 'right' });
     await clickMenuItem(page, 'Compare with Selected');
     const compare = frame(page);
@@ -109,6 +126,11 @@ async function main(): Promise<void> {
     await page.waitForTimeout(500);
     await page.screenshot({ path: out('screenshot-compare.png') });
     log('media/screenshot-compare.png');
+  } catch (err) {
+    // What the page showed when a step failed, to see why.
+    const pages = browser.contexts().flatMap((c) => c.pages());
+    await pages[0]?.screenshot({ path: path.join(REPO_ROOT, 'artifacts', 'screenshots-failure.png') }).catch(() => undefined);
+    throw err;
   } finally {
     await browser.close();
     await server.stop();
