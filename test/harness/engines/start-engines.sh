@@ -116,8 +116,19 @@ make_tls() {
 
 second_up() { pings "$SECOND_SOCK" && tls_pings; }
 
+# Certificates that stay valid for the next day: a running engine is kept as it is.
+tls_fresh() {
+  local c
+  for c in "$TLS_SERVER/cert.pem" "$TLS_CLIENT/cert.pem" "$TLS/ca.pem"; do
+    openssl x509 -checkend 86400 -noout -in "$c" >/dev/null 2>&1 || return 1
+  done
+}
+
 start_second() {
   local log="$LOGS/second.log"
+  if second_up && tls_fresh; then
+    return 0
+  fi
   ensure_bridge "$SECOND_BRIDGE" "$SECOND_BRIDGE_ADDR"
   make_tls
   if live_pid "$SECOND_PID" dockerd "$SECOND_PID" >/dev/null; then
