@@ -18,6 +18,7 @@ import type { RawHistoryEntry } from './layerAlignment';
 import type { RegistryAuth } from './credentials';
 import { LineAssembler } from './logStream';
 import { ANNOUNCE_PID, takeShellPid } from './shellPid';
+import { ForwardClosedError } from './sshTransport';
 import { TransferError, type TransferEvent } from './transfer';
 import { type RunOptions, toCreateBody } from './runOptions';
 
@@ -148,8 +149,9 @@ export class DockerEngine {
   }
 
   /**
-   * A read over a kept-alive connection the engine has closed meanwhile (it restarted)
-   * fails at once (EPIPE, ECONNRESET) before reaching it: such a read is sent once more,
+   * A read over a kept-alive connection the engine has closed meanwhile (it restarted, or
+   * the ssh under a forwarded socket went away) fails at once (EPIPE, ECONNRESET, a
+   * forward closed before answering) before reaching it: such a read is sent once more,
    * on a new connection. Only reads, only once: anything else fails as it came.
    */
   private async read<T>(call: () => Promise<T>): Promise<T> {
@@ -157,7 +159,7 @@ export class DockerEngine {
       return await call();
     } catch (err) {
       const code = (err as { code?: unknown }).code;
-      if (code === 'EPIPE' || code === 'ECONNRESET') {
+      if (code === 'EPIPE' || code === 'ECONNRESET' || err instanceof ForwardClosedError) {
         return call();
       }
       throw err;
@@ -348,11 +350,14 @@ export class DockerEngine {
    * it; the layers they share are in it once (comparing two images reads them once).
    */
   async exportImages(names: string[]): Promise<Readable> {
-    return new Promise<Readable>((resolve, reject) =>
-      this.long.modem.dial(
-        { path: '/images/get?', method: 'GET', options: { names }, isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } },
-        (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
-      ),
+    return this.read(
+      () =>
+        new Promise<Readable>((resolve, reject) =>
+          this.long.modem.dial(
+            { path: '/images/get?', method: 'GET', options: { names }, isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } },
+            (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
+          ),
+        ),
     );
   }
 
@@ -363,7 +368,7 @@ export class DockerEngine {
   async exportImage(name: string, platform?: string): Promise<Readable> {
     if (platform && (await this.capabilities()).exportPlatform) {
       const [os, architecture, variant] = platform.split('/');
-      return new Promise<Readable>((resolve, reject) =>
+      return this.read(() => new Promise<Readable>((resolve, reject) =>
         this.long.modem.dial(
           {
             // docker-modem appends `options` as the query (objects JSON-encoded) after the '?'.
@@ -375,11 +380,11 @@ export class DockerEngine {
           },
           (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
         ),
-      );
+      ));
     }
-    return (await this.long.getImage(name).get()) as Readable;
+    // A read: sent again once on a new connection if a kept-alive one was stale (see read).
+    return (await this.read(() => this.long.getImage(name).get())) as Readable;
   }
-
 
   // --- registries -----------------------------------------------------------------------
 

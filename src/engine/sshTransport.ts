@@ -54,6 +54,13 @@ export class SshError extends Error {
 }
 
 /**
+ * A forwarded connection that closed before any byte came back: nothing answers at the
+ * remote socket, or the ssh connection under a kept-alive one has gone (then a new
+ * connection, with a new ssh, works: reads are sent once more, see DockerEngine.read).
+ */
+export class ForwardClosedError extends SshError {}
+
+/**
  * The arguments, as the docker CLI builds them: no terminal, a connect timeout, never a
  * prompt. With `forwardTo` (the Podman form): no command, the remote socket forwarded there.
  */
@@ -218,7 +225,8 @@ export class SocketForward {
   private child: ChildProcess | undefined;
   private ready: Promise<string> | undefined;
   private stderr = '';
-  private readonly local = path.join(os.tmpdir(), `strata-ssh-${process.pid}-${randomBytes(6).toString('hex')}.sock`);
+  /** Each ssh its own local socket: one that is exiting could remove its successor's. */
+  private local = '';
 
   constructor(
     private readonly endpoint: SshEndpoint,
@@ -239,20 +247,26 @@ export class SocketForward {
   }
 
   private start(): Promise<string> {
-    fs.rmSync(this.local, { force: true });
+    const local = path.join(os.tmpdir(), `strata-ssh-${process.pid}-${randomBytes(6).toString('hex')}.sock`);
+    this.local = local;
     this.stderr = '';
-    const child = spawnSsh(this.endpoint, this.options, this.local);
+    const child = spawnSsh(this.endpoint, this.options, local);
     this.child = child;
     child.stdin?.end();
     child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (text: string) => (this.stderr = (this.stderr + text).slice(-4000)));
+    child.stderr?.on('data', (text: string) => {
+      // What an ssh that was replaced says is not its successor's reason.
+      if (this.child === child) {
+        this.stderr = (this.stderr + text).slice(-4000);
+      }
+    });
     return new Promise<string>((resolve, reject) => {
       let settled = false;
       const poll = setInterval(() => {
-        if (fs.existsSync(this.local)) {
+        if (fs.existsSync(local)) {
           settled = true;
           clearInterval(poll);
-          resolve(this.local);
+          resolve(local);
         }
       }, 15);
       child.on('error', (err: NodeJS.ErrnoException) => {
@@ -262,6 +276,7 @@ export class SocketForward {
       });
       child.on('close', (code) => {
         clearInterval(poll);
+        fs.rmSync(local, { force: true });
         if (this.child === child) {
           this.child = undefined;
           this.ready = undefined; // the next connection starts it again
@@ -274,11 +289,18 @@ export class SocketForward {
     });
   }
 
-  dispose(): void {
+  /** The next connection starts a new ssh (this one failed to carry a connection). */
+  restart(): void {
     this.child?.kill();
     this.child = undefined;
     this.ready = undefined;
-    fs.rmSync(this.local, { force: true });
+    if (this.local) {
+      fs.rmSync(this.local, { force: true });
+    }
+  }
+
+  dispose(): void {
+    this.restart();
   }
 }
 
@@ -293,6 +315,7 @@ class ForwardedConnection extends Duplex {
   constructor(
     private readonly socket: net.Socket,
     explain: () => SshError,
+    private readonly broken: () => void,
   ) {
     super({ allowHalfOpen: false });
     socket.on('data', (chunk: Buffer) => {
@@ -301,9 +324,21 @@ class ForwardedConnection extends Duplex {
         socket.pause();
       }
     });
-    socket.on('end', () => (this.received ? this.push(null) : this.destroy(explain())));
+    socket.on('end', () => {
+      if (this.received) {
+        this.push(null);
+      } else {
+        const err = explain();
+        broken();
+        this.destroy(err);
+      }
+    });
     // Writing into the closed forward (EPIPE, ECONNRESET) is the same failure when nothing came back.
-    socket.on('error', (err) => this.destroy(this.received ? err : explain()));
+    socket.on('error', (err) => {
+      const failure = this.received ? err : explain();
+      broken();
+      this.destroy(failure);
+    });
     socket.on('timeout', () => this.emit('timeout'));
   }
 
@@ -312,7 +347,13 @@ class ForwardedConnection extends Duplex {
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
-    this.socket.write(chunk, (err) => done(err ?? null));
+    this.socket.write(chunk, (err) => {
+      if (err) {
+        // Told to the request before the socket's error event: the forward is restarted first.
+        this.broken();
+      }
+      done(err ?? null);
+    });
   }
 
   override _final(done: (err?: Error | null) => void): void {
@@ -386,7 +427,9 @@ export class SshForwardAgent extends http.Agent {
           null,
           new ForwardedConnection(
             net.connect(local),
-            () => new SshError(`ssh could not reach ${this.endpoint.socket}: ${this.forward.said || FORWARD_CLOSED}`, this.forward.said || FORWARD_CLOSED, this.endpoint),
+            () => new ForwardClosedError(`ssh could not reach ${this.endpoint.socket}: ${this.forward.said || FORWARD_CLOSED}`, this.forward.said || FORWARD_CLOSED, this.endpoint),
+            // The ssh under it may be gone without having exited yet: the next connection gets a new one.
+            () => this.forward.restart(),
           ),
         ),
       (err: Error) => done(err, undefined as unknown as Duplex),

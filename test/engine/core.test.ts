@@ -194,6 +194,28 @@ for (const t of testEngines()) {
       }
     });
 
+    it('an export asked on a kept-alive connection the engine has dropped is sent again on a new one', async () => {
+      const { proxy, url } = proxyFor(t, 'stale');
+      await proxy.start();
+      const viaProxy = strataEngine(t, url());
+      try {
+        await viaProxy.listImages();
+        proxy.makeOpenConnectionsStale();
+        const stream = await viaProxy.exportImage(reference);
+        let bytes = 0;
+        for await (const chunk of stream) {
+          bytes += (chunk as Buffer).length;
+        }
+        assert.ok(bytes > 3000, `the export came whole (${bytes} bytes)`);
+        // A list (any read) on a stale connection is sent again too.
+        proxy.makeOpenConnectionsStale();
+        assert.ok((await viaProxy.listImages()).length > 0);
+      } finally {
+        viaProxy.dispose();
+        await proxy.stop();
+      }
+    });
+
     it('delivers image and container events, and reconnects after the stream breaks', async () => {
       const { proxy, url } = proxyFor(t, 'events');
       await proxy.start();

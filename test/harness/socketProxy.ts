@@ -1,9 +1,10 @@
 /**
  * A byte-level proxy in front of a real engine, for tests of what happens when the
  * connection breaks: `cut()` drops every open connection and refuses new ones until
- * `restore()`, as an engine restart does from the client's side. It listens on a unix
- * socket or a local TCP port and forwards to either, so it can stand in front of a
- * socket, a TLS port (TLS passes through untouched) or sshd.
+ * `restore()`, as an engine restart does from the client's side;
+ * `makeOpenConnectionsStale()` is the restart the client has not noticed yet. It listens
+ * on a unix socket or a local TCP port and forwards to either, so it can stand in front
+ * of a socket, a TLS port (TLS passes through untouched) or sshd.
  */
 import * as fs from 'fs';
 import * as net from 'net';
@@ -13,6 +14,7 @@ export type ProxyTarget = { path: string } | { host: string; port: number };
 export class SocketProxy {
   private server: net.Server | undefined;
   private readonly open = new Set<net.Socket>();
+  private readonly stale = new WeakSet<net.Socket>();
   private port = 0;
 
   /** `listen`: a socket path, or 'tcp' for a free port on 127.0.0.1 (kept across cut and restore). */
@@ -43,7 +45,17 @@ export class SocketProxy {
         this.open.delete(client);
         this.open.delete(upstream);
       };
-      client.pipe(upstream).pipe(client);
+      // Forwarded by hand, not piped: a connection made stale hangs up on its next bytes.
+      client.on('data', (chunk: Buffer) => {
+        if (this.stale.has(client)) {
+          close();
+        } else if (!upstream.write(chunk)) {
+          client.pause();
+          upstream.once('drain', () => client.resume());
+        }
+      });
+      client.on('end', () => upstream.end());
+      upstream.pipe(client);
       client.on('error', close).on('close', close);
       upstream.on('error', close).on('close', close);
     });
@@ -71,6 +83,17 @@ export class SocketProxy {
     this.server = undefined;
     if (this.listen !== 'tcp') {
       fs.rmSync(this.listen, { force: true });
+    }
+  }
+
+  /**
+   * The connections open now hang up on their next request, without an answer: a
+   * kept-alive connection to an engine that restarted before the client saw it close.
+   * New connections work.
+   */
+  makeOpenConnectionsStale(): void {
+    for (const s of this.open) {
+      this.stale.add(s);
     }
   }
 
