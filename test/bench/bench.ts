@@ -93,10 +93,10 @@ async function versions(docker: Docker): Promise<{ engine: string; api: string; 
   return { engine: v.Version, api: v.ApiVersion, node: process.version };
 }
 
-async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, opts: Options) {
+/** Fills `results` and `context` case by case, so that a case that fails keeps the ones before it. */
+async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, opts: Options, results: CaseResult[], context: Record<string, unknown>): Promise<void> {
   const { runs, only } = opts;
-  const results: CaseResult[] = [];
-  const context: Record<string, unknown> = { runs, cases: only };
+  Object.assign(context, { runs, cases: only });
 
   if (only.some((c) => IMAGE_CASES.includes(c))) {
     const images = await buildBenchImages(docker, FIXTURE_IMAGES, log);
@@ -194,7 +194,6 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
     results.push(...panel.results);
     Object.assign(context, panel.context);
   }
-  return { results, context };
 }
 
 async function main(): Promise<void> {
@@ -208,8 +207,11 @@ async function main(): Promise<void> {
   process.env.DOCKER_HOST = `unix://${target.fixtureSocket}`;
   await engine.ping();
   await removeOrphanFixtureImages(docker);
+  const results: CaseResult[] = [];
+  const context: Record<string, unknown> = {};
+  let failure: unknown;
   try {
-    const { results, context } = await runCases(engine, raw, docker, opts);
+    await runCases(engine, raw, docker, opts, results, context).catch((err: unknown) => (failure = err));
     const all = { ...context, ...(await versions(docker)) };
     if (json) {
       process.stdout.write(`${toJson(results, all)}\n`);
@@ -222,6 +224,9 @@ async function main(): Promise<void> {
         process.stdout.write(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`);
       }
     }
+    if (failure) {
+      throw failure;
+    }
   } finally {
     log('removing the bench images…');
     // A fresh client: the engine may have been restarted (first-export), its kept-alive sockets gone.
@@ -233,6 +238,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // The cases measured before this one are printed above.
   log(`bench failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 });
