@@ -33,6 +33,9 @@ export interface LogFollower {
   readonly done: Promise<void>;
 }
 
+/** How many of the last lines the read after the exit looks at (what a follow missed is a line or two). */
+const LAST_WORDS_TAIL = 1000;
+
 export function followContainerLogs(engine: DockerEngine, containerId: string, sink: LogSink, options: FollowOptions = {}): LogFollower {
   const backoff = new Backoff(options.backoff ?? { initialMs: 250, maxMs: 5000 });
   const resume = new LogResume(options.resumeFrom);
@@ -42,17 +45,22 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
   /** Lines delivered by the stream now open: one that ends having sent none waits before the next. */
   let delivered = 0;
 
-  /** One attached stream (or, with follow false, what is logged so far); resolves when it ends, rejects when it cannot be opened. */
-  const streamOnce = async (tty: boolean, first: boolean, follow = true): Promise<void> => {
+  /**
+   * One attached stream, or with `lastWords` the end of what is logged so far; resolves
+   * when it ends, rejects when it cannot be opened.
+   */
+  const streamOnce = async (tty: boolean, first: boolean, lastWords = false): Promise<void> => {
     const since = resume.since();
     if (since) {
       resume.resumed();
     }
     const stream = await engine.containerLogs(containerId, {
-      follow,
+      follow: !lastWords,
       timestamps: true,
       since,
-      tail: first && !since ? options.tail : undefined,
+      // The last lines only: `since` alone makes the engine scan its whole log file, and
+      // sends a second's worth of lines again (a fast logger's hundreds of thousands).
+      tail: lastWords ? LAST_WORDS_TAIL : first && !since ? options.tail : undefined,
     });
     current = stream;
     const parser = new LogParser({ tty, timestamps: true }, (line) => {
@@ -130,7 +138,7 @@ export function followContainerLogs(engine: DockerEngine, containerId: string, s
           // A follow can end before the engine has logged a container's last words (a
           // line without a newline, written as it exits): read once more from where this
           // got to; what was delivered is skipped.
-          await streamOnce(state.tty, false, false).catch(() => undefined);
+          await streamOnce(state.tty, false, true).catch(() => undefined);
           sink.notice(`— exited with code ${after.State.ExitCode} —`);
           return;
         }
