@@ -77,6 +77,10 @@ export async function benchPull(target: TestEngine, reference: string, alsoRemov
           const tracker = new TransferTracker();
           strata.push(await timed(() => engine.pullImage(reference, { onEvent: (e) => (events++, tracker.handle(e)) })));
           moved = tracker.totals().moved;
+          if (moved === 0) {
+            // Another image on the engine holds the layers: nothing would be measured.
+            throw new Error(`pulling ${reference} into ${target.name} downloaded nothing: another image there holds its layers (docker images on that engine shows which); remove it and run again`);
+          }
         } else if (k === 1) {
           rawMs.push(
             await timed(async () => {

@@ -134,7 +134,11 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await server.stop();
+    // The engine as it was: the bench pulls the same layers into it, and must download them.
     await docker.getContainer(CONTAINER).remove({ force: true }).catch(() => undefined);
+    for (const name of [NEXT, APP, BASE]) {
+      await docker.getImage(name).remove().catch(() => undefined);
+    }
   }
 }
 
