@@ -7,7 +7,7 @@ import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { type FileDifference, type ImageComparison, compareImages } from '../analysis/imageCompare';
 import type { DockerEngine } from '../engine/dockerEngine';
 import { statusCode } from '../engine/engineError';
-import { formatBytes } from '../engine/format';
+import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imageSizes } from '../engine/imageSizes';
 import { familiarRepository } from '../engine/previousBuild';
@@ -361,40 +361,25 @@ export class ComparePanel extends Disposable {
         this.closed.signal.addEventListener('abort', () => abort.abort(), { once: true });
         // At most what the export of both weighs: what they share comes once.
         const total = a.unpacked + b.unpacked;
-        let reported = 0;
-        let lastPost = 0;
-        const started = Date.now();
-        const waiting = setInterval(() => {
-          if (reported === 0) {
-            const waitingMs = Date.now() - started;
-            progress.report({ message: vscode.l10n.t('waiting for the engine to send the images… {0} s', Math.round(waitingMs / 1000)) });
-            this.post({ type: 'progress', bytesRead: 0, total, waitingMs });
-          }
-        }, 1000);
+        const shown = exportProgress(
+          progress,
+          total,
+          {
+            waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the images… {0} s', seconds),
+            read: (bytes, of) => vscode.l10n.t('{0} of at most {1}', bytes, of),
+          },
+          (bytesRead, waitingMs) => this.post({ type: 'progress', bytesRead, total, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
+        );
         try {
           return await cache.analyzePair(
             [a.id, b.id],
             () => engine.exportImages([a.exportName, b.exportName]),
             (key) => engine.exportImage(key),
             ComparePanel.matcher([a, b]),
-            {
-              preferPlatform: index.platform,
-              signal: abort.signal,
-              onProgress: (bytes) => {
-                const now = Date.now();
-                if (now - lastPost < 100) {
-                  return;
-                }
-                lastPost = now;
-                const increment = total > 0 ? ((bytes - reported) / total) * 100 : undefined;
-                reported = bytes;
-                progress.report({ message: total ? vscode.l10n.t('{0} of at most {1}', formatBytes(bytes), formatBytes(total)) : formatBytes(bytes), increment });
-                this.post({ type: 'progress', bytesRead: bytes, total });
-              },
-            },
+            { preferPlatform: index.platform, signal: abort.signal, onProgress: shown.onProgress },
           );
         } finally {
-          clearInterval(waiting);
+          shown.dispose();
         }
       }),
     );

@@ -6,7 +6,7 @@ import { ArchiveError } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { parseBuildStep } from '../engine/buildStep';
 import type { DockerEngine } from '../engine/dockerEngine';
-import { formatBytes } from '../engine/format';
+import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../engine/imageSizes';
 import { statusCode } from '../engine/engineError';
@@ -335,33 +335,16 @@ export class LayersPanel extends Disposable {
           const abort = new AbortController();
           token.onCancellationRequested(() => abort.abort());
           this.closed.signal.addEventListener('abort', () => abort.abort(), { once: true });
-          let reported = 0;
-          let lastPost = 0;
-          // Until the first byte: say the engine is being waited for, and how long, instead
-          // of a bare spinner (seen once: an engine just started sent nothing for 20 s).
-          const started = Date.now();
-          const waiting = setInterval(() => {
-            if (reported === 0) {
-              const waitingMs = Date.now() - started;
-              progress.report({ message: vscode.l10n.t('waiting for the engine to send the image… {0} s', Math.round(waitingMs / 1000)) });
-              this.post({ type: 'progress', bytesRead: 0, total, waitingMs });
-            }
-          }, 1000);
-          return this.deps.cache.analyze(cacheKey, open, {
-            preferPlatform,
-            signal: abort.signal,
-            onProgress: (bytes) => {
-              const now = Date.now();
-              if (now - lastPost < 100) {
-                return;
-              }
-              lastPost = now;
-              const increment = total > 0 ? ((bytes - reported) / total) * 100 : undefined;
-              reported = bytes;
-              progress.report({ message: total ? vscode.l10n.t('{0} of about {1}', formatBytes(bytes), formatBytes(total)) : formatBytes(bytes), increment });
-              this.post({ type: 'progress', bytesRead: bytes, total });
+          const shown = exportProgress(
+            progress,
+            total,
+            {
+              waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the image… {0} s', seconds),
+              read: (bytes, of) => vscode.l10n.t('{0} of about {1}', bytes, of),
             },
-          }).finally(() => clearInterval(waiting));
+            (bytesRead, waitingMs) => this.post({ type: 'progress', bytesRead, total, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
+          );
+          return this.deps.cache.analyze(cacheKey, open, { preferPlatform, signal: abort.signal, onProgress: shown.onProgress }).finally(() => shown.dispose());
         },
       ),
     );
