@@ -34,6 +34,15 @@ every command: [--context NAME | --host URL]  (unix://, tcp://, ssh://user@host)
 
 class UsageError extends Error {}
 
+/** An input that could not be read (an archive, an image, the engine): its sentence on stderr, exit code 2. A usage error goes on to the caller. */
+function inputFailure(err: unknown): number {
+  if (err instanceof UsageError) {
+    throw err;
+  }
+  process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);
+  return 2;
+}
+
 const ENGINE_FLAGS = {
   context: { type: 'string' },
   host: { type: 'string', short: 'H' },
@@ -241,11 +250,7 @@ async function analyze(args: string[]): Promise<number> {
     const preferPlatform = engine ? (await engine.capabilities()).platform : undefined;
     analysis = new ImageAnalysis(await readImageArchive(input, { platform, preferPlatform }));
   } catch (err) {
-    if (err instanceof UsageError) {
-      throw err;
-    }
-    process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
+    return inputFailure(err);
   } finally {
     engine?.dispose();
   }
@@ -337,11 +342,7 @@ async function diff(args: string[]): Promise<number> {
       pair = [await read(a), await read(b)];
     }
   } catch (err) {
-    if (err instanceof UsageError) {
-      throw err;
-    }
-    process.stderr.write(`strata: ${err instanceof Error ? err.message : String(err)}\n`);
-    return 2;
+    return inputFailure(err);
   } finally {
     engine?.dispose();
   }

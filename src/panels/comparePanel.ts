@@ -12,7 +12,7 @@ import type { ImageIndex } from '../engine/imageIndex';
 import { imageSizes } from '../engine/imageSizes';
 import { familiarRepository } from '../engine/previousBuild';
 import { Disposable } from '../lifecycle';
-import { webviewHtml } from './webviewHtml';
+import { panelOptions, webviewHtml } from './webviewHtml';
 import type { CompareRow, ComparePanelState, ComparisonView, DiffQuery, FromWebview, SideView, StepView, ToWebview } from '../protocol/compareProtocol';
 
 export interface ComparePanelDeps {
@@ -79,25 +79,18 @@ export class ComparePanel extends Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, ComparePanel.title(state), vscode.ViewColumn.Active, ComparePanel.options(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, ComparePanel.title(state), vscode.ViewColumn.Active, panelOptions(deps.extensionUri));
     return new ComparePanel(deps, panel, state);
   }
 
   static restore(deps: ComparePanelDeps, panel: vscode.WebviewPanel, state: ComparePanelState): ComparePanel {
-    panel.webview.options = ComparePanel.options(deps.extensionUri);
+    panel.webview.options = panelOptions(deps.extensionUri);
     // The place is the webview's (its getState() gives it back); the host keeps what names the panel.
     return new ComparePanel(deps, panel, ComparePanel.stateOf(state.a, state.b));
   }
 
   private static title(state: ComparePanelState): string {
     return vscode.l10n.t('Compare: {0} ↔ {1}', state.a.title, state.b.title);
-  }
-
-  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
   }
 
   private constructor(

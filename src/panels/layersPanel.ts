@@ -11,7 +11,7 @@ import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../engine/imageSizes';
 import { statusCode } from '../engine/engineError';
 import { Disposable } from '../lifecycle';
-import { webviewHtml } from './webviewHtml';
+import { panelOptions, webviewHtml } from './webviewHtml';
 import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview } from '../protocol/layersProtocol';
 
 export interface LayersPanelDeps {
@@ -89,7 +89,7 @@ export class LayersPanel extends Disposable {
       existing.panel.reveal();
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(LayersPanel.viewType, vscode.l10n.t('Layers: {0}', state.title), vscode.ViewColumn.Active, LayersPanel.options(deps.extensionUri));
+    const panel = vscode.window.createWebviewPanel(LayersPanel.viewType, vscode.l10n.t('Layers: {0}', state.title), vscode.ViewColumn.Active, panelOptions(deps.extensionUri));
     return new LayersPanel(deps, panel, state);
   }
 
@@ -103,18 +103,11 @@ export class LayersPanel extends Disposable {
   }
 
   static restore(deps: LayersPanelDeps, panel: vscode.WebviewPanel, state: LayersPanelState): LayersPanel {
-    panel.webview.options = LayersPanel.options(deps.extensionUri);
+    panel.webview.options = panelOptions(deps.extensionUri);
     // The user's place (`state.place`) is the webview's: its getState() gives it back. The
     // host keeps what names the panel, so that `init` never hands an old place back.
     const { key, kind, title } = state;
     return new LayersPanel(deps, panel, { key, kind, title });
-  }
-
-  private static options(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
-    return {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
-    };
   }
 
   private constructor(

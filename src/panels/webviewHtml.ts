@@ -32,3 +32,11 @@ ${links}
 </body>
 </html>`;
 }
+
+/** What both panels' webviews may do: run their script, load files from dist/ and media/ only. */
+export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptions & vscode.WebviewOptions {
+  return {
+    enableScripts: true,
+    localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist'), vscode.Uri.joinPath(extensionUri, 'media')],
+  };
+}

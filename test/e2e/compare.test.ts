@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { DARK, LIGHT, imageMenu, openStrata, openVsCode, row, runCommand, useTheme, widenSideBar } from './workbench';
 
@@ -75,8 +75,7 @@ describe('comparing two images in a real VS Code in a real browser', function ()
     await buildFixtureImage(docker, rebuilt, { dockerfile: version('v1') });
     await buildFixtureImage(docker, rebuilt, { dockerfile: version('v2') });
 
-    const extensionsDir = tempDir('e2e-compare-ext');
-    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-compare-install'));
+    const extensionsDir = installStrata('e2e-compare');
     browser = await launchBrowser();
     server = await startCodeServer({ extensionsDir, settings: { 'workbench.colorTheme': LIGHT } });
     page = await openVsCode(browser, server);

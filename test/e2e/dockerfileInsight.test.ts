@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
 import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { DARK, LIGHT, openVsCode, useTheme } from './workbench';
 
@@ -66,8 +66,7 @@ describe('Dockerfile lenses, hover and wasted-space problems in a real VS Code i
     fs.writeFileSync(path.join(workspace, 'Dockerfile'), text);
     fs.writeFileSync(path.join(workspace, 'app.txt'), 'hello from the app\n');
     await buildFixtureImage(docker, reference, { dockerfile: base, files: { 'app.txt': 'hello from the app\n' } });
-    const extensionsDir = tempDir('e2e-dockerfile-ext');
-    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-dockerfile-install'));
+    const extensionsDir = installStrata('e2e-dockerfile');
     browser = await launchBrowser();
     server = await startCodeServer({ extensionsDir, workspace, settings: { 'workbench.colorTheme': LIGHT } });
     page = await openVsCode(browser, server);

@@ -8,13 +8,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 import { openStrata, openVsCode, row, widenSideBar } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
-const VSIX = path.join(REPO_ROOT, 'strata.vsix');
 
 describe('switching engines from the status bar, in a real VS Code in a real browser', () => {
   const second = testEngine('second-tls');
@@ -30,8 +29,7 @@ describe('switching engines from the status bar, in a real VS Code in a real bro
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await buildFixtureImage(hostDocker, hostRef, { steps: ['RUN echo host > /where'] });
     await buildFixtureImage(secondDocker, secondRef, { steps: ['RUN echo second > /where'] });
-    const extensionsDir = tempDir('e2e-ext');
-    installExtension(VSIX, extensionsDir, tempDir('e2e-install'));
+    const extensionsDir = installStrata('e2e');
     server = await startCodeServer({
       extensionsDir,
       settings: {

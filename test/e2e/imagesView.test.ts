@@ -8,19 +8,11 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser } from 'playwright-core';
-import {
-  type CodeServer,
-  REPO_ROOT,
-  installExtension,
-  launchBrowser,
-  startCodeServer,
-  tempDir,
-} from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { clickMenuItem, openStrata, openVsCode, row, viewRow, widenSideBar } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
-const VSIX = path.join(REPO_ROOT, 'strata.vsix');
 
 describe('Strata in a real VS Code in a real browser', () => {
   const docker = new Docker();
@@ -40,8 +32,7 @@ describe('Strata in a real VS Code in a real browser', () => {
     await buildFixtureImage(docker, app, {
       dockerfile: [`FROM ${base}`, 'RUN mkdir /app && echo "print(1)" > /app/main.py', 'CMD ["sh", "-c", "cat /app/main.py"]'].join('\n'),
     });
-    extensionsDir = tempDir('e2e-ext');
-    installExtension(VSIX, extensionsDir, tempDir('e2e-install'));
+    extensionsDir = installStrata('e2e');
     browser = await launchBrowser();
   });
 

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { testRegistries } from '../harness/testEngines';
 import { clickMenuItem, openStrata, openVsCode, row, runCommand, viewRow, widenSideBar } from './workbench';
@@ -47,8 +47,7 @@ describe('inside containers and registries in a real VS Code in a real browser',
     await docker.getImage(pullRef).remove();
     await docker.getImage(big).remove();
 
-    const extensionsDir = tempDir('e2e-inside-ext');
-    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-inside-install'));
+    const extensionsDir = installStrata('e2e-inside');
     browser = await launchBrowser();
     // The terminal drawn in the DOM (not WebGL), so that its text can be read.
     server = await startCodeServer({ extensionsDir, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });

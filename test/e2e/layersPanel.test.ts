@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { imageMenu, openStrata, openVsCode, runCommand, widenSideBar } from './workbench';
 
@@ -45,8 +45,7 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
     await buildFixtureImage(docker, hostile, {
       steps: [`RUN touch '/${IMG}' '/${SCRIPT}'`, `LABEL evil="${LABEL}"`],
     });
-    const extensionsDir = tempDir('e2e-layers-ext');
-    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-layers-install'));
+    const extensionsDir = installStrata('e2e-layers');
     browser = await launchBrowser();
     server = await startCodeServer({ extensionsDir });
     page = await openVsCode(browser, server);

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { imageMenu, openStrata, openVsCode, runCommand, widenSideBar } from './workbench';
 
@@ -92,8 +92,7 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
         `RUN head -c ${BIG_BYTES} /dev/urandom > /srv/big.bin`,
       ],
     });
-    const extensionsDir = tempDir('e2e-place-ext');
-    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-place-install'));
+    const extensionsDir = installStrata('e2e-place');
     browser = await launchBrowser();
     server = await startCodeServer({ extensionsDir });
     page = await openVsCode(browser, server);

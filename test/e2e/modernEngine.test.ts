@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { formatBytes } from '../../src/engine/format';
-import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 import { imageMenu, openStrata, openVsCode, row, viewRow, widenSideBar } from './workbench';
@@ -36,8 +36,7 @@ describe('sizes on the containerd image store, in a real VS Code in a real brows
       steps: ['WORKDIR /app', 'COPY six.txt /app/six.txt'],
       files: { 'six.txt': 'hello\n' },
     });
-    const extensionsDir = tempDir('e2e-cd-ext');
-    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-cd-install'));
+    const extensionsDir = installStrata('e2e-cd');
     server = await startCodeServer({ extensionsDir, settings: { 'strata.engines': [{ name: 'docker28-containerd', url: t.dockerHost }] } });
     browser = await launchBrowser();
   });

@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
+import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { imageMenu, openStrata, openVsCode, viewRow, widenSideBar } from './workbench';
 
@@ -27,8 +27,7 @@ describe('running containers in a real VS Code in a real browser', () => {
     await buildFixtureImage(docker, image, {
       steps: [`CMD ["sh", "-c", "trap 'echo stopping; exit 0' TERM; echo server starting; echo warming up >&2; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]`],
     });
-    const extensionsDir = tempDir('e2e-run-ext');
-    installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('e2e-run-install'));
+    const extensionsDir = installStrata('e2e-run');
     browser = await launchBrowser();
     server = await startCodeServer({ extensionsDir });
     page = await openVsCode(browser, server);

@@ -68,6 +68,13 @@ export function installExtension(vsix: string, extensionsDir: string, userDataDi
   });
 }
 
+/** A fresh extensions folder with the packaged strata.vsix installed in it (what the e2e tests and screenshots run). */
+export function installStrata(label: string): string {
+  const extensionsDir = tempDir(`${label}-ext`);
+  installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir(`${label}-install`));
+  return extensionsDir;
+}
+
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number, log: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -11,7 +11,7 @@ import type { FrameLocator, Page } from 'playwright-core';
 import { DEBIAN_BASE, REALISTIC, prepareRealisticImage } from '../bench/analysisThroughput';
 import { prepareRebuilt } from '../bench/compareImages';
 import { clickMenuItem, openStrata, openVsCode, row, viewRow, widenSideBar } from '../e2e/workbench';
-import { REPO_ROOT, installExtension, launchBrowser, startCodeServer, tempDir } from './codeServer';
+import { REPO_ROOT, installStrata, launchBrowser, startCodeServer } from './codeServer';
 import { fixtureClient, testEngine } from './testEngines';
 
 const BASE = 'debian:bookworm';
@@ -83,8 +83,7 @@ async function main(): Promise<void> {
   const engine = testEngine('docker28');
   const docker = fixtureClient(engine);
   await prepare(docker);
-  const extensionsDir = tempDir('shots-ext');
-  installExtension(path.join(REPO_ROOT, 'strata.vsix'), extensionsDir, tempDir('shots-install'));
+  const extensionsDir = installStrata('shots');
   const browser = await launchBrowser();
   const server = await startCodeServer({ extensionsDir, env: { DOCKER_HOST: `unix://${engine.fixtureSocket}` }, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
   const out = (name: string) => path.join(REPO_ROOT, 'media', name);

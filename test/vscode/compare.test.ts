@@ -15,20 +15,8 @@ import type { CompareRow, ToWebview } from '../../src/protocol/compareProtocol';
 import type { ImageNode } from '../../src/views/imageNode';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNode, imageNodes } from './treeHelpers';
+import { nextPosted } from './panelMessages';
 
-/** The next message of a type the panel posts to its webview. */
-function nextPosted<T extends ToWebview['type']>(panel: ComparePanel, type: T, timeoutMs = 90_000): Promise<Extract<ToWebview, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} message within ${timeoutMs / 1000} s`)), timeoutMs);
-    const sub = panel.onDidPost((m) => {
-      if (m.type === type) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(m as Extract<ToWebview, { type: T }>);
-      }
-    });
-  });
-}
 
 /** Asks the host for a folder of the difference tree as the webview does, and returns its answer. */
 async function ask(panel: ComparePanel, requestId: number, path: string, extra: Record<string, unknown> = {}): Promise<Extract<ToWebview, { type: 'children' }>> {

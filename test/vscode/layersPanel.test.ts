@@ -3,23 +3,10 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import type { LayersPanel } from '../../src/panels/layersPanel';
-import type { ToWebview } from '../../src/protocol/layersProtocol';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNode } from './treeHelpers';
+import { nextPosted } from './panelMessages';
 
-/** The next message of a type the panel posts to its webview. */
-function nextPosted<T extends ToWebview['type']>(panel: LayersPanel, type: T, timeoutMs = 60_000): Promise<Extract<ToWebview, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} message within ${timeoutMs / 1000} s`)), timeoutMs);
-    const sub = panel.onDidPost((m) => {
-      if (m.type === type) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(m as Extract<ToWebview, { type: T }>);
-      }
-    });
-  });
-}
 
 describe('the Layers panel (real extension host)', () => {
   const docker = new Docker();

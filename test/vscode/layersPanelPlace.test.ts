@@ -13,6 +13,7 @@ import type { LayersPanel } from '../../src/panels/layersPanel';
 import type { FromWebview, ToWebview } from '../../src/protocol/layersProtocol';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNode } from './treeHelpers';
+import { nextPosted } from './panelMessages';
 
 type Children = Extract<ToWebview, { type: 'children' }>;
 type ListChildren = Extract<FromWebview, { type: 'listChildren' }>;
@@ -36,19 +37,6 @@ async function ask(panel: LayersPanel, request: Omit<ListChildren, 'type'>, time
   return reply;
 }
 
-/** The next message of a type the panel posts to its webview. */
-function nextPosted<T extends ToWebview['type']>(panel: LayersPanel, type: T, timeoutMs = 60_000): Promise<Extract<ToWebview, { type: T }>> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${type} message within ${timeoutMs / 1000} s`)), timeoutMs);
-    const sub = panel.onDidPost((m) => {
-      if (m.type === type) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(m as Extract<ToWebview, { type: T }>);
-      }
-    });
-  });
-}
 
 describe('the Layers panel answers every request (real extension host)', () => {
   const docker = new Docker();
