@@ -243,7 +243,16 @@ function readArchive<T>(stream: Readable, options: ReadOptions, finish: (json: M
       bytesRead += chunk.length;
       options.onProgress?.(bytesRead);
     });
-    stream.on('error', (err) => fail(new ArchiveError(`the archive could not be read (${err.message})`)));
+    stream.on('error', (err: NodeJS.ErrnoException) =>
+      fail(
+        new ArchiveError(
+          // Node's words for an answer cut off ("aborted", ECONNRESET): the engine went away mid-export.
+          err.message === 'aborted' || err.code === 'ECONNRESET'
+            ? 'the archive could not be read: the connection closed before all of it came (did the engine stop or restart?)'
+            : `the archive could not be read (${err.message})`,
+        ),
+      ),
+    );
 
     outer.on('entry', (header, body, next) => {
       const name = header.name.replace(/^\.\//, '');
