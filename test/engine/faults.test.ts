@@ -13,6 +13,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Transform } from 'stream';
 import { pipeline } from 'stream/promises';
+import * as esbuild from 'esbuild';
 import { ArchiveError, readImageArchive } from '../../src/analysis/archiveReader';
 import { DockerEngine } from '../../src/engine/dockerEngine';
 import { type LogSink, followContainerLogs } from '../../src/engine/followLogs';
@@ -21,6 +22,9 @@ import { REPO_ROOT } from '../harness/codeServer';
 import { FaultProxy } from '../harness/faultProxy';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { unusedDockerodeParts, nodeExternals } = require(path.join(REPO_ROOT, 'esbuild.js')) as { unusedDockerodeParts: esbuild.Plugin; nodeExternals: string[] };
 
 const LABELS = { [TEST_LABEL]: String(process.pid) };
 const RUN = { ports: [], env: [], mounts: [], removeWhenStopped: false, labels: LABELS };
@@ -142,13 +146,29 @@ describe('faults, against real engines', function () {
     await engine.removeContainer(id, true);
   });
 
-  it('a socket the user may not open: "Permission denied", with the way to get access', function () {
+  it('a socket the user may not open: "Permission denied", with the way to get access', async function () {
     const probe = `
-      const { DockerEngine } = require(${JSON.stringify(path.join(REPO_ROOT, 'out', 'src', 'engine', 'dockerEngine.js'))});
+      import { DockerEngine } from './src/engine/dockerEngine';
       const e = DockerEngine.fromUrl('unix:///var/run/docker.sock');
       e.ping().then(() => console.log('ANSWERED'), (err) => console.log(e.describeError(err).kind + '|' + e.describeError(err).message));`;
+    // Bundled into a folder anyone may read: the checkout may be in one the other user cannot enter (mktemp's are 0700).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-probe-'));
+    fs.chmodSync(dir, 0o755);
+    const bundle = path.join(dir, 'probe.js');
+    await esbuild.build({
+      stdin: { contents: probe, resolveDir: REPO_ROOT, loader: 'ts' },
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      outfile: bundle,
+      external: nodeExternals,
+      plugins: [unusedDockerodeParts],
+      logLevel: 'silent',
+    });
+    fs.chmodSync(bundle, 0o644);
     // Root opens any socket: the client runs as an unprivileged user, as most users are.
-    const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'node', '-e', probe], { encoding: 'utf8', cwd: os.tmpdir() });
+    const r = spawnSync('setpriv', ['--reuid=nobody', '--regid=nogroup', '--clear-groups', 'node', bundle], { encoding: 'utf8', cwd: os.tmpdir() });
+    fs.rmSync(dir, { recursive: true, force: true });
     assert.strictEqual(r.status, 0, r.stderr);
     const [kind, message] = r.stdout.trim().split('|');
     assert.strictEqual(kind, 'permissionDenied');
