@@ -6,10 +6,14 @@
  */
 import * as fs from 'fs';
 import * as http from 'http';
-import * as https from 'https';
+import * as net from 'net';
+import { performance } from 'perf_hooks';
+import { connect as tlsConnect } from 'tls';
 import Docker from 'dockerode';
 import { type EngineEndpoint, type TlsSettings, tildify } from './endpoint';
-import { SshAgent, SshForwardAgent, type SshOptions } from './sshTransport';
+import { statusCode } from './engineError';
+import { LocalRelay, type OpenTransport } from './localRelay';
+import { SocketForward, type SshOptions, openForwarded, openSshStdio } from './sshTransport';
 
 /** A setting that makes the engine unusable before any request (a missing TLS file…). */
 export class EngineConfigError extends Error {
@@ -72,57 +76,96 @@ function readTlsFile(file: string | undefined, what: string, place: string): Buf
   }
 }
 
-function tlsAgent(tls: TlsSettings, place: string): { agent: https.Agent; ca?: Buffer; cert?: Buffer; key?: Buffer } {
+/** Opens TLS connections as the CLI makes them: its CA, its client certificate, verify or not; sessions resumed. */
+function tlsTransport(host: string, port: number, tls: TlsSettings, place: string): OpenTransport {
   const ca = readTlsFile(tls.ca, 'CA certificate', place);
   const cert = readTlsFile(tls.cert, 'client certificate', place);
   const key = readTlsFile(tls.key, 'client key', place);
-  // docker-modem passes no rejectUnauthorized; the agent's options win over a request's.
-  const agent = new https.Agent({ keepAlive: true, ca, cert, key, rejectUnauthorized: tls.verify });
-  return { agent, ca, cert, key };
+  let session: Buffer | undefined;
+  return () => {
+    const socket = tlsConnect({
+      host,
+      port,
+      // SNI takes names only.
+      ...(net.isIP(host) ? {} : { servername: host }),
+      ca,
+      cert,
+      key,
+      rejectUnauthorized: tls.verify,
+      session,
+    });
+    socket.on('session', (s: Buffer) => (session = s));
+    return socket;
+  };
+}
+
+/**
+ * A dockerode client for a socket path, with the environment out of its sight. `agent`
+ * pools the connections (a request to a socketPath keeps its agent in VS Code too).
+ */
+function socketClient(socketPath: string, agent?: http.Agent): Docker {
+  return withoutModemEnvironment(() => new Docker({ socketPath, ...(agent ? { agent } : {}) } as Docker.DockerOptions));
+}
+
+/**
+ * A client whose requests reach the engine through a relay (see localRelay.ts). A request
+ * that broke because the transport failed (ssh could not log in, a certificate was
+ * refused) rejects with the transport's own error, which describeEngineError puts in words.
+ */
+function relayedClient(relay: LocalRelay, agent: http.Agent): Docker {
+  const docker = socketClient(relay.socketPath, agent);
+  const modem = docker.modem as { dial(options: unknown, callback?: (err: unknown, data: unknown) => void): void };
+  const dial = modem.dial.bind(modem);
+  modem.dial = (options, callback) => {
+    const since = performance.now();
+    dial(options, (err, data) => callback?.(err && statusCode(err) === undefined ? (relay.failureSince(since) ?? err) : err, data));
+  };
+  return docker;
 }
 
 export function createEngineClient(endpoint: EngineEndpoint, options: ClientOptions = {}): EngineClient {
+  if (endpoint.kind === 'socket') {
+    const docker = socketClient(endpoint.path);
+    return { docker, long: docker, dispose: () => undefined };
+  }
+  let open: OpenTransport;
+  let closeTransport = () => undefined as void;
+  // ssh: every new connection costs a handshake (~0.25 s on a LAN), a request on an open
+  // one a few ms: quick calls queue on one kept-alive connection; long ones get their own.
+  let quick: http.Agent;
+  let long: http.Agent;
+  const idle = options.ssh?.idleMs ?? 60_000;
   switch (endpoint.kind) {
-    case 'socket': {
-      const docker = withoutModemEnvironment(() => new Docker({ socketPath: endpoint.path }));
-      return { docker, long: docker, dispose: () => undefined };
-    }
     case 'tcp': {
       const place = `${endpoint.host}:${endpoint.port}`;
-      if (endpoint.tls) {
-        const { agent, ca, cert, key } = tlsAgent(endpoint.tls, place);
-        const docker = withoutModemEnvironment(
-          () => new Docker({ protocol: 'https', host: endpoint.host, port: endpoint.port, ca, cert, key, agent } as Docker.DockerOptions),
-        );
-        return { docker, long: docker, dispose: () => agent.destroy() };
-      }
-      const agent = new http.Agent({ keepAlive: true });
-      const docker = withoutModemEnvironment(() => new Docker({ protocol: 'http', host: endpoint.host, port: endpoint.port, agent } as Docker.DockerOptions));
-      return { docker, long: docker, dispose: () => agent.destroy() };
+      open = endpoint.tls ? tlsTransport(endpoint.host, endpoint.port, endpoint.tls, place) : () => net.connect({ host: endpoint.host, port: endpoint.port });
+      quick = long = new http.Agent({ keepAlive: true });
+      break;
     }
     case 'ssh': {
-      // Every new ssh connection costs a handshake (~0.25 s on a LAN), a request on an open
-      // one a few ms: quick calls queue on one kept-alive connection; long ones get their own.
-      let quick: http.Agent;
-      let long: http.Agent;
       if (endpoint.socket) {
-        const forward = new SshForwardAgent(endpoint, options.ssh);
-        quick = forward;
-        long = forward.sibling();
+        const forward = new SocketForward(endpoint, options.ssh ?? {});
+        open = () => openForwarded(forward, endpoint);
+        closeTransport = () => forward.dispose();
       } else {
-        quick = new SshAgent(endpoint, options.ssh, { maxSockets: 1 });
-        long = new SshAgent(endpoint, options.ssh);
+        open = () => openSshStdio(endpoint, options.ssh);
       }
-      // The host name only fills the Host header; the agent decides where bytes go.
-      const client = (agent: http.Agent) => withoutModemEnvironment(() => new Docker({ protocol: 'http', host: 'api.moby.localhost', agent } as Docker.DockerOptions));
-      return {
-        docker: client(quick),
-        long: client(long),
-        dispose: () => {
-          long.destroy();
-          quick.destroy();
-        },
-      };
+      // `timeout` closes idle pooled connections (the agent destroys free sockets that time out).
+      quick = new http.Agent({ keepAlive: true, maxFreeSockets: 4, timeout: idle, ...(endpoint.socket ? {} : { maxSockets: 1 }) });
+      long = new http.Agent({ keepAlive: true, maxFreeSockets: 4, timeout: idle });
+      break;
     }
   }
+  const relay = new LocalRelay(open);
+  const docker = relayedClient(relay, quick);
+  return {
+    docker,
+    long: long === quick ? docker : relayedClient(relay, long),
+    dispose: () => {
+      long.destroy();
+      quick.destroy();
+      relay.dispose();
+      closeTransport();
+    },
+  };
 }

@@ -12,7 +12,6 @@
 import { type ChildProcess, spawn } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
-import * as http from 'http';
 import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
@@ -28,11 +27,6 @@ export interface SshOptions {
   connectTimeoutSeconds?: number;
   /** Idle connections are closed after this long. */
   idleMs?: number;
-}
-
-/** How many connections an agent may open at once (undefined: as many as asked). */
-export interface PoolOptions {
-  maxSockets?: number;
 }
 
 /** The detail of a forwarded connection that the far side closed before a byte (no socket there). */
@@ -89,22 +83,28 @@ function spawnSsh(endpoint: SshEndpoint, options: SshOptions, forwardTo?: string
   });
 }
 
-/** stdin/stdout of one ssh process as the socket an HTTP request runs over. */
-class SshConnection extends Duplex {
+/** Keeps a transport's process and pipes from holding the process open (see LocalRelay). */
+function unrefChild(child: ChildProcess): void {
+  child.unref();
+  for (const pipe of [child.stdin, child.stdout, child.stderr]) {
+    (pipe as unknown as { unref?: () => void } | null)?.unref?.();
+  }
+}
+
+/** stdin/stdout of one ssh process running dial-stdio, as one connection to the engine. */
+class SshStdio extends Duplex {
   private stderr = '';
   private received = false;
-  private idle: NodeJS.Timeout | undefined;
-  timeout = 0;
 
   constructor(
     private readonly child: ChildProcess,
     private readonly endpoint: SshEndpoint,
   ) {
-    super({ allowHalfOpen: false });
+    super({ allowHalfOpen: true });
+    unrefChild(child);
     const out = child.stdout as NodeJS.ReadableStream & { pause(): void; resume(): void };
     out.on('data', (chunk: Buffer) => {
       this.received = true;
-      this.touch();
       if (!this.push(chunk)) {
         out.pause();
       }
@@ -121,22 +121,23 @@ class SshConnection extends Duplex {
     // The end of stdout is told only once ssh has exited: a failure (host key, login,
     // refused) must reach the request as ssh's words, not as a bare hang-up.
     child.on('close', (code) => {
-      if (!this.received && code !== 0 && !this.destroyed) {
+      if (this.destroyed) {
+        return;
+      }
+      if (!this.received && code !== 0) {
         this.destroy(new SshError(`ssh to ${endpoint.host} failed: ${this.stderr.trim() || `exit code ${code}`}`, this.stderr.trim(), endpoint, code));
-      } else if (!this.destroyed) {
-        // The far side hung up (engine gone, connection cut): no more data either way.
+      } else {
+        // The far side hung up (engine gone, connection cut): what came is read to its end.
         this.push(null);
-        this.destroy();
       }
     });
   }
 
   override _read(): void {
-    (this.child.stdout as NodeJS.ReadableStream & { resume(): void } | null)?.resume();
+    (this.child.stdout as (NodeJS.ReadableStream & { resume(): void }) | null)?.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
-    this.touch();
     if (!this.child.stdin || this.child.stdin.destroyed) {
       done(new SshError(`ssh to ${this.endpoint.host} is closed`, this.stderr.trim(), this.endpoint));
       return;
@@ -151,70 +152,17 @@ class SshConnection extends Duplex {
   }
 
   override _destroy(err: Error | null, done: (err?: Error | null) => void): void {
-    clearTimeout(this.idle);
     this.child.stdin?.destroy();
     if (this.child.exitCode === null && this.child.signalCode === null) {
       this.child.kill();
     }
     done(err);
   }
-
-  // What http.Agent calls on its sockets.
-  setKeepAlive(): this {
-    return this;
-  }
-
-  setNoDelay(): this {
-    return this;
-  }
-
-  /** As net.Socket's: 0 turns the timer off and takes the given listener away (http does so per request). */
-  setTimeout(ms: number, onTimeout?: () => void): this {
-    this.timeout = ms;
-    if (onTimeout) {
-      if (ms === 0) {
-        this.removeListener('timeout', onTimeout);
-      } else {
-        this.once('timeout', onTimeout);
-      }
-    }
-    this.touch();
-    return this;
-  }
-
-  ref(): this {
-    this.child.ref();
-    return this;
-  }
-
-  unref(): this {
-    this.child.unref();
-    return this;
-  }
-
-  private touch(): void {
-    clearTimeout(this.idle);
-    if (this.timeout > 0) {
-      this.idle = setTimeout(() => this.emit('timeout'), this.timeout);
-      this.idle.unref();
-    }
-  }
 }
 
-/** An http.Agent whose connections are ssh processes; kept alive, closed when idle or disposed. */
-export class SshAgent extends http.Agent {
-  constructor(
-    readonly endpoint: SshEndpoint,
-    private readonly options: SshOptions = {},
-    pool: PoolOptions = {},
-  ) {
-    // `timeout` closes idle pooled connections (Agent destroys free sockets that time out).
-    super({ keepAlive: true, maxFreeSockets: 4, timeout: options.idleMs ?? 60_000, ...(pool.maxSockets ? { maxSockets: pool.maxSockets } : {}) });
-  }
-
-  override createConnection(): Duplex {
-    return new SshConnection(spawnSsh(this.endpoint, this.options), this.endpoint);
-  }
+/** One connection to an engine over ssh: a new ssh process whose far side runs `docker system dial-stdio`. */
+export function openSshStdio(endpoint: SshEndpoint, options: SshOptions = {}): Duplex {
+  return new SshStdio(spawnSsh(endpoint, options), endpoint);
 }
 
 /**
@@ -252,6 +200,7 @@ export class SocketForward {
     this.stderr = '';
     const child = spawnSsh(this.endpoint, this.options, local);
     this.child = child;
+    unrefChild(child);
     child.stdin?.end();
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (text: string) => {
@@ -317,7 +266,8 @@ class ForwardedConnection extends Duplex {
     explain: () => SshError,
     private readonly broken: () => void,
   ) {
-    super({ allowHalfOpen: false });
+    super({ allowHalfOpen: true });
+    socket.unref();
     socket.on('data', (chunk: Buffer) => {
       this.received = true;
       if (!this.push(chunk)) {
@@ -339,7 +289,6 @@ class ForwardedConnection extends Duplex {
       broken();
       this.destroy(failure);
     });
-    socket.on('timeout', () => this.emit('timeout'));
   }
 
   override _read(): void {
@@ -349,7 +298,7 @@ class ForwardedConnection extends Duplex {
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
     this.socket.write(chunk, (err) => {
       if (err) {
-        // Told to the request before the socket's error event: the forward is restarted first.
+        // Told before the socket's error event: the forward is restarted first.
         this.broken();
       }
       done(err ?? null);
@@ -365,80 +314,15 @@ class ForwardedConnection extends Duplex {
     this.socket.destroy();
     done(err);
   }
-
-  setKeepAlive(): this {
-    return this;
-  }
-
-  setNoDelay(): this {
-    return this;
-  }
-
-  get timeout(): number | undefined {
-    return this.socket.timeout;
-  }
-
-  setTimeout(ms: number, onTimeout?: () => void): this {
-    this.socket.setTimeout(ms);
-    if (onTimeout) {
-      if (ms === 0) {
-        this.removeListener('timeout', onTimeout);
-      } else {
-        this.once('timeout', onTimeout);
-      }
-    }
-    return this;
-  }
-
-  ref(): this {
-    this.socket.ref();
-    return this;
-  }
-
-  unref(): this {
-    this.socket.unref();
-    return this;
-  }
 }
 
-/** The Podman form's agent: connections to the local end of one forwarded remote socket. */
-export class SshForwardAgent extends http.Agent {
-  private readonly forward: SocketForward;
-
-  constructor(
-    readonly endpoint: SshEndpoint,
-    options: SshOptions = {},
-    forward?: SocketForward,
-  ) {
-    super({ keepAlive: true, maxFreeSockets: 4, timeout: options.idleMs ?? 60_000 });
-    this.forward = forward ?? new SocketForward(endpoint, options);
-  }
-
-  /** Another agent over the same forward (one ssh process for both of an engine's pools). */
-  sibling(): SshForwardAgent {
-    return new SshForwardAgent(this.endpoint, {}, this.forward);
-  }
-
-  override createConnection(_options: http.ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): undefined {
-    const done = callback ?? (() => undefined);
-    this.forward.socket().then(
-      (local) =>
-        done(
-          null,
-          new ForwardedConnection(
-            net.connect(local),
-            () => new ForwardClosedError(`ssh could not reach ${this.endpoint.socket}: ${this.forward.said || FORWARD_CLOSED}`, this.forward.said || FORWARD_CLOSED, this.endpoint),
-            // The ssh under it may be gone without having exited yet: the next connection gets a new one.
-            () => this.forward.restart(),
-          ),
-        ),
-      (err: Error) => done(err, undefined as unknown as Duplex),
-    );
-    return undefined;
-  }
-
-  override destroy(): void {
-    super.destroy();
-    this.forward.dispose();
-  }
+/** One connection to a remote socket (the Podman form) through its forward, started when first needed. */
+export async function openForwarded(forward: SocketForward, endpoint: SshEndpoint): Promise<Duplex> {
+  const local = await forward.socket();
+  return new ForwardedConnection(
+    net.connect(local),
+    () => new ForwardClosedError(`ssh could not reach ${endpoint.socket}: ${forward.said || FORWARD_CLOSED}`, forward.said || FORWARD_CLOSED, endpoint),
+    // The ssh under it may be gone without having exited yet: the next connection gets a new one.
+    () => forward.restart(),
+  );
 }

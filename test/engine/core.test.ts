@@ -16,7 +16,7 @@ import type { LogLine } from '../../src/engine/logStream';
 import { TEST_LABEL, buildFixtureImage, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { historyFromExport } from '../harness/imageExport';
 import { SocketProxy } from '../harness/socketProxy';
-import { type TestEngine, fixtureClient, strataEngine, testEngines } from '../harness/testEngines';
+import { type TestEngine, fixtureClient, named, strataEngine, testEngines } from '../harness/testEngines';
 
 const LABELS = { [TEST_LABEL]: String(process.pid) };
 const RUN_DEFAULTS = { ports: [], env: [], mounts: [], removeWhenStopped: false, labels: LABELS };
@@ -36,11 +36,6 @@ function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 20_000
     };
     tick();
   });
-}
-
-/** Podman qualifies a short name (docker.io/ through its compat API, localhost/ from its CLI): the same image, as Podman lists it. */
-function named(t: TestEngine, reference: string): string[] {
-  return t.kind === 'podman' ? [reference, `localhost/${reference}`, `docker.io/${reference}`] : [reference];
 }
 
 /** A proxy in front of the engine's transport (socket, TLS port or sshd) and the address through it. */

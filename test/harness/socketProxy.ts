@@ -16,16 +16,19 @@ export class SocketProxy {
   private readonly open = new Set<net.Socket>();
   private readonly stale = new WeakSet<net.Socket>();
   private port = 0;
+  /** Connections accepted since it was made (a kept-alive client opens one for requests one after another). */
+  accepted = 0;
 
-  /** `listen`: a socket path, or 'tcp' for a free port on 127.0.0.1 (kept across cut and restore). */
+  /** `listen`: a socket path, or 'tcp' for a free port on `host` (kept across cut and restore). */
   constructor(
     private readonly listen: string,
     private readonly target: ProxyTarget = { path: '/var/run/docker.sock' },
+    private readonly host = '127.0.0.1',
   ) {}
 
-  /** The socket path, or "127.0.0.1:PORT" when listening on TCP. */
+  /** The socket path, or "HOST:PORT" when listening on TCP. */
   get path(): string {
-    return this.listen === 'tcp' ? `127.0.0.1:${this.port}` : this.listen;
+    return this.listen === 'tcp' ? `${this.host}:${this.port}` : this.listen;
   }
 
   get tcpPort(): number {
@@ -37,6 +40,7 @@ export class SocketProxy {
       fs.rmSync(this.listen, { force: true });
     }
     this.server = net.createServer((client) => {
+      this.accepted++;
       const upstream = 'path' in this.target ? net.connect(this.target.path) : net.connect(this.target.port, this.target.host);
       this.open.add(client).add(upstream);
       const close = () => {
@@ -62,7 +66,7 @@ export class SocketProxy {
     await new Promise<void>((resolve, reject) => {
       this.server?.once('error', reject);
       if (this.listen === 'tcp') {
-        this.server?.listen(this.port, '127.0.0.1', () => {
+        this.server?.listen(this.port, this.host, () => {
           this.port = (this.server?.address() as net.AddressInfo).port;
           resolve();
         });

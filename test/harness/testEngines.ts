@@ -25,12 +25,15 @@ export interface TestEngine {
   apiVersion: string;
   storageDriver?: string;
   containerdSnapshotter?: boolean;
-  tls?: { caFile: string; certFile: string; keyFile: string; certDir: string; wrongCaFile: string; port: number };
+  /** `remoteHost`: the engine's other address, which VS Code's proxy support treats as remote (not localhost). */
+  tls?: { caFile: string; certFile: string; keyFile: string; certDir: string; wrongCaFile: string; port: number; remoteHost: string };
   /** ssh ones: the folder of an `ssh` wrapper with the test's own config and keys. */
   sshPathDir?: string;
   sshConfig?: string;
   sshKnownHosts?: string;
   sshIdentity?: string;
+  /** A Host alias of sshConfig that reaches the test sshd (`ssh://ALIAS`). */
+  sshAlias?: string;
   /** The chroot ones: a DOCKER_CONFIG whose cli-plugins has buildx. */
   dockerConfig?: string;
   env?: Record<string, string>;
@@ -62,6 +65,11 @@ export function testEngine(name: string): TestEngine {
     throw new Error(`the harness runs no engine "${name}" (${ENGINES_FILE} lists ${found.map((e) => e.name).join(', ')})`);
   }
   return engine;
+}
+
+/** Podman qualifies a short name (docker.io/ through its compat API, localhost/ from its CLI): the same image, as Podman lists it. */
+export function named(t: Pick<TestEngine, 'kind'>, reference: string): string[] {
+  return t.kind === 'podman' ? [reference, `localhost/${reference}`, `docker.io/${reference}`] : [reference];
 }
 
 /** The client options a user's machine would give: its ssh (here: the harness's wrapper). */

@@ -43,6 +43,8 @@ const sshFields = (remoteSocket) => ({
   sshKnownHosts: env('SSH_KNOWN_HOSTS'),
   sshIdentity: env('SSH_IDENTITY'),
   sshHostKeyAlias: env('SSH_HOST_ALIAS'),
+  // `ssh ALIAS` reaches the test sshd as root (a Host block of sshConfig).
+  sshAlias: env('SSH_ALIAS'),
   sshUser: 'root',
   sshHost: '127.0.0.1',
   sshPort: Number(env('SSH_PORT')),
@@ -73,6 +75,8 @@ const engines = {
         // ca.pem (the wrong CA) + cert.pem/key.pem: a client certificate the engine rejects
         wrongCertDir: env('TLS_WRONG'),
         port: Number(port),
+        // The engine's other address, which VS Code's proxy support treats as remote.
+        remoteHost: env('TLS_REMOTE_HOST'),
       },
       env: { DOCKER_HOST: `tcp://127.0.0.1:${port}`, DOCKER_TLS_VERIFY: '1', DOCKER_CERT_PATH: dir },
       logFile: log('second.log'),

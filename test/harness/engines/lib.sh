@@ -21,6 +21,9 @@ SECOND_DATA="$E/second/data"
 SECOND_BRIDGE=strata1
 SECOND_BRIDGE_ADDR=10.213.0.1/24
 TLS_PORT=23760
+# The same engine on another loopback address: VS Code's proxy support treats only
+# "localhost" and 127.0.0.1 as local, so requests here are handled as to a remote engine.
+TLS_REMOTE_HOST=127.0.0.2
 TLS="$E/tls"                # regenerated on every start of `second`
 TLS_CLIENT="$TLS/client"    # ca.pem cert.pem key.pem: a DOCKER_CERT_PATH
 TLS_SERVER="$TLS/server"
@@ -35,6 +38,8 @@ SSH_KNOWN_HOSTS="$SSH_DIR/known_hosts"
 SSH_IDENTITY="$SSH_DIR/id_ed25519"
 SSH_HOST_KEY="$SSH_DIR/ssh_host_ed25519_key"
 SSH_HOST_ALIAS=strata-test-sshd
+# A Host alias in the test ssh config (HostName 127.0.0.1, Port, User), as users name their machines.
+SSH_ALIAS=strata-engine
 SSHD_CONFIG="$SSH_DIR/sshd_config"
 SSHD_PID="$RUNDIR/sshd.pid"
 
@@ -64,9 +69,9 @@ say() { echo "setup: $*" >&2; }
 # Answers GET /_ping on a unix socket?
 pings() { curl -fsS -m 5 --unix-socket "$1" http://localhost/_ping >/dev/null 2>&1; }
 
-tls_pings() {
+tls_pings() { # address
   curl -fsS -m 5 --cacert "$TLS_CLIENT/ca.pem" --cert "$TLS_CLIENT/cert.pem" --key "$TLS_CLIENT/key.pem" \
-    "https://127.0.0.1:$TLS_PORT/_ping" >/dev/null 2>&1
+    "https://$1:$TLS_PORT/_ping" >/dev/null 2>&1
 }
 
 ssh_works() {
@@ -227,7 +232,7 @@ write_json() {
   local up=() n ssh_ok=0
   pings /var/run/docker.sock && up+=(host)
   if pings "$SECOND_SOCK"; then
-    tls_pings && up+=(second-tls)
+    tls_pings 127.0.0.1 && up+=(second-tls)
     [ -f "$SSH_CONFIG" ] && ssh_pings docker system dial-stdio && up+=(ssh)
   fi
   if pings "$PODMAN_SOCK"; then
@@ -239,7 +244,7 @@ write_json() {
   done
   env SECOND_SOCK="$SECOND_SOCK" TLS_PORT="$TLS_PORT" TLS_CLIENT="$TLS_CLIENT" TLS_WRONG="$TLS_WRONG" \
     SSH_PORT="$SSH_PORT" SSH_BIN="$SSH_BIN" SSH_CONFIG="$SSH_CONFIG" SSH_KNOWN_HOSTS="$SSH_KNOWN_HOSTS" \
-    SSH_IDENTITY="$SSH_IDENTITY" SSH_HOST_ALIAS="$SSH_HOST_ALIAS" PODMAN_SOCK="$PODMAN_SOCK" \
+    SSH_IDENTITY="$SSH_IDENTITY" SSH_HOST_ALIAS="$SSH_HOST_ALIAS" SSH_ALIAS="$SSH_ALIAS" TLS_REMOTE_HOST="$TLS_REMOTE_HOST" PODMAN_SOCK="$PODMAN_SOCK" \
     DOCKER28_SOCK="$(d28_sock docker28)" DOCKER28_CONTAINERD_SOCK="$(d28_sock docker28-containerd)" \
     DOCKER28_CONFIG="$DOCKER28_CONFIG" LOGS="$LOGS" \
     node "$ENGINES_HERE/describe-engines.js" "$JSON" "${up[@]}"

@@ -73,7 +73,7 @@ failed=()
 start_host() { bash "$here/../start-dockerd.sh"; }
 
 # --- second: Docker 20.10, unix socket + TCP with TLS ------------------------------------
-# A CA, a server certificate (127.0.0.1, localhost; serverAuth), a client one (clientAuth)
+# A CA, a server certificate (127.0.0.1, 127.0.0.2, localhost; serverAuth), a client one (clientAuth)
 # named as the docker CLI expects (ca.pem cert.pem key.pem), and an unrelated CA with a
 # client certificate of its own, for the tests that must fail verification.
 make_tls() {
@@ -85,7 +85,7 @@ make_tls() {
     cd "$t"
     umask 077
     printf 'basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\nsubjectKeyIdentifier=hash\n' >ca.ext
-    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n' >server.ext
+    printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,IP:%s,DNS:localhost\n' "$TLS_REMOTE_HOST" >server.ext
     printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n' >client.ext
     ca() { # dir cn
       openssl genrsa -out "$1/ca-key.pem" 2048 2>/dev/null
@@ -114,7 +114,7 @@ make_tls() {
   mv "$t" "$TLS"
 }
 
-second_up() { pings "$SECOND_SOCK" && tls_pings; }
+second_up() { pings "$SECOND_SOCK" && tls_pings 127.0.0.1 && tls_pings "$TLS_REMOTE_HOST"; }
 
 # Certificates that stay valid for the next day: a running engine is kept as it is.
 tls_fresh() {
@@ -122,6 +122,8 @@ tls_fresh() {
   for c in "$TLS_SERVER/cert.pem" "$TLS_CLIENT/cert.pem" "$TLS/ca.pem"; do
     openssl x509 -checkend 86400 -noout -in "$c" >/dev/null 2>&1 || return 1
   done
+  # Made before the server certificate named the second address: made again.
+  openssl x509 -noout -ext subjectAltName -in "$TLS_SERVER/cert.pem" 2>/dev/null | grep -qF "$TLS_REMOTE_HOST"
 }
 
 start_second() {
@@ -146,7 +148,7 @@ start_second() {
   printf '{"deprecated-key-path": "%s"}\n' "$E/second/key.json" >"$E/second/daemon.json"
   launch "$log" dockerd --config-file "$E/second/daemon.json" \
     --data-root "$SECOND_DATA" --exec-root "$SECOND_EXEC" --pidfile "$SECOND_PID" \
-    -H "unix://$SECOND_SOCK" -H "tcp://127.0.0.1:$TLS_PORT" \
+    -H "unix://$SECOND_SOCK" -H "tcp://127.0.0.1:$TLS_PORT" -H "tcp://$TLS_REMOTE_HOST:$TLS_PORT" \
     --tlsverify --tlscacert "$TLS_SERVER/ca.pem" --tlscert "$TLS_SERVER/cert.pem" --tlskey "$TLS_SERVER/key.pem" \
     --bridge "$SECOND_BRIDGE" --iptables=false --ip-forward=false --ip-masq=false \
     --cgroup-parent strata-second \
@@ -169,7 +171,10 @@ start_sshd() {
   # in front of sshd on a port of their own).
   cat >"$SSH_CONFIG" <<EOF
 # Written by test/harness/engines/start-engines.sh: the client side of the test sshd.
-Host 127.0.0.1 localhost
+Host $SSH_ALIAS
+  HostName 127.0.0.1
+  Port $SSH_PORT
+Host 127.0.0.1 localhost $SSH_ALIAS
   User root
   HostKeyAlias $SSH_HOST_ALIAS
   IdentityFile $SSH_IDENTITY
