@@ -1,10 +1,12 @@
 /**
- * Which history entry of an image each instruction of a Dockerfile stage made. Both
- * builders' histories are read (the legacy builder's `/bin/sh -c #(nop) …`, `COPY
- * file:<hash> in /dst`, `|1 A=1 /bin/sh -c …`; BuildKit's `RUN /bin/sh -c … # buildkit`,
- * `COPY src /dst # buildkit`), with ARG and ENV values substituted where the builder
- * substitutes them. Instructions are matched from the stage's first one on: the first that
- * does not match is where the Dockerfile changed since the image was built.
+ * Which history entry of an image each instruction of a Dockerfile stage made. Every
+ * builder's history is read: the legacy builder's (`/bin/sh -c #(nop) …`, `COPY
+ * file:<hash> in /dst`, `|1 A=1 /bin/sh -c …`), BuildKit's (`RUN /bin/sh -c … # buildkit`,
+ * `COPY src /dst # buildkit`) and buildah's (Podman: settings as written, `RUN` in exec
+ * form as its JSON), with ARG and ENV values substituted where the builder substitutes
+ * them. Instructions are matched from the stage's first one on: the first that does not
+ * match is where the Dockerfile changed since the image was built. Labels a build appends
+ * after the last instruction (`docker build --label`) do not stop a match.
  */
 import { parseBuildStep } from '../engine/buildStep';
 import { type Dockerfile, type Instruction, type Stage, argDeclarations, expandVariables, splitWords, unquote } from './dockerfile';
@@ -28,8 +30,10 @@ export interface StageMatch {
   steps: StepMatch[];
   /** How many instructions match, from the first. */
   matched: number;
-  /** Every instruction matched, and the history has no more steps after them. */
+  /** Every instruction matched, and the history has no more steps after them but labels the builder appended. */
   complete: boolean;
+  /** How many LABEL steps the builder appended after the last instruction (`docker build --label`). */
+  appended: number;
   /** The first changed instruction, when the Dockerfile changed since the build. */
   firstChanged?: Instruction;
 }
@@ -82,12 +86,16 @@ function sameStep(ins: Instruction, step: HistoryStep, ctx: Context): boolean {
   if (parsed.instruction !== ins.keyword) {
     return false;
   }
+  // Buildah records a settings step's arguments as written (`ENV A=1   B="x y"`, `WORKDIR $HOME/app`, `CMD echo hi`).
+  const asWritten = ws(ins.args) === ws(said);
   switch (ins.keyword) {
     case 'RUN': {
       const exec = execForm(ins.args);
       // `RUN <<EOF`: the heredoc is the command (BuildKit records its body).
       const command = exec ? exec.join(' ') : /^<<-?["']?\w+["']?$/.test(ins.args) && ins.heredocs.length ? ins.heredocs[0] : ins.args;
-      return ws(command) === ws(said);
+      // Buildah records the exec form as its JSON (`/bin/sh -c ["/bin/busybox", "--install"]`).
+      const theirs = exec && execForm(said);
+      return ws(command) === ws(said) || (theirs !== undefined && JSON.stringify(theirs) === JSON.stringify(exec));
     }
     case 'COPY':
     case 'ADD': {
@@ -103,17 +111,20 @@ function sameStep(ins: Instruction, step: HistoryStep, ctx: Context): boolean {
     case 'WORKDIR': {
       const target = expandVariables(unquote(ins.args), ctx.vars);
       ctx.workdir = target.startsWith('/') ? target : `${ctx.workdir.replace(/\/$/, '')}/${target}`;
-      return ctx.workdir.replace(/\/+$/, '') === said.replace(/\/+$/, '') || target === said;
+      return asWritten || ctx.workdir.replace(/\/+$/, '') === said.replace(/\/+$/, '') || target === said;
     }
     case 'ENV': {
       const pairs = keyValues(ins.args, ctx.vars);
       for (const [k, v] of pairs) {
         ctx.vars.set(k, v);
       }
-      return ws(pairs.map(([k, v]) => `${k}=${v}`).join(' ')) === ws(said);
+      return asWritten || ws(pairs.map(([k, v]) => `${k}=${v}`).join(' ')) === ws(said);
     }
-    case 'LABEL':
-      return ws(keyValues(ins.args, ctx.vars).map(([k, v]) => `${unquote(k)}=${v}`).join(' ')) === ws(said);
+    case 'LABEL': {
+      const pairs = (text: string) => keyValues(text, ctx.vars).map(([k, v]) => `${unquote(k)}=${v}`).join(' ');
+      // The legacy builder records values unquoted; buildah keeps the quotes (`"a"="b"`).
+      return asWritten || ws(pairs(ins.args)) === ws(said) || ws(pairs(ins.args)) === ws(pairs(said));
+    }
     case 'ARG': {
       const names = argDeclarations(ins.args);
       for (const [name, value] of names) {
@@ -128,11 +139,11 @@ function sameStep(ins: Instruction, step: HistoryStep, ctx: Context): boolean {
     case 'CMD':
     case 'ENTRYPOINT': {
       const mine = execForm(ins.args) ?? ['/bin/sh', '-c', ins.args];
-      return JSON.stringify(mine) === JSON.stringify(stringsOf(said));
+      return asWritten || JSON.stringify(mine) === JSON.stringify(stringsOf(said));
     }
     case 'USER':
     case 'STOPSIGNAL':
-      return ws(expandVariables(ins.args, ctx.vars)) === ws(said);
+      return asWritten || ws(expandVariables(ins.args, ctx.vars)) === ws(said);
     default:
       // VOLUME, SHELL, HEALTHCHECK, ONBUILD, MAINTAINER: printed too differently to compare; the kind decides.
       return true;
@@ -153,12 +164,22 @@ function buildArgs(history: HistoryStep[]): Map<string, string> {
 }
 
 /**
- * Matches one stage against a history (base first). `baseLength`: how many history steps
- * the stage's base image made (its own history's length; 0 for scratch); unknown, the
- * stage is taken to be the history's last steps.
+ * Whether a step is one a builder adds after the Dockerfile's last instruction: the legacy
+ * builder and Podman (buildah) record each `docker build --label k=v` as a LABEL step of
+ * its own at the end of the history (`#(nop)  LABEL k=v`, `#(nop) LABEL "k"="v"`);
+ * BuildKit records none. CI pipelines add labels this way all the time.
  */
-export function matchStage(dockerfile: Dockerfile, stage: Stage, history: HistoryStep[], baseLength?: number): StageMatch {
-  const start = baseLength ?? Math.max(0, history.length - stage.instructions.length);
+function appendedByBuilder(step: HistoryStep): boolean {
+  return parseBuildStep(step.createdBy, step.comment).instruction === 'LABEL';
+}
+
+/** Which of two matches of one stage says more: a complete one, else the one that matched more. */
+function better(a: StageMatch, b: StageMatch | undefined): boolean {
+  return !b || Number(a.complete) > Number(b.complete) || (a.complete === b.complete && a.matched > b.matched);
+}
+
+/** Matches the stage's instructions against the history from `start` on. */
+function matchFrom(dockerfile: Dockerfile, stage: Stage, history: HistoryStep[], start: number): StageMatch {
   const given = buildArgs(history.slice(start));
   const vars = new Map<string, string | undefined>(dockerfile.globalArgs);
   for (const [k, v] of given) {
@@ -185,13 +206,40 @@ export function matchStage(dockerfile: Dockerfile, stage: Stage, history: Histor
       steps.push({ instruction: ins, status: 'changed' });
     }
   });
+  const rest = history.slice(start + matched);
+  const complete = matched === stage.instructions.length && rest.every(appendedByBuilder);
   return {
     stage,
     steps,
     matched,
-    complete: matched === stage.instructions.length && start + matched === history.length,
+    complete,
+    appended: complete ? rest.length : 0,
     firstChanged: steps.find((s) => s.status === 'changed')?.instruction,
   };
+}
+
+/**
+ * Matches one stage against a history (base first). `baseLength`: how many history steps
+ * the stage's base image made (its own history's length; 0 for scratch); unknown, the
+ * stage is taken to be the history's last steps, before any labels the builder appended.
+ */
+export function matchStage(dockerfile: Dockerfile, stage: Stage, history: HistoryStep[], baseLength?: number): StageMatch {
+  if (baseLength !== undefined) {
+    return matchFrom(dockerfile, stage, history, baseLength);
+  }
+  // The Dockerfile may end with LABEL lines of its own: each count of appended ones is tried.
+  let trailing = 0;
+  while (trailing < history.length && appendedByBuilder(history[history.length - 1 - trailing])) {
+    trailing++;
+  }
+  let best: StageMatch | undefined;
+  for (let appended = 0; appended <= trailing; appended++) {
+    const m = matchFrom(dockerfile, stage, history, Math.max(0, history.length - appended - stage.instructions.length));
+    if (better(m, best)) {
+      best = m;
+    }
+  }
+  return best as StageMatch;
 }
 
 /**
@@ -206,7 +254,7 @@ export function matchDockerfile(dockerfile: Dockerfile, history: HistoryStep[], 
       continue;
     }
     const m = matchStage(dockerfile, stage, history, baseLength(stage));
-    if (!best || Number(m.complete) > Number(best.complete) || (m.complete === best.complete && m.matched > best.matched)) {
+    if (better(m, best)) {
       best = m;
     }
   }

@@ -2,9 +2,10 @@
  * The newest local image built from a Dockerfile: each image's history (newest images
  * first) matched against the file's stages; a stage's base counts as far as the engine
  * knows it (scratch: nothing; a local image: its own history; an earlier stage: its base
- * and its own steps). The newest complete match wins. A partial one (the file was edited
- * since the build) counts only for the image the file was last seen to have built
- * (`builtBefore`): any image from a Dockerfile of the same first lines would match partly.
+ * and its own steps). The newest complete match wins. Without one (the file was edited
+ * since the build, or its last lines were never built), the image that matches the most
+ * of its lines from the first: the one the file was last seen to have built
+ * (`builtBefore`) on a tie, else the newest.
  */
 import type { Dockerfile, Stage } from '../analysis/dockerfile';
 import { type StageMatch, matchDockerfile } from '../analysis/dockerfileMatch';
@@ -52,6 +53,7 @@ export async function findBuiltImage(dockerfile: Dockerfile, index: ImageIndex, 
     known.set(stage, await baseLength(stage));
   }
   let best: { image: ImageSummary; match: StageMatch } | undefined;
+  let partial: { image: ImageSummary; match: StageMatch } | undefined;
   const before = builtBefore ? images.find((i) => i.id === builtBefore) : undefined;
   const candidates = [...(before ? [before] : []), ...images.slice(0, LOOK_AT).filter((i) => i !== before)];
   for (const image of candidates) {
@@ -68,10 +70,13 @@ export async function findBuiltImage(dockerfile: Dockerfile, index: ImageIndex, 
       best = { image, match };
       break; // the newest complete match
     }
-    if (image === before && !best) {
-      best = { image, match }; // edited since: still that image, unless a newer build matches whole
+    // Edited since the build, or first seen in this window: the image that has the most of
+    // its lines, the one it was seen to build first, then the newest.
+    if (!partial || match.matched > partial.match.matched) {
+      partial = { image, match };
     }
   }
+  best ??= partial;
   if (!best) {
     return undefined;
   }

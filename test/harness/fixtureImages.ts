@@ -31,6 +31,8 @@ export interface BuildOptions {
    * image on the engine, from earlier runs or elsewhere, can share its layers.
    */
   unique?: boolean;
+  /** `docker build --label k=v`: the legacy builder and Podman record each as a LABEL step at the end. */
+  labels?: Record<string, string>;
 }
 
 export function busyboxDockerfile(steps: string[] = [], unique = false): string {
@@ -57,15 +59,21 @@ function buildContext(dockerfile: string, files: Record<string, string | Buffer>
   return pack;
 }
 
+/** The Dockerfile a fixture is built from: the given lines, then the label that finds it again. */
+export function fixtureDockerfile(options: BuildOptions = {}): string {
+  const base = options.dockerfile ?? busyboxDockerfile(options.steps, options.unique);
+  return `${base}\nLABEL ${TEST_LABEL}="${process.pid}"\n`;
+}
+
 /** Builds `reference` on the engine with the legacy builder (what dockerode's buildImage calls). */
 export async function buildFixtureImage(docker: Docker, reference: string, options: BuildOptions = {}): Promise<string> {
-  const base = options.dockerfile ?? busyboxDockerfile(options.steps, options.unique);
-  const dockerfile = `${base}\nLABEL ${TEST_LABEL}="${process.pid}"\n`;
+  const dockerfile = fixtureDockerfile(options);
   const files = { 'strata-run-id': `${reference} ${Date.now()} ${Math.random()}\n`, ...options.files };
   const stream = await docker.buildImage(buildContext(dockerfile, files) as unknown as NodeJS.ReadableStream, {
     t: reference,
     rm: true,
     forcerm: true,
+    ...(options.labels ? { labels: options.labels } : {}),
   });
   const output = await new Promise<Array<{ error?: string; stream?: string }>>((resolve, reject) =>
     docker.modem.followProgress(stream, (err: Error | null, res: Array<{ error?: string }>) =>
@@ -94,10 +102,9 @@ export interface BuildKitTarget {
  * makes a layer.
  */
 export async function buildWithBuildKit(target: BuildKitTarget, docker: Docker, reference: string, options: BuildOptions = {}): Promise<string> {
-  const base = options.dockerfile ?? busyboxDockerfile(options.steps, options.unique);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-bk-'));
   try {
-    fs.writeFileSync(path.join(dir, 'Dockerfile'), `${base}\nLABEL ${TEST_LABEL}="${process.pid}"\n`);
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), fixtureDockerfile(options));
     fs.copyFileSync(BUSYBOX, path.join(dir, 'busybox'));
     fs.chmodSync(path.join(dir, 'busybox'), 0o755);
     const files = { 'strata-run-id': `${reference} ${Date.now()} ${Math.random()}\n`, ...options.files };
@@ -105,9 +112,10 @@ export async function buildWithBuildKit(target: BuildKitTarget, docker: Docker, 
       fs.writeFileSync(path.join(dir, name), contents);
     }
     const host = `unix://${target.socket}`;
+    const labels = Object.entries(options.labels ?? {}).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
     const [cmd, args, env] = target.dockerConfig
-      ? ['docker', ['-H', host, 'buildx', 'build', '--load', '-t', reference, dir], { DOCKER_CONFIG: target.dockerConfig }]
-      : ['/usr/bin/docker', ['-H', host, 'build', '-t', reference, dir], { DOCKER_BUILDKIT: '1' }];
+      ? ['docker', ['-H', host, 'buildx', 'build', '--load', ...labels, '-t', reference, dir], { DOCKER_CONFIG: target.dockerConfig }]
+      : ['/usr/bin/docker', ['-H', host, 'build', ...labels, '-t', reference, dir], { DOCKER_BUILDKIT: '1' }];
     await new Promise<void>((resolve, reject) =>
       execFile(cmd, args, { env: { ...process.env, ...env }, maxBuffer: 16 * 1024 * 1024 }, (err, _out, stderr) =>
         err ? reject(new Error(`building ${reference} with BuildKit failed: ${stderr.trim().split('\n').slice(-5).join('\n')}`)) : resolve(),

@@ -53,6 +53,23 @@ const BUILDKIT: HistoryStep[] = [
   'ENTRYPOINT ["/bin/sh" "-c"]',
 ].map((createdBy) => ({ createdBy }));
 
+/** As Podman 4.3's buildah recorded it (through the Docker-compatible API), built with --label. */
+const BUILDAH: HistoryStep[] = [
+  '/bin/sh -c #(nop) COPY file:01b0553b128d4b3874da2687f49510d7a1f9882a69db52690c33df2a986d2d7f in /bin/busybox ',
+  '/bin/sh -c ["/bin/busybox","--install","-s","/bin"]',
+  '/bin/sh -c #(nop) ARG VERSION',
+  '/bin/sh -c #(nop) ENV APP_HOME=/opt/app     MODE="fast mode"',
+  '/bin/sh -c #(nop) WORKDIR $APP_HOME/$VERSION',
+  '/bin/sh -c #(nop) COPY file:3dd26e4965c8644baff67ea97c23805e6f97f0ca70f3e7eb6ebdc5e320d412fe in ./ ',
+  '|1 VERSION=1.2 /bin/sh -c echo "v=$VERSION" > /v.txt &&     mkdir -p /data',
+  '/bin/sh -c #(nop) LABEL org.example.x="1" y=2',
+  '/bin/sh -c #(nop) EXPOSE 8080 9090/udp',
+  '/bin/sh -c #(nop) USER 0',
+  '/bin/sh -c #(nop) CMD echo hello',
+  '/bin/sh -c #(nop) ENTRYPOINT ["/bin/sh", "-c"]',
+  '/bin/sh -c #(nop) LABEL "org.opencontainers.image.revision"="0123abc"',
+].map((createdBy) => ({ createdBy }));
+
 describe('parseDockerfile', () => {
   it('stages, instructions with their lines, continuations joined as the builder joins them', () => {
     const d = parseDockerfile(DOCKERFILE);
@@ -85,11 +102,11 @@ describe('parseDockerfile', () => {
 
 describe('matching a Dockerfile to the history it built', () => {
   const d = parseDockerfile(DOCKERFILE);
-  for (const [builder, history] of [['the legacy builder', LEGACY], ['BuildKit', BUILDKIT]] as const) {
+  for (const [builder, history] of [['the legacy builder', LEGACY], ['BuildKit', BUILDKIT], ['buildah', BUILDAH]] as const) {
     it(`every instruction to its step, with ${builder}'s history`, () => {
       const m = matchStage(d, d.stages[0], history, 0);
       assert.ok(m.complete, m.steps.filter((s) => s.status !== 'matched').map((s) => `${s.instruction.keyword} ${s.instruction.args}`).join('; '));
-      assert.deepStrictEqual(m.steps.map((s) => s.historyIndex), history.map((_, i) => i));
+      assert.deepStrictEqual(m.steps.map((s) => s.historyIndex), d.stages[0].instructions.map((_, i) => i));
     });
   }
 
@@ -125,6 +142,26 @@ describe('matching a Dockerfile to the history it built', () => {
   it('an unrelated image matches no stage', () => {
     const history: HistoryStep[] = [{ createdBy: 'COPY x /x # buildkit' }, { createdBy: 'RUN /bin/sh -c make # buildkit' }];
     assert.strictEqual(matchDockerfile(d, history, () => 0), undefined);
+  });
+
+  it('labels a build appended (docker build --label: legacy builder and buildah) do not stop a complete match', () => {
+    const legacy = [...LEGACY, { createdBy: '/bin/sh -c #(nop)  LABEL org.opencontainers.image.revision=0123abc' }, { createdBy: '/bin/sh -c #(nop)  LABEL a=b' }];
+    const buildah = [...LEGACY, { createdBy: '/bin/sh -c #(nop) LABEL "org.opencontainers.image.revision"="0123abc"', comment: 'FROM 0e62986cccb7' }];
+    for (const [history, appended] of [[legacy, 2], [buildah, 1]] as const) {
+      for (const base of [0, undefined]) {
+        const m = matchStage(d, d.stages[0], [...history], base);
+        assert.ok(m.complete, `complete with the base ${base === undefined ? 'unknown' : 'known'}`);
+        assert.strictEqual(m.appended, appended);
+        assert.deepStrictEqual(m.steps.map((s) => s.historyIndex), LEGACY.map((_, i) => i));
+      }
+    }
+    // A file that ends with a LABEL of its own, built with one more.
+    const ends = parseDockerfile('FROM scratch\nCOPY a.txt /a.txt\nLABEL x=1\n');
+    const m = matchStage(ends, ends.stages[0], [{ createdBy: 'COPY a.txt /a.txt # buildkit' }, { createdBy: 'LABEL x=1' }, { createdBy: '/bin/sh -c #(nop)  LABEL y=2' }]);
+    assert.ok(m.complete);
+    assert.deepStrictEqual([m.matched, m.appended], [2, 1]);
+    // Anything but a label after the last instruction is another Dockerfile's step.
+    assert.strictEqual(matchStage(d, d.stages[0], [...LEGACY, { createdBy: '/bin/sh -c #(nop)  ENV X=1' }], 0).complete, false);
   });
 
   it('a heredoc RUN matches BuildKit recording its body as the command', () => {
