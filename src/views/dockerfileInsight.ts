@@ -87,6 +87,8 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
       }),
     );
     this._register(deps.analyses.onDidAnalyze(() => void this.refreshAll()));
+    // The threshold, severity and analysis settings apply at once: Problems and lenses drawn again.
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('strata.dockerfile') && void this.refreshAll()));
     this._register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
     void this.refreshAll();
   }
@@ -176,6 +178,11 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
     });
   }
 
+  /** The size of the smallest wasted-space finding a layer adds (Infinity when it adds none). */
+  private smallestFinding(insight: Insight, layer: number): number {
+    return Math.min(Infinity, ...(insight.waste?.findings ?? []).filter((f) => f.addedIn === layer).map((f) => f.size));
+  }
+
   /** The analysis's layer for a diff id (its index there), when analysed. */
   private analysed(insight: Insight, diffId: string | undefined): number | undefined {
     const i = insight.analysis?.layers.findIndex((l) => l.diffId === diffId);
@@ -190,13 +197,15 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
     }
     const name = imageRef({ dangling: built.image.repoTags.length === 0, reference: built.image.repoTags[0] ?? '', image: built.image });
     const lenses: vscode.CodeLens[] = [];
+    const threshold = this.deps.settings.threshold();
     const at = (line: number) => new vscode.Range(line, 0, line, 0);
     const stage = built.match.stage;
     lenses.push(
       new vscode.CodeLens(at(stage.fromLine), {
-        title: built.match.complete
-          ? vscode.l10n.t('{0} · built {1}', name, formatAge(built.image.created))
-          : vscode.l10n.t('{0} · built {1} · this file changed since', name, formatAge(built.image.created)),
+        title:
+          built.match.complete || !built.match.firstChanged
+            ? vscode.l10n.t('{0} · built {1}', name, formatAge(built.image.created))
+            : vscode.l10n.t('{0} · built {1} · this file changed from line {2} on', name, formatAge(built.image.created), built.match.firstChanged.line + 1),
         command: 'strata.dockerfile.showLayer',
         arguments: [built.image.id, name, undefined],
       }),
@@ -208,10 +217,15 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
         continue;
       }
       const i = this.analysed(insight, layer.diffId);
-      const title =
-        i !== undefined && insight.analysis && insight.waste
-          ? layerLens(formatBytes(insight.analysis.layers[i].size), insight.waste.files[i], insight.waste.removed[i], formatBytes(insight.waste.wasted[i]))
-          : vscode.l10n.t('{0} as the engine records it · analysing for files and waste…', formatBytes(layer.historySize));
+      let title = vscode.l10n.t('{0} as the engine records it · analysing for files and waste…', formatBytes(layer.historySize));
+      if (i !== undefined && insight.analysis && insight.waste) {
+        const wasted = insight.waste.wasted[i];
+        title = layerLens(formatBytes(insight.analysis.layers[i].size), insight.waste.files[i], insight.waste.removed[i], formatBytes(wasted));
+        // Problems leaves out findings below the threshold: the lens says so, so that the two agree.
+        if (wasted > 0 && this.smallestFinding(insight, i) < threshold) {
+          title += ` ${vscode.l10n.t('(findings under {0} are not in Problems)', formatBytes(threshold))}`;
+        }
+      }
       lenses.push(new vscode.CodeLens(line, { title, command: 'strata.dockerfile.showLayer', arguments: [built.image.id, name, layer.layerIndex] }));
     }
     for (const s of built.match.steps.filter((x) => x.status === 'changed')) {

@@ -29,7 +29,8 @@ describe('Dockerfile lenses, hover and diagnostics in a real extension host', fu
 
   before(async () => {
     await vscode.workspace.getConfiguration('strata').update('dockerfile.wasteThreshold', 1_000_000, vscode.ConfigurationTarget.Global);
-    await buildFixtureImage(docker, reference, { dockerfile: base });
+    // As CI pipelines build: labels given with --label, which the legacy builder records as steps after the last line.
+    await buildFixtureImage(docker, reference, { dockerfile: base, labels: { 'org.opencontainers.image.revision': '0123abc', 'org.opencontainers.image.source': 'https://example.test/app' } });
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     assert.ok(folder, 'the test workspace is open');
     uri = vscode.Uri.joinPath(folder, 'app', 'Dockerfile');
@@ -71,6 +72,24 @@ describe('Dockerfile lenses, hover and diagnostics in a real extension host', fu
     assert.strictEqual(d.source, 'Strata');
   });
 
+  it('findings under the threshold: not in Problems, and the lens says so', async () => {
+    await vscode.workspace.getConfiguration('strata').update('dockerfile.wasteThreshold', 3_000_000, vscode.ConfigurationTarget.Global);
+    try {
+      const shown = await until('the lens to name the threshold', async () => {
+        const all = await lenses();
+        return all.some(([l, t]) => l === line('head -c') && /not in Problems/.test(String(t))) ? all : undefined;
+      });
+      assert.deepStrictEqual(
+        shown.filter(([l]) => l === line('head -c')).map(([, t]) => t),
+        ['2 MB · 1 file · 2 MB wasted (findings under 3 MB are not in Problems)'],
+      );
+      await until('no diagnostic', () => (vscode.languages.getDiagnostics(uri).length === 0 ? true : undefined));
+    } finally {
+      await vscode.workspace.getConfiguration('strata').update('dockerfile.wasteThreshold', 1_000_000, vscode.ConfigurationTarget.Global);
+    }
+    await until('the diagnostic again', () => (vscode.languages.getDiagnostics(uri).length === 1 ? true : undefined));
+  });
+
   it('a hover on a layer line lists its largest files', async () => {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line('head -c'), 3));
     const textOf = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : (c as vscode.MarkdownString).value))).join('\n');
@@ -87,6 +106,7 @@ describe('Dockerfile lenses, hover and diagnostics in a real extension host', fu
     });
     assert.ok(shown.some(([l, t]) => l === line('head -c') && /wasted/.test(String(t))), 'the lines before keep their numbers');
     assert.ok(shown.filter(([l]) => Number(l) > n).every(([, t]) => /^changed since/.test(String(t))));
+    assert.ok(shown.some(([l, t]) => l === line('FROM scratch') && String(t).endsWith(`this file changed from line ${n + 1} on`)), 'the FROM lens names the first changed line');
     await vscode.commands.executeCommand('workbench.action.files.revert');
   });
 
