@@ -36,8 +36,28 @@ async function exists(docker: Docker, reference: string): Promise<boolean> {
     .catch(() => false);
 }
 
-/** `debootstrap --variant=minbase bookworm` imported as a base image (about 70 s, once). */
-function importDebianBase(): void {
+/** Waits for a load or import to finish; rejects with the failure its progress reports. */
+function finished(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise((resolve, reject) =>
+    docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
+      const failure = err?.message ?? output.find((o) => o.error)?.error;
+      return failure ? reject(new Error(failure)) : resolve();
+    }),
+  );
+}
+
+/** Moves an image from one engine to another (save, then load), as `docker save | docker load` does. */
+async function copyImage(from: Docker, to: Docker, reference: string): Promise<void> {
+  log(`loading ${reference} from the host's engine…`);
+  await finished(to, (await to.loadImage((await from.getImage(reference).get()) as NodeJS.ReadableStream)) as NodeJS.ReadableStream);
+}
+
+/**
+ * `debootstrap --variant=minbase bookworm` imported as a base image (about 70 s, once),
+ * into the engine under test through its API: the docker CLI would reach its own default
+ * engine, and a build on another engine would then look the base up on docker.io.
+ */
+async function importDebianBase(docker: Docker): Promise<void> {
   try {
     execFileSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' });
   } catch {
@@ -48,7 +68,10 @@ function importDebianBase(): void {
   try {
     log(`debootstrap bookworm into ${root} (about a minute)…`);
     execFileSync('debootstrap', ['--variant=minbase', 'bookworm', root, 'http://deb.debian.org/debian'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    execFileSync('sh', ['-c', `tar -C "${root}" -c . | docker import --change 'LABEL ${KEEP_LABEL}=1' - ${DEBIAN_BASE}`], { stdio: ['ignore', 'ignore', 'inherit'] });
+    const tarball = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [repo, tag] = DEBIAN_BASE.split(':');
+    const progress = await docker.importImage(tarball.stdout as unknown as NodeJS.ReadableStream, { repo, tag, changes: [`LABEL ${KEEP_LABEL}=1`] } as object);
+    await finished(docker, progress as NodeJS.ReadableStream);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -66,20 +89,26 @@ function appContext(dockerfile: string): tar.Pack {
   return pack;
 }
 
+/**
+ * The realistic image on the engine under test (`docker`): kept from an earlier run, else
+ * copied from the host's engine (`host`) when that has it, else built there on the Debian
+ * base, itself copied from the host or imported into that engine.
+ */
 export async function prepareRealisticImage(docker: Docker, host?: Docker): Promise<string> {
   if (await exists(docker, REALISTIC)) {
     return REALISTIC;
   }
   // Another engine under test: the host's copy, moved over (far quicker than building again).
   if (host && (await exists(host, REALISTIC))) {
-    log(`loading ${REALISTIC} from the host's engine…`);
-    await docker.loadImage((await host.getImage(REALISTIC).get()) as NodeJS.ReadableStream).then(
-      (s) => new Promise((resolve, reject) => docker.modem.followProgress(s as NodeJS.ReadableStream, (e) => (e ? reject(e) : resolve(undefined)))),
-    );
+    await copyImage(host, docker, REALISTIC);
     return REALISTIC;
   }
   if (!(await exists(docker, DEBIAN_BASE))) {
-    importDebianBase();
+    if (host && (await exists(host, DEBIAN_BASE))) {
+      await copyImage(host, docker, DEBIAN_BASE);
+    } else {
+      await importDebianBase(docker);
+    }
   }
   log(`building ${REALISTIC} (apt-get install; a few minutes)…`);
   const dockerfile = [
