@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { DARK, LIGHT, imageMenu, openStrata, openVsCode, row, runCommand, useTheme, widenSideBar } from './workbench';
+import { DARK, LIGHT, imageMenu, namedRow, openStrata, openVsCode, runCommand, useTheme, widenSideBar } from './workbench';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const IMG = '<img src=x onerror=alert(1)>';
@@ -25,7 +25,7 @@ function panelFrame(page: Page): FrameLocator {
 
 /** The labels of the context menu an image row opens (the menu is closed again). */
 async function menuLabels(page: Page, rowText: string): Promise<string[]> {
-  const imageRow = row(page, rowText);
+  const imageRow = namedRow(page, rowText);
   await imageRow.waitFor({ timeout: 30_000 });
   await imageRow.click({ button: 'right' });
   const menu = page.locator('.context-view .monaco-menu');

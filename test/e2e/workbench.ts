@@ -27,6 +27,15 @@ export function row(page: Page, text: string) {
 }
 
 /**
+ * The rows of the Images view whose name holds `text`, not their description: another
+ * image's row says "built on strata-test/x:TAG" when it shares that image's layers.
+ */
+export function namedRow(page: Page, text: string) {
+  const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Images' }) });
+  return pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: text }) });
+}
+
+/**
  * Clicks an item of the open context menu. The workbench ignores a mouse-up that comes
  * right after the menu opened (so a right-click cannot pick an item), hence the hover first.
  */
@@ -52,9 +61,9 @@ export async function widenSideBar(page: Page, width = 640): Promise<void> {
 }
 
 
-/** Right-clicks an image in the Images view (by text in its row) and picks a menu item. */
+/** Right-clicks an image in the Images view (by text in its name) and picks a menu item. */
 export async function imageMenu(page: Page, rowText: string, item: string): Promise<void> {
-  const imageRow = row(page, rowText);
+  const imageRow = namedRow(page, rowText);
   await imageRow.waitFor({ timeout: 30_000 });
   await imageRow.click({ button: 'right' });
   await clickMenuItem(page, item);
