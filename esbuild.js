@@ -39,7 +39,7 @@ const nodeExternals = ['cpu-features', '*.node'];
 /**
  * Two parts of dockerode Strata never calls, left out of the bundles (about 650 kB of a
  * 1.1 MB bundle): docker-modem's ssh transport (ssh2; Strata speaks ssh through the
- * system's ssh, src/engine/sshTransport.ts, so that ~/.ssh/config and agents work) and
+ * system's ssh, src/engine/connect/sshTransport.ts, so that ~/.ssh/config and agents work) and
  * dockerode's BuildKit session (gRPC; Strata does not build images). Each is replaced by
  * a module that fails in a sentence if it were ever reached.
  */
@@ -91,8 +91,8 @@ async function main() {
     }),
     esbuild.context({
       ...common,
-      entryPoints: ['media/webview/main.ts'],
-      outfile: 'dist/webview.js',
+      entryPoints: ['media/layers/main.ts'],
+      outfile: 'dist/layers.js',
       format: 'iife',
       platform: 'browser',
       target: 'es2022',

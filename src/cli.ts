@@ -16,13 +16,13 @@ import { compareImages } from './analysis/imageCompare';
 import { type CiThresholds, evaluateRules, parseByteSize } from './analysis/ciRules';
 import { ImageAnalysis } from './analysis/imageAnalysis';
 import { answers, engineFromFlags, probeCandidate } from './engine/activeEngine';
-import { parseBuildStep } from './engine/buildStep';
-import type { DockerEngine } from './engine/dockerEngine';
-import { chooseActiveEngine, discoverEngines } from './engine/engineDiscovery';
-import { statusCode } from './engine/engineError';
-import { formatAge, formatBytes, shortId } from './engine/format';
-import { toImageEntries } from './engine/images';
-import { SIZE_NAMES, imagePlatforms, imageSizes } from './engine/imageSizes';
+import { parseBuildStep } from './model/buildStep';
+import type { DockerEngine } from './engine/api/dockerEngine';
+import { chooseActiveEngine, discoverEngines } from './engine/connect/engineDiscovery';
+import { statusCode } from './engine/api/engineError';
+import { formatAge, formatBytes, shortId } from './shared/format';
+import { toImageEntries } from './model/images';
+import { SIZE_NAMES, imagePlatforms, imageSizes } from './model/imageSizes';
 
 const USAGE = `usage:
   strata images [--json] [--all]

@@ -1,5 +1,5 @@
 /** How the panels write sizes and shares. */
-import { formatBytes } from '../../src/engine/format';
+import { formatBytes } from '../../src/shared/format';
 
 export function bytes(n: number | undefined): string {
   return n === undefined ? '?' : formatBytes(n);

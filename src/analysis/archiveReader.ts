@@ -12,7 +12,7 @@ import { PassThrough, Transform, type Readable } from 'stream';
 import * as zlib from 'zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import * as tar from 'tar-stream';
-import { type EntryType, type LayerEntry, UnsafePathError, normalizeEntryPath } from './layerEntries';
+import { type EntryType, type LayerEntry, UnsafePathError, normalizeEntryPath } from '../model/layerEntries';
 
 export class ArchiveError extends Error {}
 

@@ -13,7 +13,7 @@
  * The trees here follow dive's, not the engine's (opaque folders are not emptied):
  * that simplification is dive's, and only the metrics use it.
  */
-import { type LayerEntry, WHITEOUT_PREFIX, isOpaqueMarker } from './layerEntries';
+import { type LayerEntry, WHITEOUT_PREFIX, isOpaqueMarker } from '../model/layerEntries';
 
 interface DiveNode {
   name: string;

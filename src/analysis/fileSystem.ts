@@ -11,7 +11,7 @@ import {
   isWhiteout,
   parentPath,
   whiteoutTarget,
-} from './layerEntries';
+} from '../model/layerEntries';
 
 export type ChangeKind = 'added' | 'modified' | 'removed';
 

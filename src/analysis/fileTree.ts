@@ -3,7 +3,7 @@
  * listed one folder at a time (the panel asks for a folder's children when it is opened),
  * sorted by name or size, filtered by a text that a path must contain.
  */
-import type { EntryType } from './layerEntries';
+import type { EntryType } from '../model/layerEntries';
 import type { ChangeKind } from './fileSystem';
 
 export interface TreeRow {

@@ -7,7 +7,7 @@
 import type { ChangeKind, FileInfo } from './fileSystem';
 import { FileTree } from './fileTree';
 import type { ImageAnalysis } from './imageAnalysis';
-import type { EntryType } from './layerEntries';
+import type { EntryType } from '../model/layerEntries';
 
 export interface SideSummary {
   /** Σ of the files in its layers (as dive counts), and how many layers. */

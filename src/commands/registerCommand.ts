@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { ArchiveError } from '../analysis/archiveReader';
-import { engineMessage } from '../engine/engineError';
+import { engineMessage } from '../engine/api/engineError';
 
 export interface CommandAction {
   title: string;

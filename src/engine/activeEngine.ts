@@ -3,11 +3,11 @@
  * (the image index, the views, the event stream) asks `active.engine` at the time of
  * each call and listens for switches; a switch closes the old engine's connections.
  */
-import type { ClientOptions } from './engineClient';
-import { type ActiveChoice, type Discovery, type EngineCandidate, chooseActiveEngine, discoverEngines, environmentTls, findCandidate } from './engineDiscovery';
-import { DockerEngine, type EngineIdentity } from './dockerEngine';
-import { type EngineEndpoint, EndpointError, parseEngineUrl } from './endpoint';
-import type { EngineProblem } from './engineError';
+import type { ClientOptions } from './api/engineClient';
+import { type ActiveChoice, type Discovery, type EngineCandidate, chooseActiveEngine, discoverEngines, environmentTls, findCandidate } from './connect/engineDiscovery';
+import { DockerEngine, type EngineIdentity } from './api/dockerEngine';
+import { type EngineEndpoint, EndpointError, parseEngineUrl } from './connect/endpoint';
+import type { EngineProblem } from './api/engineError';
 
 /** The engine for a candidate; an unusable candidate gives an engine whose calls say why. */
 export function engineFor(candidate: EngineCandidate, options: ClientOptions = {}): DockerEngine {

@@ -4,12 +4,12 @@
  * for an id and are cached until the image is deleted; names (tags) do change, and come
  * from the latest list.
  */
-import { type ImageLayers, attributeLayers } from './baseImages';
+import { type ImageLayers, attributeLayers } from '../model/baseImages';
 import type { EngineRef } from './activeEngine';
-import type { DockerEngine } from './dockerEngine';
-import type { ImageSummary } from './images';
-import { type AlignmentAnchor, type RawHistoryEntry, alignLayers } from './layerAlignment';
-import { type LayerStack, buildLayerStack } from './layerStack';
+import type { DockerEngine } from './api/dockerEngine';
+import type { ImageSummary } from '../model/images';
+import { type AlignmentAnchor, type RawHistoryEntry, alignLayers } from '../model/layerAlignment';
+import { type LayerStack, buildLayerStack } from '../model/layerStack';
 
 export interface ImageDetails {
   id: string;

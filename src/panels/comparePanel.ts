@@ -5,13 +5,13 @@ import type { ChangeKind } from '../analysis/fileSystem';
 import { FileTree } from '../analysis/fileTree';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { type FileDifference, type ImageComparison, compareImages } from '../analysis/imageCompare';
-import type { DockerEngine } from '../engine/dockerEngine';
-import { statusCode } from '../engine/engineError';
+import type { DockerEngine } from '../engine/api/dockerEngine';
+import { statusCode } from '../engine/api/engineError';
 import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
-import { imageSizes } from '../engine/imageSizes';
-import { familiarRepository } from '../engine/previousBuild';
-import { Disposable } from '../lifecycle';
+import { imageSizes } from '../model/imageSizes';
+import { familiarRepository } from '../model/previousBuild';
+import { Disposable } from '../shared/lifecycle';
 import { panelOptions, webviewHtml } from './webviewHtml';
 import type { CompareRow, ComparePanelState, ComparisonView, DiffQuery, FromWebview, SideView, StepView, ToWebview } from '../protocol/compareProtocol';
 

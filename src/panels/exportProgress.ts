@@ -5,7 +5,7 @@
  * the webview hear it at most ten times a second.
  */
 import * as vscode from 'vscode';
-import { formatBytes } from '../engine/format';
+import { formatBytes } from '../shared/format';
 
 export interface ExportProgressWords {
   waiting(seconds: number): string;

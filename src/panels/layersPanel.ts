@@ -4,13 +4,13 @@ import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
 import { ArchiveError } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
-import { parseBuildStep } from '../engine/buildStep';
-import type { DockerEngine } from '../engine/dockerEngine';
+import { parseBuildStep } from '../model/buildStep';
+import type { DockerEngine } from '../engine/api/dockerEngine';
 import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
-import { imagePlatforms, imageSizes } from '../engine/imageSizes';
-import { statusCode } from '../engine/engineError';
-import { Disposable } from '../lifecycle';
+import { imagePlatforms, imageSizes } from '../model/imageSizes';
+import { statusCode } from '../engine/api/engineError';
+import { Disposable } from '../shared/lifecycle';
 import { panelOptions, webviewHtml } from './webviewHtml';
 import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview } from '../protocol/layersProtocol';
 
@@ -347,7 +347,7 @@ export class LayersPanel extends Disposable {
     return webviewHtml(this.panel.webview, this.deps.extensionUri, {
       title: 'Layers',
       styles: [['media', 'layers.css']],
-      script: ['dist', 'webview.js'],
+      script: ['dist', 'layers.js'],
     });
   }
 

@@ -10,14 +10,14 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
-import { type Dockerfile, type Instruction, parseDockerfile } from '../analysis/dockerfile';
+import { type Dockerfile, type Instruction, parseDockerfile } from '../analysis/dockerfile/dockerfile';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { type LayerWaste, layerWaste } from '../analysis/layerWaste';
-import { type BuiltImage, findBuiltImage } from '../engine/builtImage';
-import { formatAge, formatBytes } from '../engine/format';
+import { type BuiltImage, findBuiltImage } from '../analysis/dockerfile/builtImage';
+import { formatAge, formatBytes } from '../shared/format';
 import type { ImageIndex } from '../engine/imageIndex';
-import { imageRef } from '../engine/images';
-import { Disposable } from '../lifecycle';
+import { imageRef } from '../model/images';
+import { Disposable } from '../shared/lifecycle';
 
 export const DOCKERFILE_GLOB = '**/{Dockerfile,Dockerfile.*,*.dockerfile,*.Dockerfile,Containerfile,Containerfile.*}';
 export const DOCKERFILE_SELECTOR: vscode.DocumentSelector = [{ language: 'dockerfile' }, { pattern: DOCKERFILE_GLOB }];

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { EngineRef } from '../engine/activeEngine';
-import { type EngineEvent, EngineEvents } from '../engine/engineEvents';
+import { type EngineEvent, EngineEvents } from '../engine/streams/engineEvents';
 import type { ImageIndex } from '../engine/imageIndex';
 
 /** What live updates refresh; each refresh re-asks the engine for that view only. */

@@ -14,7 +14,7 @@ import * as tar from 'tar-stream';
 import { AnalysisCache } from '../../src/analysis/analysisCache';
 import { readImageArchive } from '../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
-import type { DockerEngine } from '../../src/engine/dockerEngine';
+import type { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import { timed } from './measure';
 import type { RawEngine } from './rawEngine';

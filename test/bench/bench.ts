@@ -12,8 +12,8 @@
  */
 import Docker from 'dockerode';
 import { parseArgs } from 'util';
-import { DockerEngine } from '../../src/engine/dockerEngine';
-import type { EngineEndpoint } from '../../src/engine/endpoint';
+import { DockerEngine } from '../../src/engine/api/dockerEngine';
+import type { EngineEndpoint } from '../../src/engine/connect/endpoint';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, removeOrphanFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 import { REALISTIC, benchAnalysis, prepareRealisticImage } from './analysisThroughput';

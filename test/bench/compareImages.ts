@@ -10,7 +10,7 @@ import Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { AnalysisCache } from '../../src/analysis/analysisCache';
 import { compareImages } from '../../src/analysis/imageCompare';
-import type { DockerEngine } from '../../src/engine/dockerEngine';
+import type { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { timed } from './measure';
 import type { RawEngine } from './rawEngine';
 import { type CaseResult, summarize } from './stats';

@@ -5,8 +5,8 @@
  * and no debounce. The tag is made through the API, and, separately, by `docker tag`.
  */
 import { performance } from 'perf_hooks';
-import type { DockerEngine } from '../../src/engine/dockerEngine';
-import { EngineEvents } from '../../src/engine/engineEvents';
+import type { DockerEngine } from '../../src/engine/api/dockerEngine';
+import { EngineEvents } from '../../src/engine/streams/engineEvents';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import { docker } from './dockerCli';
 import { interleave, sleep } from './measure';

@@ -8,7 +8,7 @@
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import { performance } from 'perf_hooks';
-import { DockerEngine } from '../../src/engine/dockerEngine';
+import { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { REPO_ROOT } from '../harness/codeServer';
 import type { TestEngine } from '../harness/testEngines';
 import { type CaseResult, summarize } from './stats';

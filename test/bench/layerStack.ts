@@ -4,9 +4,9 @@
  * layers known, only the target's own inspect and history not yet asked. "Cold" is a
  * fresh index that must list and inspect everything first.
  */
-import type { DockerEngine } from '../../src/engine/dockerEngine';
+import type { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
-import type { LayerStack } from '../../src/engine/layerStack';
+import type { LayerStack } from '../../src/model/layerStack';
 import * as cli from './dockerCli';
 import { interleave, timed } from './measure';
 import type { RawEngine } from './rawEngine';

@@ -2,7 +2,7 @@
  * Case 1: the Images view's one request. Strata's engine layer (dockerode underneath)
  * against the bare GET /images/json and against `docker image ls`.
  */
-import type { DockerEngine } from '../../src/engine/dockerEngine';
+import type { DockerEngine } from '../../src/engine/api/dockerEngine';
 import * as cli from './dockerCli';
 import { interleave, timed } from './measure';
 import type { RawEngine } from './rawEngine';

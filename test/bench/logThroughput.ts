@@ -14,9 +14,9 @@ import Docker from 'dockerode';
 import { monitorEventLoopDelay, performance } from 'perf_hooks';
 import { setFlagsFromString } from 'v8';
 import { runInNewContext } from 'vm';
-import type { DockerEngine } from '../../src/engine/dockerEngine';
-import { followContainerLogs } from '../../src/engine/followLogs';
-import { LineBatcher } from '../../src/engine/logStream';
+import type { DockerEngine } from '../../src/engine/api/dockerEngine';
+import { followContainerLogs } from '../../src/engine/streams/followLogs';
+import { LineBatcher } from '../../src/engine/streams/logStream';
 import { TEST_LABEL, buildFixtureImage, runTag } from '../harness/fixtureImages';
 import { interleave } from './measure';
 import type { RawEngine } from './rawEngine';
@@ -249,7 +249,7 @@ interface StrataRun extends ProbeResult {
   batches: number;
 }
 
-/** Strata's pipeline, with the sink the extension gives it (src/views/containerLogs.ts, default settings). */
+/** Strata's pipeline, with the sink the extension gives it (src/views/containers/containerLogs.ts, default settings). */
 async function strataFollow(engine: DockerEngine, id: string, expected: ReturnType<typeof expectedText> & { lines: number }): Promise<StrataRun> {
   const probe = new Probe();
   let chars = 0;

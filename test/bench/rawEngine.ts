@@ -4,7 +4,7 @@
  * parses them too, so leaving that out would flatter the floor).
  */
 import * as http from 'http';
-import type { EngineEndpoint } from '../../src/engine/endpoint';
+import type { EngineEndpoint } from '../../src/engine/connect/endpoint';
 
 export interface RawResponse {
   status: number;

@@ -7,7 +7,7 @@
  */
 import { execFile } from 'child_process';
 import * as path from 'path';
-import { DockerEngine } from '../../src/engine/dockerEngine';
+import { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import { type TestEngine, strataEngine } from '../harness/testEngines';
 import { interleave, timed } from './measure';

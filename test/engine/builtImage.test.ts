@@ -8,9 +8,9 @@
  */
 import * as assert from 'assert';
 import Docker from 'dockerode';
-import { parseDockerfile } from '../../src/analysis/dockerfile';
-import { findBuiltImage } from '../../src/engine/builtImage';
-import type { DockerEngine } from '../../src/engine/dockerEngine';
+import { parseDockerfile } from '../../src/analysis/dockerfile/dockerfile';
+import { findBuiltImage } from '../../src/analysis/dockerfile/builtImage';
+import type { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import { type BuildOptions, buildFixtureImage, buildWithBuildKit, fixtureDockerfile, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, strataEngine, testEngine } from '../harness/testEngines';

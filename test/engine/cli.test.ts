@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { contextDigest } from '../../src/engine/dockerContexts';
+import { contextDigest } from '../../src/engine/connect/dockerContexts';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 

@@ -1,11 +1,11 @@
 import * as assert from 'assert';
 import * as net from 'net';
 import Docker from 'dockerode';
-import { describeRunError } from '../../src/engine/engineError';
-import { DockerEngine } from '../../src/engine/dockerEngine';
-import { type LogSink, followContainerLogs } from '../../src/engine/followLogs';
-import type { LogLine } from '../../src/engine/logStream';
-import { type RunOptions, parseRunOptions } from '../../src/engine/runOptions';
+import { describeRunError } from '../../src/engine/api/engineError';
+import { DockerEngine } from '../../src/engine/api/dockerEngine';
+import { type LogSink, followContainerLogs } from '../../src/engine/streams/followLogs';
+import type { LogLine } from '../../src/engine/streams/logStream';
+import { type RunOptions, parseRunOptions } from '../../src/model/runOptions';
 import { hostEngine } from '../harness/testEngines';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 

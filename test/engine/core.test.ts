@@ -8,11 +8,11 @@
 import * as assert from 'assert';
 import { readImageArchive } from '../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
-import type { DockerEngine } from '../../src/engine/dockerEngine';
-import { type EngineEvent, EngineEvents } from '../../src/engine/engineEvents';
-import { type LogSink, followContainerLogs } from '../../src/engine/followLogs';
+import type { DockerEngine } from '../../src/engine/api/dockerEngine';
+import { type EngineEvent, EngineEvents } from '../../src/engine/streams/engineEvents';
+import { type LogSink, followContainerLogs } from '../../src/engine/streams/followLogs';
 import { ImageIndex } from '../../src/engine/imageIndex';
-import type { LogLine } from '../../src/engine/logStream';
+import type { LogLine } from '../../src/engine/streams/logStream';
 import { TEST_LABEL, buildFixtureImage, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { historyFromExport } from '../harness/imageExport';
 import { SocketProxy } from '../harness/socketProxy';

@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import Docker from 'dockerode';
-import { DockerEngine } from '../../src/engine/dockerEngine';
-import { describeEngineError, describeRemoveImageError } from '../../src/engine/engineError';
-import { toImageEntries } from '../../src/engine/images';
+import { DockerEngine } from '../../src/engine/api/dockerEngine';
+import { describeEngineError, describeRemoveImageError } from '../../src/engine/api/engineError';
+import { toImageEntries } from '../../src/model/images';
 import { hostEngine } from '../harness/testEngines';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 

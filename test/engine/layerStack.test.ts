@@ -1,8 +1,8 @@
 import * as assert from 'assert';
 import Docker from 'dockerode';
-import { DockerEngine } from '../../src/engine/dockerEngine';
+import { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
-import { alignLayers } from '../../src/engine/layerAlignment';
+import { alignLayers } from '../../src/model/layerAlignment';
 import { hostEngine } from '../harness/testEngines';
 import { buildFixtureImage, removeFixtureImages, removeOrphanFixtureImages, runTag } from '../harness/fixtureImages';
 import { historyFromExport } from '../harness/imageExport';

@@ -13,8 +13,8 @@ import { pipeline } from 'stream/promises';
 import * as tar from 'tar-stream';
 import { readImageArchive } from '../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
-import { type EngineEvent, EngineEvents } from '../../src/engine/engineEvents';
-import { imageAttestations, imagePlatforms, imageSizes } from '../../src/engine/imageSizes';
+import { type EngineEvent, EngineEvents } from '../../src/engine/streams/engineEvents';
+import { imageAttestations, imagePlatforms, imageSizes } from '../../src/model/imageSizes';
 import { TEST_LABEL, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, strataEngine, testEngine } from '../harness/testEngines';
 

@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Docker from 'dockerode';
-import { type RegistryAuth, credentialsFor } from '../../src/engine/credentials';
-import { parseReference } from '../../src/engine/reference';
-import { TransferTracker, describeTransferError } from '../../src/engine/transfer';
+import { type RegistryAuth, credentialsFor } from '../../src/engine/connect/credentials';
+import { parseReference } from '../../src/model/reference';
+import { TransferTracker, describeTransferError } from '../../src/engine/api/transfer';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, hostEngine, strataEngine, testEngine, testRegistries } from '../harness/testEngines';
 

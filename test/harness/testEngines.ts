@@ -7,9 +7,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import Docker from 'dockerode';
-import { DockerEngine } from '../../src/engine/dockerEngine';
-import type { ClientOptions } from '../../src/engine/engineClient';
-import { parseEngineUrl } from '../../src/engine/endpoint';
+import { DockerEngine } from '../../src/engine/api/dockerEngine';
+import type { ClientOptions } from '../../src/engine/api/engineClient';
+import { parseEngineUrl } from '../../src/engine/connect/endpoint';
 
 export interface TestEngine {
   name: string;

@@ -4,7 +4,7 @@ import { ArchiveError, readImageArchive } from '../../src/analysis/archiveReader
 import { evaluateRules, parseByteSize } from '../../src/analysis/ciRules';
 import { computeMetrics } from '../../src/analysis/diveMetrics';
 import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
-import { type LayerEntry, normalizeEntryPath } from '../../src/analysis/layerEntries';
+import { type LayerEntry, normalizeEntryPath } from '../../src/model/layerEntries';
 import { type EntrySpec, imageArchive, multiPlatformArchive, streamOf } from '../harness/archiveBuilder';
 import { fixturePath } from '../harness/sharedFixtures';
 

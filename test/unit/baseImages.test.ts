@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { type ImageLayers, attributeLayers } from '../../src/engine/baseImages';
+import { type ImageLayers, attributeLayers } from '../../src/model/baseImages';
 
 let clock = 0;
 function image(id: string, references: string[], diffIds: string[], labels: Record<string, string> = {}): ImageLayers {

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseBuildStep } from '../../src/engine/buildStep';
+import { parseBuildStep } from '../../src/model/buildStep';
 
 describe('parseBuildStep: the build step as a Dockerfile reads', () => {
   const cases: Array<[string, string, string, string, string?]> = [

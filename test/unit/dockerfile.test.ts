@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { expandVariables, parseDockerfile } from '../../src/analysis/dockerfile';
-import { type HistoryStep, matchDockerfile, matchStage } from '../../src/analysis/dockerfileMatch';
+import { expandVariables, parseDockerfile } from '../../src/analysis/dockerfile/dockerfile';
+import { type HistoryStep, matchDockerfile, matchStage } from '../../src/analysis/dockerfile/dockerfileMatch';
 
 const DOCKERFILE = `ARG BASE=scratch
 FROM scratch AS build

@@ -2,10 +2,10 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { contextDigest, readDockerContexts } from '../../src/engine/dockerContexts';
-import { type Discovery, chooseActiveEngine, discoverEngines } from '../../src/engine/engineDiscovery';
-import { EndpointError, describePlace, endpointKey, parseEngineUrl } from '../../src/engine/endpoint';
-import { sshArguments } from '../../src/engine/sshTransport';
+import { contextDigest, readDockerContexts } from '../../src/engine/connect/dockerContexts';
+import { type Discovery, chooseActiveEngine, discoverEngines } from '../../src/engine/connect/engineDiscovery';
+import { EndpointError, describePlace, endpointKey, parseEngineUrl } from '../../src/engine/connect/endpoint';
+import { sshArguments } from '../../src/engine/connect/sshTransport';
 
 describe('parseEngineUrl', () => {
   it('unix://', () =>

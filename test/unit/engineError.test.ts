@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { parseEngineUrl } from '../../src/engine/endpoint';
-import { describeEngineError, describeRemoveImageError, engineMessage, statusCode } from '../../src/engine/engineError';
-import { SshError } from '../../src/engine/sshTransport';
+import { parseEngineUrl } from '../../src/engine/connect/endpoint';
+import { describeEngineError, describeRemoveImageError, engineMessage, statusCode } from '../../src/engine/api/engineError';
+import { SshError } from '../../src/engine/connect/sshTransport';
 
 const socket = parseEngineUrl('unix:///var/run/docker.sock');
 const tcp = parseEngineUrl('tcp://10.0.0.5:2375');

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { parseEngineEvent } from '../../src/engine/engineEvents';
+import { parseEngineEvent } from '../../src/engine/streams/engineEvents';
 
 describe('parseEngineEvent', () => {
   it('reads an image tag event with its name and time', () =>

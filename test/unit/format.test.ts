@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { formatAge, formatBytes, shortId } from '../../src/engine/format';
+import { formatAge, formatBytes, shortId } from '../../src/shared/format';
 
 describe('formatBytes', () => {
   const cases: Array<[number, string]> = [

@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { type ImageSummary, groupByRepository, sortEntries, splitReference, toImageEntries, toImageSummary } from '../../src/engine/images';
+import { type ImageSummary, groupByRepository, sortEntries, splitReference, toImageEntries, toImageSummary } from '../../src/model/images';
 
 function image(id: string, tags: string[], createdSec: number, size = 1000): ImageSummary {
   return { id, repoTags: tags, repoDigests: [], created: new Date(createdSec * 1000), size, labels: {} };

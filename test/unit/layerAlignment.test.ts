@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { EMPTY_LAYER_DIFF_ID, type RawHistoryEntry, alignLayers } from '../../src/engine/layerAlignment';
+import { EMPTY_LAYER_DIFF_ID, type RawHistoryEntry, alignLayers } from '../../src/model/layerAlignment';
 
 /** History base first, as [created_by, size]; returned newest first, as the engine gives it. */
 function history(steps: Array<[string, number]>, missingIds = false): RawHistoryEntry[] {

@@ -1,7 +1,7 @@
 import * as assert from 'assert';
-import { attributeLayers } from '../../src/engine/baseImages';
-import { type RawHistoryEntry, alignLayers } from '../../src/engine/layerAlignment';
-import { buildLayerStack } from '../../src/engine/layerStack';
+import { attributeLayers } from '../../src/model/baseImages';
+import { type RawHistoryEntry, alignLayers } from '../../src/model/layerAlignment';
+import { buildLayerStack } from '../../src/model/layerStack';
 
 function history(steps: Array<[string, number]>): RawHistoryEntry[] {
   return steps.map(([CreatedBy, Size], i) => ({ Id: '<missing>', Created: i, CreatedBy, Size })).reverse();

@@ -1,7 +1,6 @@
 import * as assert from 'assert';
 import {
   FrameDemuxer,
-  LineAssembler,
   LineBatcher,
   type LogLine,
   LogParser,
@@ -10,7 +9,8 @@ import {
   splitTimestamp,
   stripAnsi,
   timestampNanos,
-} from '../../src/engine/logStream';
+} from '../../src/engine/streams/logStream';
+import { LineAssembler } from '../../src/engine/api/lineAssembler';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');

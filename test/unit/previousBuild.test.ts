@@ -1,5 +1,5 @@
 import * as assert from 'assert';
-import { type BuildRecord, findPreviousBuilds } from '../../src/engine/previousBuild';
+import { type BuildRecord, findPreviousBuilds } from '../../src/model/previousBuild';
 
 const BASE = [
   { CreatedBy: '/bin/sh -c #(nop) ADD file:0123 in / ', Created: 100 },

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { configKey, parseReference } from '../../src/engine/reference';
-import { TransferTracker } from '../../src/engine/transfer';
+import { configKey, parseReference } from '../../src/model/reference';
+import { TransferTracker } from '../../src/engine/api/transfer';
 
 describe('parseReference (the reference grammar)', () => {
   const ok = (text: string) => {

@@ -11,7 +11,7 @@ import {
   parseRunOptions,
   splitList,
   toCreateBody,
-} from '../../src/engine/runOptions';
+} from '../../src/model/runOptions';
 
 type Row<T> = [string, T | string];
 

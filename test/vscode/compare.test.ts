@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import { ComparePanel } from '../../src/panels/comparePanel';
 import type { CompareRow, ToWebview } from '../../src/protocol/compareProtocol';
-import type { ImageNode } from '../../src/views/imageNode';
+import type { ImageNode } from '../../src/views/images/imageNode';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNode, imageNodes } from './treeHelpers';
 import { nextPosted } from './panelMessages';

@@ -2,11 +2,11 @@ import * as assert from 'assert';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
-import { DockerEngine } from '../../src/engine/dockerEngine';
+import { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
-import { ImageNode } from '../../src/views/imageNode';
-import { EngineStatus } from '../../src/views/engineStatus';
-import { ImagesTreeProvider } from '../../src/views/imagesTreeProvider';
+import { ImageNode } from '../../src/views/images/imageNode';
+import { EngineStatus } from '../../src/views/engines/engineStatus';
+import { ImagesTreeProvider } from '../../src/views/images/imagesTreeProvider';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNodes } from './treeHelpers';
 

@@ -2,8 +2,8 @@ import * as assert from 'assert';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
-import type { BaseGroupNode } from '../../src/views/baseGroupNode';
-import type { ImagesTreeNode } from '../../src/views/imagesTreeProvider';
+import type { BaseGroupNode } from '../../src/views/images/baseGroupNode';
+import type { ImagesTreeNode } from '../../src/views/images/imagesTreeProvider';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNode, imageNodes } from './treeHelpers';
 

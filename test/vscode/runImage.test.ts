@@ -2,7 +2,7 @@ import * as assert from 'assert';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
-import type { ContainerNode } from '../../src/views/containerNode';
+import type { ContainerNode } from '../../src/views/containers/containerNode';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { until } from '../harness/until';
 import { activateStrata, imageNode } from './treeHelpers';

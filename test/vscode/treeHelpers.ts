@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
-import type { ImageNode } from '../../src/views/imageNode';
+import type { ImageNode } from '../../src/views/images/imageNode';
 
 export const EXTENSION_ID = 'strata-dev.strata';
 
