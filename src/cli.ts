@@ -17,7 +17,7 @@ import { type CiThresholds, evaluateRules, parseByteSize } from './analysis/ciRu
 import { ImageAnalysis } from './analysis/imageAnalysis';
 import { answers, engineFromFlags, probeCandidate } from './engine/activeEngine';
 import { parseBuildStep } from './model/buildStep';
-import type { DockerEngine } from './engine/api/dockerEngine';
+import type { Engine } from './engine/api/engine';
 import { chooseActiveEngine, discoverEngines } from './engine/connect/engineDiscovery';
 import { statusCode } from './engine/api/engineError';
 import { formatAge, formatBytes, shortId } from './shared/format';
@@ -64,7 +64,7 @@ function parse(args: string[], options: Flags, positionals = false): { values: R
   }
 }
 
-function engineFrom(values: Record<string, string | boolean | undefined>): Promise<DockerEngine> {
+function engineFrom(values: Record<string, string | boolean | undefined>): Promise<Engine> {
   if (values.context && values.host) {
     throw new UsageError('give --context or --host, not both');
   }
@@ -182,7 +182,7 @@ function thresholds(values: Record<string, string | boolean | undefined>): CiThr
   };
 }
 
-async function openInput(target: string, engine: () => Promise<DockerEngine>, platform?: string): Promise<Readable> {
+async function openInput(target: string, engine: () => Promise<Engine>, platform?: string): Promise<Readable> {
   if (fs.existsSync(target) && fs.statSync(target).isFile()) {
     return fs.createReadStream(target);
   }
@@ -243,7 +243,7 @@ async function analyze(args: string[]): Promise<number> {
   }
   const rules = thresholds(values);
   let analysis: ImageAnalysis;
-  let engine: DockerEngine | undefined;
+  let engine: Engine | undefined;
   try {
     const input = await openInput(target, async () => (engine = await engineFrom(values)), platform);
     // An image on the engine: the platform it runs, unless --platform says; an archive: --platform, else its only one.
@@ -306,7 +306,7 @@ async function diff(args: string[]): Promise<number> {
   }
   const [a, b] = positionals;
   const platform = values.platform as string | undefined;
-  let engine: DockerEngine | undefined;
+  let engine: Engine | undefined;
   let pair: [ImageAnalysis, ImageAnalysis];
   try {
     if (!isArchive(a) && !isArchive(b)) {

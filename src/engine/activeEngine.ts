@@ -5,7 +5,8 @@
  */
 import type { ClientOptions } from './api/engineClient';
 import { type ActiveChoice, type Discovery, type EngineCandidate, chooseActiveEngine, discoverEngines, environmentTls, findCandidate } from './connect/engineDiscovery';
-import { DockerEngine, type EngineIdentity } from './api/dockerEngine';
+import { DockerEngine } from './api/dockerEngine';
+import type { Engine, EngineIdentity } from './api/engine';
 import { type EngineEndpoint, EndpointError, parseEngineUrl } from './connect/endpoint';
 import type { EngineProblem } from './api/engineError';
 
@@ -95,21 +96,21 @@ export async function engineFromFlags(
 
 /** Whatever hands out the engine to use now: the ActiveEngine, or `{ engine }` for a fixed one. */
 export interface EngineRef {
-  readonly engine: DockerEngine;
+  readonly engine: Engine;
 }
 
-type Listener = (engine: DockerEngine, choice: ActiveChoice) => void;
+type Listener = (engine: Engine, choice: ActiveChoice) => void;
 
 export class ActiveEngine implements EngineRef {
   private listeners = new Set<Listener>();
 
   constructor(
-    private current: DockerEngine,
+    private current: Engine,
     private currentChoice: ActiveChoice,
     private readonly options: ClientOptions = {},
   ) {}
 
-  get engine(): DockerEngine {
+  get engine(): Engine {
     return this.current;
   }
 
@@ -123,7 +124,7 @@ export class ActiveEngine implements EngineRef {
   }
 
   /** Makes `choice` the active engine: a new client; listeners rebuild what they hold. */
-  switchTo(choice: ActiveChoice): DockerEngine {
+  switchTo(choice: ActiveChoice): Engine {
     const old = this.current;
     this.current = engineFor(choice.candidate, this.options);
     this.currentChoice = choice;

@@ -6,7 +6,7 @@
  */
 import { type ImageLayers, attributeLayers } from '../model/baseImages';
 import type { EngineRef } from './activeEngine';
-import type { DockerEngine } from './api/dockerEngine';
+import type { Engine } from './api/engine';
 import type { ImageSummary } from '../model/images';
 import { type AlignmentAnchor, type RawHistoryEntry, alignLayers } from '../model/layerAlignment';
 import { type LayerStack, buildLayerStack } from '../model/layerStack';
@@ -61,12 +61,12 @@ export class ImageIndex {
   private warming: Promise<ImageLayers[]> | undefined;
   private warmed = false;
   /** The engine the caches above describe; another one (a switch) empties them. */
-  private cachedFor: DockerEngine | undefined;
+  private cachedFor: Engine | undefined;
 
   constructor(private readonly ref: EngineRef) {}
 
   /** The engine asked now; when it is not the one the caches were filled from, they are dropped. */
-  get engine(): DockerEngine {
+  get engine(): Engine {
     const engine = this.ref.engine;
     if (engine !== this.cachedFor) {
       this.clear();

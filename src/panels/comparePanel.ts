@@ -5,7 +5,7 @@ import type { ChangeKind } from '../analysis/fileSystem';
 import { FileTree } from '../analysis/fileTree';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { type FileDifference, type ImageComparison, compareImages } from '../analysis/imageCompare';
-import type { DockerEngine } from '../engine/api/dockerEngine';
+import type { Engine } from '../engine/api/engine';
 import { statusCode } from '../engine/api/engineError';
 import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
@@ -17,7 +17,7 @@ import type { CompareRow, ComparePanelState, ComparisonView, DiffQuery, FromWebv
 
 export interface ComparePanelDeps {
   extensionUri: vscode.Uri;
-  engine: DockerEngine;
+  engine: Engine;
   index: ImageIndex;
   cache: AnalysisCache;
   /** Opens one image's Layers panel (the panel's "Show Layers" on a side). */

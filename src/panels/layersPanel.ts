@@ -5,7 +5,7 @@ import type { AnalysisCache } from '../analysis/analysisCache';
 import { ArchiveError } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { parseBuildStep } from '../model/buildStep';
-import type { DockerEngine } from '../engine/api/dockerEngine';
+import type { Engine } from '../engine/api/engine';
 import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../model/imageSizes';
@@ -16,7 +16,7 @@ import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState,
 
 export interface LayersPanelDeps {
   extensionUri: vscode.Uri;
-  engine: DockerEngine;
+  engine: Engine;
   index: ImageIndex;
   cache: AnalysisCache;
   /** Runs the image as the Run command does. */

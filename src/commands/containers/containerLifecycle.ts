@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DockerEngine } from '../../engine/api/dockerEngine';
+import type { Engine } from '../../engine/api/engine';
 import type { ContainerNode } from '../../views/containers/containerNode';
 import { failed } from '../registerCommand';
 
@@ -21,7 +21,7 @@ function couldNot(action: Action, name: string): string {
  * Strata: Start / Stop / Restart Container — the inline buttons by state. The view follows
  * through the engine's events; only a failure needs words.
  */
-export async function changeContainerState(engine: DockerEngine, action: Action, node?: ContainerNode): Promise<void> {
+export async function changeContainerState(engine: Engine, action: Action, node?: ContainerNode): Promise<void> {
   if (!node) {
     return;
   }

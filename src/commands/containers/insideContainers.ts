@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { extractTo } from '../../engine/api/containerFiles';
 import { isRunning } from '../../model/containers';
-import type { DockerEngine } from '../../engine/api/dockerEngine';
+import type { Engine } from '../../engine/api/engine';
 import { formatBytes } from '../../shared/format';
 import type { ImageIndex } from '../../engine/imageIndex';
 import { imageRef } from '../../model/images';
@@ -19,7 +19,7 @@ import { imageFromNodeOrPick } from '../images/pickImage';
 import { CommandError, failed } from '../registerCommand';
 
 export interface InsideDeps {
-  engine: DockerEngine;
+  engine: Engine;
   index: ImageIndex;
   /** Files larger than this (bytes) ask before opening. */
   openLimit(): number;
@@ -30,7 +30,7 @@ export interface InsideDeps {
 }
 
 /** The container a command acts on: the node, or one picked (running ones first). */
-async function containerFromNodeOrPick(engine: DockerEngine, node: ContainerNode | undefined): Promise<ContainerNode['container'] | undefined> {
+async function containerFromNodeOrPick(engine: Engine, node: ContainerNode | undefined): Promise<ContainerNode['container'] | undefined> {
   if (node) {
     return node.container;
   }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import { isRunning } from '../../model/containers';
-import type { DockerEngine } from '../../engine/api/dockerEngine';
+import type { Engine } from '../../engine/api/engine';
 import type { ContainerNode } from '../../views/containers/containerNode';
 import { failed } from '../registerCommand';
 
 /** Strata: Remove Container — modal confirmation; a running container needs "Stop and Remove". */
-export async function removeContainer(engine: DockerEngine, node?: ContainerNode): Promise<void> {
+export async function removeContainer(engine: Engine, node?: ContainerNode): Promise<void> {
   if (!node) {
     return;
   }

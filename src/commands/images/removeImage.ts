@@ -1,6 +1,6 @@
 import { imageRef } from '../../model/images';
 import * as vscode from 'vscode';
-import type { DockerEngine } from '../../engine/api/dockerEngine';
+import type { Engine } from '../../engine/api/engine';
 import { describeRemoveImageError } from '../../engine/api/engineError';
 import type { ImageIndex } from '../../engine/imageIndex';
 import type { ImageNode } from '../../views/images/imageNode';
@@ -13,7 +13,7 @@ import { CommandError } from '../registerCommand';
  * (a container uses it, images are built on it) become a sentence with a way forward.
  */
 export interface RemoveImageDeps {
-  engine: DockerEngine;
+  engine: Engine;
   index: ImageIndex;
   onRemoved(): void;
   /** Shows the container that keeps the image, in the Containers view. */

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { credentialsFor } from '../../engine/connect/credentials';
-import type { DockerEngine } from '../../engine/api/dockerEngine';
+import type { Engine } from '../../engine/api/engine';
 import { formatBytes } from '../../shared/format';
 import type { ImageIndex } from '../../engine/imageIndex';
 import { imageRef, splitReference } from '../../model/images';
@@ -17,7 +17,7 @@ import { imageFromNodeOrPick } from '../images/pickImage';
 import { CommandError, failed } from '../registerCommand';
 
 export interface RegistryDeps {
-  engine: DockerEngine;
+  engine: Engine;
   index: ImageIndex;
   /** Called after the images changed (the view also follows the engine's events). */
   onChanged(): void;

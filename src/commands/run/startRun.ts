@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import { describeRunError } from '../../engine/api/engineError';
-import type { DockerEngine } from '../../engine/api/dockerEngine';
+import type { Engine } from '../../engine/api/engine';
 import type { RunOptions } from '../../model/runOptions';
 import type { ContainerLogs } from '../../views/containers/containerLogs';
 import { CommandError } from '../registerCommand';
 
 export interface RunDeps {
-  engine: DockerEngine;
+  engine: Engine;
   logs: ContainerLogs;
   /** Reveals a container in the Containers view (offered when a name is taken). */
   revealContainer(id: string): Promise<void>;

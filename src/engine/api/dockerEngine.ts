@@ -1,11 +1,32 @@
 import { Readable } from 'stream';
 import type Docker from 'dockerode';
+import type { DialOptions } from 'docker-modem';
 import { type ContainerSummary, type RawContainerSummary, toContainerSummary } from '../../model/containers';
-import { type ClientOptions, EngineConfigError, type EngineClient, createEngineClient } from './engineClient';
-import { type EngineEndpoint, EndpointError, describePlace, parseEngineUrl } from '../connect/endpoint';
-import { type EngineProblem, describeEngineError, statusCode } from './engineError';
-import { EngineDataError, EngineRefusal, field, list } from './engineData';
 import { type ImageSummary, type RawImageSummary, toImageSummary } from '../../model/images';
+import type { RawHistoryEntry } from '../../model/layerAlignment';
+import { type RunOptions, toCreateBody } from '../../model/runOptions';
+import { type EngineEndpoint, EndpointError, describePlace, parseEngineUrl } from '../connect/endpoint';
+import { ForwardClosedError } from '../connect/sshTransport';
+import type {
+  AttachedContainer,
+  ContainerPathStat,
+  ContainerStatsSample,
+  Engine,
+  EngineCapabilities,
+  EngineIdentity,
+  EngineInfo,
+  ExecSession,
+  InteractiveOptions,
+  LogRequest,
+  PruneCandidates,
+  TransferOptions,
+} from './engine';
+import { type ClientOptions, EngineConfigError, type EngineClient, createEngineClient } from './engineClient';
+import { EngineDataError, EngineRefusal, field, list } from './engineData';
+import { type EngineProblem, describeEngineError, statusCode } from './engineError';
+import { LineAssembler } from './lineAssembler';
+import { ANNOUNCE_PID, takeShellPid } from './shellPid';
+import { TransferError, type TransferEvent } from './transfer';
 
 function checkedImage(entry: unknown, i: number): RawImageSummary {
   const what = `Image ${i + 1} of the list`;
@@ -14,51 +35,11 @@ function checkedImage(entry: unknown, i: number): RawImageSummary {
   field(entry, 'Size', 'number', what);
   return entry as RawImageSummary;
 }
-import type { RawHistoryEntry } from '../../model/layerAlignment';
-import type { RegistryAuth } from '../connect/credentials';
-import { LineAssembler } from './lineAssembler';
-import { ANNOUNCE_PID, takeShellPid } from './shellPid';
-import { ForwardClosedError } from '../connect/sshTransport';
-import { TransferError, type TransferEvent } from './transfer';
-import { type RunOptions, toCreateBody } from '../../model/runOptions';
 
 function ignoreNotModified(err: unknown): void {
   if (statusCode(err) !== 304) {
     throw err;
   }
-}
-
-/** Which engine one is: Docker or Podman (told apart by /libpod/_ping), with its version. */
-export interface EngineIdentity {
-  kind: 'docker' | 'podman';
-  /** The server's version ("20.10.24", "4.3.1"). */
-  version: string;
-  apiVersion: string;
-  os: string;
-  arch: string;
-}
-
-/** The engine's own id and name (GET /info), which tell two engines apart. */
-export interface EngineInfo {
-  id: string;
-  name: string;
-  serverVersion: string;
-  driver: string;
-  /** Where it keeps its data: tells two engines on one machine apart (Podman makes a new ID per request). */
-  rootDir: string;
-}
-
-/** What an engine can be asked, by its API version (never by its product version). */
-export interface EngineCapabilities {
-  apiVersion: string;
-  /** "linux/amd64": what it runs, so the platform to show and analyse. */
-  platform: string;
-  /** GET /images/json?shared-size=1 (API 1.42+). */
-  sharedSize: boolean;
-  /** GET /images/json?manifests=1 (API 1.47+): platforms and attestations. */
-  manifests: boolean;
-  /** GET /images/{name}/get?platform=… (API 1.48+). */
-  exportPlatform: boolean;
 }
 
 /** "1.47" ≥ "1.42" */
@@ -71,13 +52,8 @@ export function apiAtLeast(version: string, wanted: string): boolean {
 /** One engine to reach: a place, or a sentence saying why it cannot be reached. */
 export type EngineTarget = { name: string; endpoint: EngineEndpoint } | { name: string; problem: string };
 
-export interface LogRequest {
-  follow: boolean;
-  timestamps: boolean;
-  /** "seconds.nanoseconds" */
-  since?: string;
-  tail?: number;
-}
+/** The answers the Engine API gives with 200, and what it means by the others. */
+const STATUS = { 200: true, 404: 'not found', 500: 'server error' } as const;
 
 /**
  * Strata's only door to one Docker Engine. Every engine call the extension, the CLI and
@@ -85,7 +61,7 @@ export interface LogRequest {
  * settings are wrong (an unparsable address, a missing TLS file) is still an engine:
  * each call rejects with the sentence that says what to fix.
  */
-export class DockerEngine {
+export class DockerEngine implements Engine {
   readonly name: string;
   readonly endpoint: EngineEndpoint | undefined;
   private readonly client: EngineClient | undefined;
@@ -176,7 +152,7 @@ export class DockerEngine {
     const docker = this.docker;
     const [version, podman] = await Promise.all([
       docker.version(),
-      this.request('/libpod/_ping').then(
+      this.dial(this.docker, { path: '/libpod/_ping', method: 'GET' }).then(
         () => true,
         (err: unknown) => {
           if (statusCode(err) === undefined) {
@@ -217,13 +193,13 @@ export class DockerEngine {
     return { id: raw.ID ?? '', name: raw.Name ?? '', serverVersion: raw.ServerVersion ?? '', driver: raw.Driver ?? '', rootDir: raw.DockerRootDir ?? '' };
   }
 
-  /** A GET the typed client has no method for; resolves with the parsed body. */
-  private request(path: string): Promise<unknown> {
-    return new Promise((resolve, reject) =>
-      this.docker.modem.dial({ path, method: 'GET', statusCodes: { 200: true, 404: 'not found', 500: 'server error' } }, (err: unknown, data: unknown) =>
-        err ? reject(err) : resolve(data),
-      ),
-    );
+  /**
+   * A call the typed client has no method for (or whose raw answer is needed): through
+   * `long` (exports, the archive API) or the quick pool; resolves with the parsed body, or
+   * the stream with `isStream`.
+   */
+  private dial<T>(pool: Docker, options: DialOptions): Promise<T> {
+    return new Promise((resolve, reject) => pool.modem.dial({ statusCodes: STATUS, ...options }, (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as T))));
   }
 
   /**
@@ -297,15 +273,33 @@ export class DockerEngine {
    * refused run leaves nothing behind; the error is passed on.
    */
   async runContainer(options: RunOptions): Promise<{ id: string; name: string }> {
-    const container = await this.long.createContainer(toCreateBody(options) as Docker.ContainerCreateOptions);
+    const container = await this.createAndStart(toCreateBody(options) as Docker.ContainerCreateOptions);
+    return { id: container.id, name: await this.nameOf(container, options.name) };
+  }
+
+  /**
+   * Creates a container and starts it; one that was created but could not start (a port
+   * taken…) is removed again, so a refused run leaves nothing behind. `beforeStart` runs
+   * between the two (attach, wait); `undo` when the start failed.
+   */
+  private async createAndStart(body: Docker.ContainerCreateOptions, beforeStart?: (c: Docker.Container) => Promise<() => void>): Promise<Docker.Container> {
+    const container = await this.long.createContainer(body);
+    let undo: (() => void) | undefined;
     try {
+      undo = await beforeStart?.(container);
       await container.start();
     } catch (err) {
+      undo?.();
       await container.remove({ force: true }).catch(() => undefined);
       throw err;
     }
+    return container;
+  }
+
+  /** The name the engine gave a container (without its slash). */
+  private async nameOf(container: Docker.Container, fallback?: string): Promise<string> {
     const info = await container.inspect().catch(() => undefined);
-    return { id: container.id, name: info ? info.Name.replace(/^\//, '') : (options.name ?? container.id.slice(0, 12)) };
+    return info ? info.Name.replace(/^\//, '') : (fallback ?? container.id.slice(0, 12));
   }
 
   // 304 "already started/stopped": the container is where the user wanted it.
@@ -350,15 +344,7 @@ export class DockerEngine {
    * it; the layers they share are in it once (comparing two images reads them once).
    */
   async exportImages(names: string[]): Promise<Readable> {
-    return this.read(
-      () =>
-        new Promise<Readable>((resolve, reject) =>
-          this.long.modem.dial(
-            { path: '/images/get?', method: 'GET', options: { names }, isStream: true, statusCodes: { 200: true, 404: 'no such image', 500: 'server error' } },
-            (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
-          ),
-        ),
-    );
+    return this.read(() => this.dial<Readable>(this.long, { path: '/images/get?', method: 'GET', options: { names }, isStream: true }));
   }
 
   /**
@@ -368,19 +354,15 @@ export class DockerEngine {
   async exportImage(name: string, platform?: string): Promise<Readable> {
     if (platform && (await this.capabilities()).exportPlatform) {
       const [os, architecture, variant] = platform.split('/');
-      return this.read(() => new Promise<Readable>((resolve, reject) =>
-        this.long.modem.dial(
-          {
-            // docker-modem appends `options` as the query (objects JSON-encoded) after the '?'.
-            path: `/images/${encodeURIComponent(name)}/get?`,
-            method: 'GET',
-            options: { platform: { os, architecture, ...(variant ? { variant } : {}) } },
-            isStream: true,
-            statusCodes: { 200: true, 404: 'no such image', 500: 'server error' },
-          },
-          (err: unknown, stream: unknown) => (err ? reject(err) : resolve(stream as Readable)),
-        ),
-      ));
+      return this.read(() =>
+        this.dial<Readable>(this.long, {
+          // docker-modem appends `options` as the query (objects JSON-encoded) after the '?'.
+          path: `/images/${encodeURIComponent(name)}/get?`,
+          method: 'GET',
+          options: { platform: { os, architecture, ...(variant ? { variant } : {}) } },
+          isStream: true,
+        }),
+      );
     }
     // A read: sent again once on a new connection if a kept-alive one was stale (see read).
     return (await this.read(() => this.long.getImage(name).get())) as Readable;
@@ -393,13 +375,13 @@ export class DockerEngine {
    * TransferError for a failure the stream reports. Cancelled by `signal` (the request is
    * aborted, the engine stops the pull).
    */
-  async pullImage(reference: string, options: { auth?: RegistryAuth; onEvent?: (e: TransferEvent) => void; signal?: AbortSignal } = {}): Promise<void> {
+  async pullImage(reference: string, options: TransferOptions = {}): Promise<void> {
     const stream = (await this.long.pull(reference, { ...(options.auth ? { authconfig: options.auth } : {}), ...(options.signal ? { abortSignal: options.signal } : {}) })) as Readable;
     await followTransfer(stream, options.onEvent, options.signal);
   }
 
   /** POST /images/{name}/push, as pullImage. */
-  async pushImage(reference: string, options: { auth?: RegistryAuth; onEvent?: (e: TransferEvent) => void; signal?: AbortSignal } = {}): Promise<void> {
+  async pushImage(reference: string, options: TransferOptions = {}): Promise<void> {
     const stream = (await this.long.getImage(reference).push({
       // The engine wants the header even without credentials (an empty one, as the CLI sends).
       authconfig: options.auth ?? {},
@@ -416,7 +398,7 @@ export class DockerEngine {
   // --- pruning ----------------------------------------------------------------------------
 
   /** What Prune would remove: stopped containers (with their writable layers) and dangling images. */
-  async pruneCandidates(): Promise<{ containers: Array<{ id: string; name: string; size: number }>; images: Array<{ id: string; size: number }> }> {
+  async pruneCandidates(): Promise<PruneCandidates> {
     const [containers, images] = await Promise.all([
       this.read(() => this.docker.listContainers({ all: true, size: true, filters: { status: ['exited', 'created', 'dead'] } })),
       this.read(() => this.docker.listImages({ filters: { dangling: ['true'] } })),
@@ -484,43 +466,45 @@ export class DockerEngine {
    * A container made to be talked to (Run Interactive): TTY and stdin open, attached
    * before it starts so no output is lost, then started.
    */
-  async runInteractive(image: string, options: { autoRemove: boolean; command?: string[]; labels?: Record<string, string>; size?: { cols: number; rows: number } }): Promise<AttachedContainer> {
-    const container = await this.long.createContainer({
-      Image: image,
-      ...(options.command ? { Cmd: options.command } : {}),
-      Tty: true,
-      OpenStdin: true,
-      StdinOnce: true,
-      AttachStdin: true,
-      AttachStdout: true,
-      AttachStderr: true,
-      Labels: { 'dev.strata.run': 'true', ...options.labels },
-      HostConfig: { AutoRemove: options.autoRemove, ...(options.size ? { ConsoleSize: [options.size.rows, options.size.cols] } : {}) },
-    } as Docker.ContainerCreateOptions);
-    const stream = (await container.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as NodeJS.ReadWriteStream;
-    // Waited for before it starts: a container removed on exit is gone before a later wait
-    // could ask, and its exit code with it.
-    const exited = (container.wait({ condition: 'next-exit' }) as Promise<{ StatusCode?: number }>).then(
-      (r) => r.StatusCode,
-      () => undefined,
+  async runInteractive(image: string, options: InteractiveOptions): Promise<AttachedContainer> {
+    let stream: NodeJS.ReadWriteStream | undefined;
+    let exited: Promise<number | undefined> = Promise.resolve(undefined);
+    const container = await this.createAndStart(
+      {
+        Image: image,
+        ...(options.command ? { Cmd: options.command } : {}),
+        Tty: true,
+        OpenStdin: true,
+        StdinOnce: true,
+        AttachStdin: true,
+        AttachStdout: true,
+        AttachStderr: true,
+        Labels: { 'dev.strata.run': 'true', ...options.labels },
+        HostConfig: { AutoRemove: options.autoRemove, ...(options.size ? { ConsoleSize: [options.size.rows, options.size.cols] } : {}) },
+      } as Docker.ContainerCreateOptions,
+      async (c) => {
+        // Attached before it starts, so no output is lost.
+        const attached = (await c.attach({ stream: true, stdin: true, stdout: true, stderr: true, hijack: true })) as unknown as NodeJS.ReadWriteStream;
+        stream = attached;
+        // Waited for before it starts: a container removed on exit is gone before a later
+        // wait could ask, and its exit code with it.
+        exited = (c.wait({ condition: 'next-exit' }) as Promise<{ StatusCode?: number }>).then(
+          (r) => r.StatusCode,
+          () => undefined,
+        );
+        return () => attached.end();
+      },
     );
-    try {
-      await container.start();
-    } catch (err) {
-      stream.end();
-      await container.remove({ force: true }).catch(() => undefined);
-      throw err;
-    }
-    const info = await container.inspect().catch(() => undefined);
+    const attached = stream as NodeJS.ReadWriteStream;
     return {
       id: container.id,
-      name: info ? info.Name.replace(/^\//, '') : container.id.slice(0, 12),
-      stream,
+      name: await this.nameOf(container),
+      stream: attached,
       resize: (cols, rows) => Promise.resolve(container.resize({ w: cols, h: rows } as never) as unknown).then(() => undefined, () => undefined),
       wait: () => exited,
       stop: async () => {
-        stream.end();
-        (stream as NodeJS.ReadWriteStream & { destroy?: () => void }).destroy?.();
+        attached.end();
+        (attached as NodeJS.ReadWriteStream & { destroy?: () => void }).destroy?.();
         // Already gone (it exited, and was removed) is fine.
         await container.stop({ t: 10 }).catch(() => undefined);
       },
@@ -531,12 +515,13 @@ export class DockerEngine {
   async containerPathStat(id: string, path: string): Promise<ContainerPathStat | undefined> {
     try {
       // The stat is a header of the HEAD answer, which only the raw response carries.
-      const res = await new Promise<{ headers: Record<string, string | undefined>; resume(): void }>((resolve, reject) =>
-        this.long.modem.dial(
-          { path: `/containers/${encodeURIComponent(id)}/archive?`, method: 'HEAD', options: { path }, isStream: true, statusCodes: { 200: true, 400: 'bad parameter', 404: 'no such path', 500: 'server error' } },
-          (err: unknown, r: unknown) => (err ? reject(err) : resolve(r as { headers: Record<string, string | undefined>; resume(): void })),
-        ),
-      );
+      const res = await this.dial<{ headers: Record<string, string | undefined>; resume(): void }>(this.long, {
+        path: `/containers/${encodeURIComponent(id)}/archive?`,
+        method: 'HEAD',
+        options: { path },
+        isStream: true,
+        statusCodes: { ...STATUS, 400: 'bad parameter' },
+      });
       res.resume();
       const header = res.headers['x-docker-container-path-stat'];
       return header ? (JSON.parse(Buffer.from(header, 'base64').toString('utf8')) as ContainerPathStat) : undefined;
@@ -557,42 +542,6 @@ export class DockerEngine {
   async containerStats(id: string): Promise<ContainerStatsSample> {
     return (await this.read(() => this.docker.getContainer(id).stats({ stream: false }))) as unknown as ContainerStatsSample;
   }
-}
-
-/** A shell in a container: its TTY stream, resize, and its exit code once it ended. */
-export interface ExecSession {
-  shell: string;
-  stream: NodeJS.ReadWriteStream;
-  resize(cols: number, rows: number): Promise<void>;
-  exitCode(): Promise<number | undefined>;
-  /** Ends the session: the stream closed and the shell, if still running, hung up. */
-  end(): Promise<void>;
-}
-
-export interface AttachedContainer {
-  id: string;
-  name: string;
-  stream: NodeJS.ReadWriteStream;
-  resize(cols: number, rows: number): Promise<void>;
-  /** Resolves with the exit code when the container stops. */
-  wait(): Promise<number | undefined>;
-  /** Detaches and stops the container (its terminal was closed). */
-  stop(): Promise<void>;
-}
-
-/** What the archive API says of one path (X-Docker-Container-Path-Stat). */
-export interface ContainerPathStat {
-  name: string;
-  size: number;
-  mode: number;
-  mtime: string;
-  linkTarget: string;
-}
-
-export interface ContainerStatsSample {
-  cpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number; online_cpus?: number };
-  precpu_stats?: { cpu_usage?: { total_usage?: number }; system_cpu_usage?: number };
-  memory_stats?: { usage?: number; limit?: number; stats?: { cache?: number; inactive_file?: number } };
 }
 
 /** Reads a pull or push progress stream to its end; rejects with the failure it reports. */
@@ -629,10 +578,4 @@ function followTransfer(stream: Readable, onEvent?: (e: TransferEvent) => void, 
     stream.on('end', () => !failed && resolve());
     stream.on('error', (err) => fail(err));
   });
-}
-
-
-/** The problem of an engine that cannot be used at all, for callers that hold no engine yet. */
-export function configProblem(message: string): EngineProblem {
-  return describeEngineError(new EngineConfigError(message), undefined);
 }

@@ -4,7 +4,7 @@
  * with backoff and says so once it is back, so the views refresh once instead of polling.
  */
 import { Backoff, type BackoffOptions, DEFAULT_BACKOFF } from './backoff';
-import type { DockerEngine } from '../api/dockerEngine';
+import type { Engine } from '../api/engine';
 import { LineAssembler } from '../api/lineAssembler';
 
 export type EngineEventType = 'image' | 'container';
@@ -88,7 +88,7 @@ export class EngineEvents {
   private broken = false;
 
   constructor(
-    private readonly engine: DockerEngine,
+    private readonly engine: Engine,
     private readonly listener: EngineEventsListener,
     backoff: BackoffOptions = DEFAULT_BACKOFF,
   ) {

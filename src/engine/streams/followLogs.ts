@@ -5,7 +5,7 @@
  * no line is repeated or lost. When the container stops: its exit code.
  */
 import type { Readable } from 'stream';
-import type { DockerEngine } from '../api/dockerEngine';
+import type { Engine } from '../api/engine';
 import { Backoff, type BackoffOptions, wakeableSleep } from './backoff';
 import { engineMessage, statusCode } from '../api/engineError';
 import { type LogLine, LogParser, type LogPosition, LogResume } from './logStream';
@@ -36,7 +36,7 @@ export interface LogFollower {
 /** How many of the last lines the read after the exit looks at (what a follow missed is a line or two). */
 const LAST_WORDS_TAIL = 1000;
 
-export function followContainerLogs(engine: DockerEngine, containerId: string, sink: LogSink, options: FollowOptions = {}): LogFollower {
+export function followContainerLogs(engine: Engine, containerId: string, sink: LogSink, options: FollowOptions = {}): LogFollower {
   const backoff = new Backoff(options.backoff ?? { initialMs: 250, maxMs: 5000 });
   const resume = new LogResume(options.resumeFrom);
   let stopped = false;

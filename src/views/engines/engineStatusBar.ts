@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { DockerEngine, EngineIdentity } from '../../engine/api/dockerEngine';
+import type { Engine, EngineIdentity } from '../../engine/api/engine';
 import type { EngineSelection } from './engineSelection';
 import { Disposable } from '../../shared/lifecycle';
 import type { EngineStatus } from './engineStatus';
@@ -18,7 +18,7 @@ export function identityText(identity: EngineIdentity): string {
 export class EngineStatusBar extends Disposable {
   private readonly item = this._register(vscode.window.createStatusBarItem('strata.engine', vscode.StatusBarAlignment.Left, 10));
   /** Per engine object: its identity, asked once while it answers. */
-  private readonly identities = new WeakMap<DockerEngine, Promise<EngineIdentity | undefined>>();
+  private readonly identities = new WeakMap<Engine, Promise<EngineIdentity | undefined>>();
 
   constructor(
     private readonly selection: EngineSelection,
@@ -34,7 +34,7 @@ export class EngineStatusBar extends Disposable {
   }
 
   /** The identity of the active engine (asked once per engine while it answers). */
-  identity(engine: DockerEngine): Promise<EngineIdentity | undefined> {
+  identity(engine: Engine): Promise<EngineIdentity | undefined> {
     let known = this.identities.get(engine);
     if (!known) {
       known = engine.identify().catch(() => undefined);
