@@ -11,7 +11,7 @@
 import * as fs from 'fs';
 import type { Readable } from 'stream';
 import { parseArgs } from 'util';
-import { ArchiveError, type ImageArchive, readImageArchive, readImageArchives } from './analysis/archiveReader';
+import { type ImageArchive, readImageArchive, readImageArchives } from './analysis/archiveReader';
 import { compareImages } from './analysis/imageCompare';
 import { type CiThresholds, evaluateRules, parseByteSize } from './analysis/ciRules';
 import { ImageAnalysis } from './analysis/imageAnalysis';
@@ -33,6 +33,9 @@ const USAGE = `usage:
 every command: [--context NAME | --host URL]  (unix://, tcp://, ssh://user@host)`;
 
 class UsageError extends Error {}
+
+/** An input the command cannot use (no such file, no such image): its sentence, exit code 2. */
+class InputError extends Error {}
 
 /** An input that could not be read (an archive, an image, the engine): its sentence on stderr, exit code 2. A usage error goes on to the caller. */
 function inputFailure(err: unknown): number {
@@ -187,14 +190,14 @@ async function openInput(target: string, engine: () => Promise<Engine>, platform
     return fs.createReadStream(target);
   }
   if (/\.tar$/i.test(target) && !fs.existsSync(target)) {
-    throw new ArchiveError(`${target} does not exist`);
+    throw new InputError(`${target} does not exist`);
   }
   const e = await engine();
   try {
     await e.inspectImage(target);
     return await e.exportImage(target, platform);
   } catch (err) {
-    throw new ArchiveError(statusCode(err) === 404 ? `no image named ${target} on ${e.name}, and no file of that name` : e.describeError(err).message);
+    throw new InputError(statusCode(err) === 404 ? `no image named ${target} on ${e.name}, and no file of that name` : e.describeError(err).message);
   }
 }
 
@@ -318,7 +321,7 @@ async function diff(args: string[]): Promise<number> {
           e.inspectImage(t).then(
             (i) => i.Id,
             (err: unknown) => {
-              throw new ArchiveError(statusCode(err) === 404 ? `no image named ${t} on ${e.name}, and no file of that name` : e.describeError(err).message);
+              throw new InputError(statusCode(err) === 404 ? `no image named ${t} on ${e.name}, and no file of that name` : e.describeError(err).message);
             },
           ),
         ),
@@ -327,7 +330,7 @@ async function diff(args: string[]): Promise<number> {
       const archives = await readImageArchives(await e.exportImages([a, b]), { hashContents: true, platform, preferPlatform });
       const found = [pick(archives, a, ids[0], 0), pick(archives, b, ids[1], 1)];
       if (!found[0] || !found[1]) {
-        throw new ArchiveError('the engine\'s export of both images did not hold both');
+        throw new InputError('the engine\'s export of both images did not hold both');
       }
       pair = [new ImageAnalysis(found[0]), new ImageAnalysis(found[1])];
     } else {

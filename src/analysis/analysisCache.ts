@@ -12,6 +12,7 @@
 import type { Readable } from 'stream';
 import { ArchiveError, type ImageArchive, type ParsedLayer, type ReadOptions, readImageArchive, readImageArchives } from './archiveReader';
 import { ImageAnalysis } from './imageAnalysis';
+import { CancelledError } from '../shared/errors';
 
 export type AnalyzeOptions = ReadOptions;
 
@@ -151,7 +152,7 @@ export class AnalysisCache {
             this.running.delete(key);
           }
         }
-        reject(new Error('the analysis was cancelled'));
+        reject(new CancelledError('the analysis'));
       };
       if (signal.aborted) {
         onAbort();
@@ -206,7 +207,7 @@ export class AnalysisCache {
     });
     const pair = keys.map((k) => found.get(k));
     if (!pair[0] || !pair[1]) {
-      throw new ArchiveError(`the export of both images did not hold ${!pair[0] ? a : b}`);
+      throw new ArchiveError({ code: 'notInExport', image: !pair[0] ? a : b });
     }
     if (generation === this.generation) {
       for (const [key, analysis] of found) {

@@ -13,8 +13,11 @@ import * as zlib from 'zlib';
 import { Decompress as ZstdDecompress } from 'fzstd';
 import * as tar from 'tar-stream';
 import { type EntryType, type LayerEntry, UnsafePathError, normalizeEntryPath } from '../model/layerEntries';
+import { CancelledError } from '../shared/errors';
+import { ArchiveError } from './archiveError';
 
-export class ArchiveError extends Error {}
+export { ArchiveError } from './archiveError';
+
 
 export interface ImageConfig {
   history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean; comment?: string }>;
@@ -169,7 +172,7 @@ function parseLayerTar(source: string, input: Readable, hash = false): Promise<{
           }
         }
       } catch (err) {
-        fail(new ArchiveError(`layer ${source}: ${err instanceof UnsafePathError ? err.message : String(err)}`));
+        fail(new ArchiveError({ code: 'unsafePath', layer: source, detail: err instanceof UnsafePathError ? err.message : String(err) }));
         body.resume();
         return;
       }
@@ -181,8 +184,8 @@ function parseLayerTar(source: string, input: Readable, hash = false): Promise<{
         resolve({ entries, size });
       }
     });
-    extract.on('error', (err: Error) => fail(new ArchiveError(`layer ${source} is not a valid tar archive (${err.message})`)));
-    input.on('error', (err: Error) => fail(new ArchiveError(`layer ${source} could not be decompressed (${err.message})`)));
+    extract.on('error', (err: Error) => fail(new ArchiveError({ code: 'layerNotTar', layer: source, detail: err.message })));
+    input.on('error', (err: Error) => fail(new ArchiveError({ code: 'layerNotDecompressed', layer: source, detail: err.message })));
     input.pipe(extract);
   });
 }
@@ -230,9 +233,9 @@ function readArchive<T>(stream: Readable, options: ReadOptions, finish: (json: M
       stream.unpipe(outer);
       stream.destroy();
       outer.destroy();
-      reject(err instanceof ArchiveError ? err : new ArchiveError(String(err instanceof Error ? err.message : err)));
+      reject(err instanceof ArchiveError || err instanceof CancelledError ? err : new ArchiveError({ code: 'unreadable', detail: String(err instanceof Error ? err.message : err) }));
     };
-    const onAbort = () => fail(new ArchiveError('the analysis was cancelled'));
+    const onAbort = () => fail(new CancelledError('the analysis'));
     if (options.signal?.aborted) {
       onAbort();
       return;
@@ -246,10 +249,8 @@ function readArchive<T>(stream: Readable, options: ReadOptions, finish: (json: M
     stream.on('error', (err: NodeJS.ErrnoException) =>
       fail(
         new ArchiveError(
-          // Node's words for an answer cut off ("aborted", ECONNRESET): the engine went away mid-export.
-          err.message === 'aborted' || err.code === 'ECONNRESET'
-            ? 'the archive could not be read: the connection closed before all of it came (did the engine stop or restart?)'
-            : `the archive could not be read (${err.message})`,
+          // An answer cut off (Node's "aborted", ECONNRESET): the engine went away mid-export.
+          err.message === 'aborted' || err.code === 'ECONNRESET' ? { code: 'connectionClosed' } : { code: 'unreadable', detail: err.message },
         ),
       ),
     );
@@ -343,12 +344,12 @@ function readArchive<T>(stream: Readable, options: ReadOptions, finish: (json: M
       body.on('error', () => undefined);
     });
     outer.on('error', (err: Error) => {
-      const text = /unexpected end/i.test(err.message)
-        ? 'the archive ends too early: it is truncated'
-        : /invalid tar header/i.test(err.message)
-          ? 'this is not a tar archive of an image (no valid tar header)'
-          : `the archive could not be read (${err.message})`;
-      fail(new ArchiveError(text));
+      // tar-stream's words are all it says of a broken archive.
+      fail(
+        new ArchiveError(
+          /unexpected end/i.test(err.message) ? { code: 'truncated' } : /invalid tar header/i.test(err.message) ? { code: 'notTar' } : { code: 'unreadable', detail: err.message },
+        ),
+      );
     });
     outer.on('finish', () => {
       if (settled) {
@@ -456,10 +457,10 @@ function collectImages(json: Map<string, unknown>, descriptors: OciDescriptor[],
 
 /** Puts the parsed pieces together in the order the manifest gives. */
 function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>, options: ReadOptions = {}): ImageArchive {
-  const need = (path: string, what: string): ParsedLayer => {
+  const need = (path: string, what: 'layer' | 'layerBlob'): ParsedLayer => {
     const layer = layers.get(path.replace(/^\.\//, ''));
     if (!layer) {
-      throw new ArchiveError(`the archive's manifest lists ${what} ${path}, but the archive does not contain it`);
+      throw new ArchiveError({ code: 'missingEntry', what, path });
     }
     return layer;
   };
@@ -476,10 +477,10 @@ function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>, 
       const wanted = options.platform;
       chosen = found.images.find((f) => f.platform && samePlatform(f.platform, wanted));
       if (!chosen) {
-        throw new ArchiveError(`the archive has no ${wanted} image: it has ${listing() || 'none'}`);
+        throw new ArchiveError({ code: 'noSuchPlatform', platform: wanted, available: listing() });
       }
       if (!present(chosen)) {
-        throw new ArchiveError(`the archive lists a ${wanted} image, but not its layers (the exporter left that platform out)`);
+        throw new ArchiveError({ code: 'platformLeftOut', platform: wanted });
       }
     } else {
       const usable = found.images.filter(present);
@@ -488,13 +489,13 @@ function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>, 
       const exporters = docker?.length === 1 ? usable.find((f) => blobPath(f.manifest.config.digest) === docker[0].Config.replace(/^\.\//, '')) : undefined;
       chosen = preferred ?? (usable.length === 1 ? usable[0] : exporters);
       if (!chosen && usable.length > 1) {
-        throw new ArchiveError(`the archive holds images for ${listing()}: choose one with --platform`);
+        throw new ArchiveError({ code: 'choosePlatform', available: listing() });
       }
       // None complete: the only one listed, so that the missing layer is named below.
       chosen ??= found.images.length === 1 && found.images[0].manifest.config.digest ? found.images[0] : undefined;
     }
     if (!chosen) {
-      throw new ArchiveError('the archive\'s index.json names no image manifest that the archive contains');
+      throw new ArchiveError({ code: 'noManifest' });
     }
     const manifest = chosen.manifest;
     const config = (json.get(blobPath(manifest.config.digest)) ?? {}) as ImageConfig;
@@ -505,7 +506,7 @@ function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>, 
       configDigest: manifest.config.digest,
       repoTags: docker?.[0]?.RepoTags?.length ? docker[0].RepoTags : tags,
       config,
-      layers: manifest.layers.map((d, i) => ({ source: blobPath(d.digest), diffId: diffIds[i], ...need(blobPath(d.digest), 'the layer blob') })),
+      layers: manifest.layers.map((d, i) => ({ source: blobPath(d.digest), diffId: diffIds[i], ...need(blobPath(d.digest), 'layerBlob') })),
       platform: chosen.platform,
       platforms,
       attestations: found.attestations,
@@ -517,18 +518,18 @@ function assemble(json: Map<string, unknown>, layers: Map<string, ParsedLayer>, 
     const diffIds = config.rootfs?.diff_ids ?? [];
     const platform = platformText(config);
     if (options.platform && platform && !samePlatform(platform, options.platform)) {
-      throw new ArchiveError(`the archive has no ${options.platform} image: it has ${platform}`);
+      throw new ArchiveError({ code: 'noSuchPlatform', platform: options.platform, available: platform });
     }
     return {
       format: m.Config.startsWith('blobs/') ? 'oci' : 'docker',
       configDigest: `sha256:${/([0-9a-f]{64})(\.json)?$/.exec(m.Config)?.[1] ?? ''}`,
       repoTags: m.RepoTags ?? [],
       config,
-      layers: m.Layers.map((path, i) => ({ source: path, diffId: diffIds[i], ...need(path, 'the layer') })),
+      layers: m.Layers.map((path, i) => ({ source: path, diffId: diffIds[i], ...need(path, 'layer') })),
       platform,
       platforms: platform ? [{ platform, present: true }] : [],
       attestations: [],
     };
   }
-  throw new ArchiveError('this tar holds no image: it has neither manifest.json nor index.json');
+  throw new ArchiveError({ code: 'notAnImage' });
 }

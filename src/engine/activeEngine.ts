@@ -9,6 +9,7 @@ import { DockerEngine } from './api/dockerEngine';
 import type { Engine, EngineIdentity } from './api/engine';
 import { type EngineEndpoint, EndpointError, parseEngineUrl } from './connect/endpoint';
 import type { EngineProblem } from './api/engineError';
+import * as l10n from '@vscode/l10n';
 
 /** The engine for a candidate; an unusable candidate gives an engine whose calls say why. */
 export function engineFor(candidate: EngineCandidate, options: ClientOptions = {}): DockerEngine {
@@ -89,7 +90,7 @@ export async function engineFromFlags(
     const candidate = findCandidate(discovery, `context:${flags.context}`);
     return candidate
       ? engineFor(candidate, options)
-      : new DockerEngine({ name: flags.context, problem: `There is no docker context named "${flags.context}" in ${discovery.contexts.configDir}: docker context ls lists the ones there are.` });
+      : new DockerEngine({ name: flags.context, problem: l10n.t('There is no docker context named "{0}" in {1}: docker context ls lists the ones there are.', flags.context, discovery.contexts.configDir) });
   }
   return (await resolveActiveEngine({ discovery, options })).engine;
 }

@@ -11,6 +11,7 @@ import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imageSizes } from '../model/imageSizes';
 import { familiarRepository } from '../model/previousBuild';
+import { isCancelled } from '../shared/errors';
 import { Disposable } from '../shared/lifecycle';
 import { panelOptions, webviewHtml } from './webviewHtml';
 import type { CompareRow, ComparePanelState, ComparisonView, DiffQuery, FromWebview, SideView, StepView, ToWebview } from '../protocol/compareProtocol';
@@ -260,10 +261,11 @@ export class ComparePanel extends Disposable {
     if (err instanceof CompareError) {
       return err.message;
     }
+    if (isCancelled(err)) {
+      return vscode.l10n.t('Reading the images was cancelled: Retry reads them again.');
+    }
     if (err instanceof ArchiveError) {
-      return err.message === 'the analysis was cancelled'
-        ? vscode.l10n.t('Reading the images was cancelled: Retry reads them again.')
-        : vscode.l10n.t('The images could not be compared: {0}.', err.message);
+      return vscode.l10n.t('The images could not be compared: {0}.', err.message);
     }
     if (statusCode(err) === 404) {
       return vscode.l10n.t('{0} or {1} no longer exists on the engine: it was removed meanwhile.', this.state.a.title, this.state.b.title);

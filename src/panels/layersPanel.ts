@@ -10,6 +10,7 @@ import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../model/imageSizes';
 import { statusCode } from '../engine/api/engineError';
+import { isCancelled } from '../shared/errors';
 import { Disposable } from '../shared/lifecycle';
 import { panelOptions, webviewHtml } from './webviewHtml';
 import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview } from '../protocol/layersProtocol';
@@ -240,6 +241,9 @@ export class LayersPanel extends Disposable {
   }
 
   private describe(err: unknown): string {
+    if (isCancelled(err)) {
+      return vscode.l10n.t('The analysis was cancelled: Retry reads the image again.');
+    }
     if (err instanceof ArchiveError) {
       return vscode.l10n.t('The image could not be analysed: {0}.', err.message);
     }

@@ -16,15 +16,18 @@ export interface EntrySpec {
   mode?: number;
 }
 
+/** Every entry dated the same: a layer made twice is the same bytes (tar-stream dates entries now by default). */
+const MTIME = new Date(0);
+
 export function tarOf(entries: Array<{ name: string; data: Buffer } | EntrySpec>): Promise<Buffer> {
   const pack = tar.pack();
   for (const e of entries) {
     if ('data' in e) {
-      pack.entry({ name: e.name }, e.data);
+      pack.entry({ name: e.name, mtime: MTIME }, e.data);
     } else {
       const type = e.type ?? 'file';
       const size = type === 'file' ? (e.size ?? 0) : 0;
-      const header = { name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), size };
+      const header = { name: e.name, type, linkname: e.linkname, mode: e.mode ?? (type === 'directory' ? 0o755 : 0o644), size, mtime: MTIME };
       if (type === 'file') {
         pack.entry(header, Buffer.alloc(size));
       } else {

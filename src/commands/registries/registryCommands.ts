@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { credentialsFor } from '../../engine/connect/credentials';
+import { isCancelled } from '../../shared/errors';
 import type { Engine } from '../../engine/api/engine';
 import { formatBytes } from '../../shared/format';
 import type { ImageIndex } from '../../engine/imageIndex';
@@ -97,7 +98,7 @@ async function transfer(action: 'pull' | 'push', ref: ImageReference, run: (onEv
 }
 
 function transferFailed(err: unknown, ref: ImageReference, action: 'pull' | 'push', sent: boolean): CommandError {
-  if (err instanceof TransferError && err.message === 'cancelled') {
+  if (isCancelled(err)) {
     return new CommandError(action === 'pull' ? vscode.l10n.t('The pull of {0} was cancelled.', text(ref)) : vscode.l10n.t('The push of {0} was cancelled.', text(ref)));
   }
   const message = (err as { json?: { message?: string } }).json?.message ?? (err instanceof Error ? err.message : String(err));

@@ -1,3 +1,4 @@
+import * as l10n from '@vscode/l10n';
 import { Readable } from 'stream';
 import type Docker from 'dockerode';
 import type { DialOptions } from 'docker-modem';
@@ -27,6 +28,7 @@ import { type EngineProblem, describeEngineError, statusCode } from './engineErr
 import { LineAssembler } from './lineAssembler';
 import { ANNOUNCE_PID, takeShellPid } from './shellPid';
 import { TransferError, type TransferEvent } from './transfer';
+import { CancelledError } from '../../shared/errors';
 
 function checkedImage(entry: unknown, i: number): RawImageSummary {
   const what = `Image ${i + 1} of the list`;
@@ -429,7 +431,7 @@ export class DockerEngine implements Engine {
   async execShell(id: string, size?: { cols: number; rows: number }): Promise<ExecSession> {
     const shell = (await this.containerPathStat(id, '/bin/bash')) ? '/bin/bash' : (await this.containerPathStat(id, '/usr/bin/bash')) ? '/usr/bin/bash' : (await this.containerPathStat(id, '/bin/sh')) ? '/bin/sh' : undefined;
     if (!shell) {
-      throw new EngineRefusal('The container has no shell (neither bash nor sh): its image may be distroless or built FROM scratch. Its files can still be browsed under Files.');
+      throw new EngineRefusal(l10n.t('The container has no shell (neither bash nor sh): its image may be distroless or built FROM scratch. Its files can still be browsed under Files.'));
     }
     const container = this.long.getContainer(id);
     const exec = await container.exec({
@@ -556,7 +558,7 @@ function followTransfer(stream: Readable, onEvent?: (e: TransferEvent) => void, 
         reject(err);
       }
     };
-    signal?.addEventListener('abort', () => fail(new TransferError('cancelled')), { once: true });
+    signal?.addEventListener('abort', () => fail(new CancelledError('the transfer')), { once: true });
     stream.on('data', (chunk: Buffer) =>
       lines.each(chunk, (line) => {
         if (!line.trim() || failed) {

@@ -14,6 +14,7 @@ import { type EngineEndpoint, type TlsSettings, tildify } from '../connect/endpo
 import { statusCode } from './engineError';
 import { LocalRelay, type OpenTransport } from '../connect/localRelay';
 import { SocketForward, type SshOptions, openForwarded, openSshStdio } from '../connect/sshTransport';
+import * as l10n from '@vscode/l10n';
 
 /** A setting that makes the engine unusable before any request (a missing TLS file…). */
 export class EngineConfigError extends Error {
@@ -70,8 +71,8 @@ function readTlsFile(file: string | undefined, what: string, place: string): Buf
     const code = (err as NodeJS.ErrnoException).code;
     throw new EngineConfigError(
       code === 'ENOENT'
-        ? `The TLS ${what} ${tildify(file)} for ${place} does not exist: point the engine's settings at the right folder (DOCKER_CERT_PATH, the context, or strata.engines).`
-        : `The TLS ${what} ${tildify(file)} for ${place} cannot be read (${code ?? (err as Error).message}).`,
+        ? l10n.t('The TLS {0} {1} for {2} does not exist: point the engine\'s settings at the right folder (DOCKER_CERT_PATH, the context, or strata.engines).', what, tildify(file), place)
+        : l10n.t('The TLS {0} {1} for {2} cannot be read ({3}).', what, tildify(file), place, code ?? (err as Error).message),
     );
   }
 }

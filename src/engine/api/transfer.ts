@@ -5,6 +5,7 @@
  * and turned into one sentence when it fails.
  */
 import type { ImageReference } from '../../model/reference';
+import * as l10n from '@vscode/l10n';
 
 export interface LayerTransfer {
   id: string;
@@ -94,18 +95,20 @@ export function describeTransferError(message: string, ref: ImageReference, acti
   const registry = ref.registry;
   const what = `${ref.name}${ref.tag ? `:${ref.tag}` : ''}`;
   if (/connection refused|no such host|dial tcp|i\/o timeout|network is unreachable|server misbehaving|EOF$/i.test(message)) {
-    return `The registry ${registry} cannot be reached (${message.replace(/^.*?(dial tcp|lookup)/, '$1')}): check that it is up and that its address is right.`;
+    return l10n.t('The registry {0} cannot be reached ({1}): check that it is up and that its address is right.', registry, message.replace(/^.*?(dial tcp|lookup)/, '$1'));
   }
   if (/unauthorized|authentication required|no basic auth credentials|incorrect username or password|401/i.test(message)) {
     return sentCredentials
-      ? `The registry ${registry} refused the credentials for ${what}: log in again (docker login ${registry}) and retry.`
-      : `The registry ${registry} needs you to log in to ${action} ${what}: run docker login ${registry}, then retry.`;
+      ? l10n.t('The registry {0} refused the credentials for {1}: log in again (docker login {0}) and retry.', registry, what)
+      : action === 'pull'
+        ? l10n.t('The registry {0} needs you to log in to pull {1}: run docker login {0}, then retry.', registry, what)
+        : l10n.t('The registry {0} needs you to log in to push {1}: run docker login {0}, then retry.', registry, what);
   }
   if (action === 'pull' && /manifest unknown|not found|does not exist|repository name not known|no such image/i.test(message)) {
     return `${what} is not in the registry ${registry}: check the name and the tag.`;
   }
   if (action === 'push' && /denied|forbidden|not allowed|requested access to the resource is denied/i.test(message)) {
-    return `The registry ${registry} refused the push of ${what}: ${message}.`;
+    return l10n.t('The registry {0} refused the push of {1}: {2}.', registry, what, message);
   }
-  return `The ${action} of ${what} ${action === 'pull' ? 'from' : 'to'} ${registry} failed: ${message}`;
+  return action === 'pull' ? l10n.t('The pull of {0} from {1} failed: {2}', what, registry, message) : l10n.t('The push of {0} to {1} failed: {2}', what, registry, message);
 }

@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { type EngineEndpoint, EndpointError, type TlsSettings, parseEngineUrl, tildify } from './endpoint';
+import * as l10n from '@vscode/l10n';
 
 export interface DockerContext {
   name: string;
@@ -99,23 +100,23 @@ export function readDockerContexts(configDir: string): DockerContexts {
     }
     if (contextDigest(name) !== folder) {
       // The CLI finds a context by the digest of its name; a folder under another name is not one it would use.
-      notes.push(`Skipped ${tildify(path.join(metaDir, folder))}: its context "${name}" belongs in the folder ${contextDigest(name)} (the sha256 of its name), so the docker CLI does not see it either.`);
+      notes.push(l10n.t('Skipped {0}: its context "{1}" belongs in the folder {2} (the sha256 of its name), so the docker CLI does not see it either.', tildify(path.join(metaDir, folder)), name, contextDigest(name)));
       continue;
     }
     const docker = meta.Endpoints?.docker;
     const description = typeof meta.Metadata?.Description === 'string' && meta.Metadata.Description ? meta.Metadata.Description : undefined;
     const host = typeof docker?.Host === 'string' ? docker.Host : '';
     if (!host) {
-      contexts.push({ name, description, file, problem: `The context "${name}" has no Docker endpoint (Endpoints.docker.Host in ${tildify(file)}).` });
+      contexts.push({ name, description, file, problem: l10n.t('The context "{0}" has no Docker endpoint (Endpoints.docker.Host in {1}).', name, tildify(file)) });
       continue;
     }
     const tls = contextTls(configDir, folder, docker?.SkipTLSVerify === true);
     if (tls.problem) {
-      contexts.push({ name, description, file, problem: `The context "${name}" cannot be used: ${tls.problem}.` });
+      contexts.push({ name, description, file, problem: l10n.t('The context "{0}" cannot be used: {1}.', name, tls.problem) });
       continue;
     }
     try {
-      const endpoint = parseEngineUrl(host, tls.tls, `The host of the context "${name}"`);
+      const endpoint = parseEngineUrl(host, tls.tls, l10n.t('The host of the context "{0}"', name));
       contexts.push({ name, description, file, endpoint });
     } catch (err) {
       contexts.push({ name, description, file, problem: err instanceof EndpointError ? err.message : String(err) });

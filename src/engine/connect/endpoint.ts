@@ -3,6 +3,7 @@
  * the strata.engines setting), kept apart from the client so that messages can name
  * the place without a connection.
  */
+import * as l10n from '@vscode/l10n';
 import * as os from 'os';
 import * as path from 'path';
 
@@ -43,7 +44,7 @@ export function parseEngineUrl(raw: string, tls?: TlsSettings, what = 'The engin
   if (url.startsWith('unix://')) {
     const socket = url.slice('unix://'.length);
     if (!socket) {
-      throw new EndpointError(`${what} is "${raw}", which names no socket: write unix:///path/to/docker.sock.`);
+      throw new EndpointError(l10n.t('{0} is "{1}", which names no socket: write unix:///path/to/docker.sock.', what, raw));
     }
     return { kind: 'socket', path: socket, url };
   }
@@ -56,10 +57,10 @@ export function parseEngineUrl(raw: string, tls?: TlsSettings, what = 'The engin
     try {
       parsed = new URL(url.replace(/^tcp:/i, 'http:'));
     } catch {
-      throw new EndpointError(`${what} is "${raw}", which is not a valid address: write tcp://host:port.`);
+      throw new EndpointError(l10n.t('{0} is "{1}", which is not a valid address: write tcp://host:port.', what, raw));
     }
     if (!parsed.hostname) {
-      throw new EndpointError(`${what} is "${raw}", which names no host: write tcp://host:port.`);
+      throw new EndpointError(l10n.t('{0} is "{1}", which names no host: write tcp://host:port.', what, raw));
     }
     const useTls = scheme === 'https' ? { verify: true, ...tls } : tls;
     const port = parsed.port ? Number(parsed.port) : useTls ? 2376 : 2375;
@@ -70,13 +71,13 @@ export function parseEngineUrl(raw: string, tls?: TlsSettings, what = 'The engin
     try {
       parsed = new URL(url);
     } catch {
-      throw new EndpointError(`${what} is "${raw}", which is not a valid address: write ssh://user@host[:port].`);
+      throw new EndpointError(l10n.t('{0} is "{1}", which is not a valid address: write ssh://user@host[:port].', what, raw));
     }
     if (!parsed.hostname) {
-      throw new EndpointError(`${what} is "${raw}", which names no host: write ssh://user@host[:port].`);
+      throw new EndpointError(l10n.t('{0} is "{1}", which names no host: write ssh://user@host[:port].', what, raw));
     }
     if (parsed.password) {
-      throw new EndpointError(`${what} is "${raw}", with a password, which Strata does not send: use an ssh key (ssh-agent or ~/.ssh/config) instead.`);
+      throw new EndpointError(l10n.t('{0} is "{1}", with a password, which Strata does not send: use an ssh key (ssh-agent or ~/.ssh/config) instead.', what, raw));
     }
     const socket = decodeURIComponent(parsed.pathname);
     return {
@@ -89,7 +90,7 @@ export function parseEngineUrl(raw: string, tls?: TlsSettings, what = 'The engin
     };
   }
   throw new EndpointError(
-    `${what} is "${raw}", which is not an address Strata understands: write unix:///path/to/docker.sock, tcp://host:port or ssh://user@host.`,
+    l10n.t('{0} is "{1}", which is not an address Strata understands: write unix:///path/to/docker.sock, tcp://host:port or ssh://user@host.', what, raw),
   );
 }
 

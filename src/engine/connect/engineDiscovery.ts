@@ -8,6 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { type DockerContexts, dockerConfigDir, readDockerContexts } from './dockerContexts';
 import { type EngineEndpoint, EndpointError, type TlsSettings, endpointKey, parseEngineUrl, tildify } from './endpoint';
+import * as l10n from '@vscode/l10n';
 
 export type EngineOrigin = 'environment' | 'context' | 'setting' | 'socket';
 
@@ -134,7 +135,7 @@ export function discoverEngines(input: DiscoveryInput = {}): Discovery {
     const files = { ca: expandHome(s.ca, home), cert: expandHome(s.cert, home), key: expandHome(s.key, home) };
     const anyTls = Boolean(files.ca || files.cert || files.key) || s.tlsVerify !== undefined;
     const tls = anyTls ? { verify: s.tlsVerify ?? true, ...(files.ca ? { ca: files.ca } : {}), ...(files.cert ? { cert: files.cert } : {}), ...(files.key ? { key: files.key } : {}) } : undefined;
-    found.push(fromUrl({ id: `setting:${s.name}`, name: s.name, origin: 'setting', source: 'strata.engines' }, s.url, tls, `The URL of "${s.name}" in strata.engines`));
+    found.push(fromUrl({ id: `setting:${s.name}`, name: s.name, origin: 'setting', source: 'strata.engines' }, s.url, tls, l10n.t('The URL of "{0}" in strata.engines', s.name)));
   }
   for (const known of WELL_KNOWN_SOCKETS) {
     const socket = known.path(home, env);
@@ -195,7 +196,7 @@ export async function chooseActiveEngine(
   const named = discovery.env.DOCKER_CONTEXT?.trim()
     ? { name: (discovery.env.DOCKER_CONTEXT as string).trim(), by: 'DOCKER_CONTEXT' }
     : discovery.contexts.currentContext
-      ? { name: discovery.contexts.currentContext, by: `the current context in ${tildify(path.join(discovery.contexts.configDir, 'config.json'))}` }
+      ? { name: discovery.contexts.currentContext, by: l10n.t('the current context in {0}', tildify(path.join(discovery.contexts.configDir, 'config.json'))) }
       : undefined;
   if (named && named.name !== 'default') {
     const context = findCandidate(discovery, `context:${named.name}`);
