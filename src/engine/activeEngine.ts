@@ -124,6 +124,11 @@ export class ActiveEngine implements EngineRef {
     return { dispose: () => this.listeners.delete(listener) };
   }
 
+  /** The same engine, chosen again for another reason (a socket now known to answer): nothing to rebuild. */
+  confirm(choice: ActiveChoice): void {
+    this.currentChoice = choice;
+  }
+
   /** Makes `choice` the active engine: a new client; listeners rebuild what they hold. */
   switchTo(choice: ActiveChoice): Engine {
     const old = this.current;

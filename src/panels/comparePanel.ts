@@ -20,7 +20,7 @@ export interface ComparePanelDeps {
   extensionUri: vscode.Uri;
   engine: Engine;
   index: ImageIndex;
-  cache: AnalysisCache;
+  analyses: AnalysisCache;
   /** Opens one image's Layers panel (the panel's "Show Layers" on a side). */
   showLayers(imageId: string, title: string): unknown;
 }
@@ -342,7 +342,7 @@ export class ComparePanel extends Disposable {
 
   /** Both analyses from one export of both, with a cancellable progress notification. */
   private analyse(a: Side, b: Side): Promise<[ImageAnalysis, ImageAnalysis]> {
-    const { cache, engine, index } = this.deps;
+    const { analyses: cache, engine, index } = this.deps;
     const cachedA = cache.get(a.id);
     const cachedB = cache.get(b.id);
     if (cachedA && cachedB) {

@@ -19,7 +19,7 @@ export interface LayersPanelDeps {
   extensionUri: vscode.Uri;
   engine: Engine;
   index: ImageIndex;
-  cache: AnalysisCache;
+  analyses: AnalysisCache;
   /** Runs the image as the Run command does. */
   run(imageReference: string): Promise<unknown>;
   /** The workspace Dockerfile lines that made an image's steps, by history index (base first). */
@@ -321,7 +321,7 @@ export class LayersPanel extends Disposable {
 
   /** Reads the export with a cancellable progress notification (bytes read of the total). */
   private analyse(total: number, open: () => Promise<Readable>, preferPlatform?: string, cacheKey = this.state.key): Promise<ImageAnalysis> {
-    const cached = this.deps.cache.get(cacheKey);
+    const cached = this.deps.analyses.get(cacheKey);
     if (cached) {
       return Promise.resolve(cached);
     }
@@ -341,7 +341,7 @@ export class LayersPanel extends Disposable {
             },
             (bytesRead, waitingMs) => this.post({ type: 'progress', bytesRead, total, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
           );
-          return this.deps.cache.analyze(cacheKey, open, { preferPlatform, signal: abort.signal, onProgress: shown.onProgress }).finally(() => shown.dispose());
+          return this.deps.analyses.analyze(cacheKey, open, { preferPlatform, signal: abort.signal, onProgress: shown.onProgress }).finally(() => shown.dispose());
         },
       ),
     );

@@ -15,12 +15,12 @@ import { CommandError } from '../registerCommand';
 export interface RemoveImageDeps {
   engine: Engine;
   index: ImageIndex;
-  onRemoved(): void;
+  refreshViews(): void;
   /** Shows the container that keeps the image, in the Containers view. */
   revealContainer(id: string): Promise<void>;
 }
 
-export async function removeImage({ engine, index, onRemoved, revealContainer }: RemoveImageDeps, node?: ImageNode): Promise<void> {
+export async function removeImage({ engine, index, refreshViews, revealContainer }: RemoveImageDeps, node?: ImageNode): Promise<void> {
   const entry = await imageFromNodeOrPick(index, node, vscode.l10n.t('Image to remove'));
   if (!entry) {
     return;
@@ -51,5 +51,5 @@ export async function removeImage({ engine, index, onRemoved, revealContainer }:
       : refusal.message;
     throw new CommandError(message, { cause: err, actions: [{ title: vscode.l10n.t('Show Container'), run: () => revealContainer(containerId) }] });
   }
-  onRemoved();
+  refreshViews();
 }

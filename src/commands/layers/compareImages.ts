@@ -41,7 +41,7 @@ export class CompareSelection {
 
 export interface CompareDeps extends ComparePanelDeps {
   index: ImageIndex;
-  selection: CompareSelection;
+  compareSelection: CompareSelection;
   previousBuilds: PreviousBuildFinder;
 }
 
@@ -81,14 +81,14 @@ export async function selectForCompare(deps: CompareDeps, node?: ImageNode): Pro
     return undefined;
   }
   const side = sideOf(entry);
-  await deps.selection.select(side);
+  await deps.compareSelection.select(side);
   vscode.window.setStatusBarMessage(vscode.l10n.t('Selected {0} for compare', side.title), 5000);
   return side;
 }
 
 /** Compare with Selected: the selected image (A) with this one (B). */
 export async function compareWithSelected(deps: CompareDeps, node?: ImageNode): Promise<ComparePanel | undefined> {
-  const selected = deps.selection.selected;
+  const selected = deps.compareSelection.selected;
   if (!selected) {
     throw new CommandError(vscode.l10n.t('No image is selected for compare: right-click an image and choose Select for Compare first.'));
   }

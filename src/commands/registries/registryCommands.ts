@@ -21,7 +21,7 @@ export interface RegistryDeps {
   engine: Engine;
   index: ImageIndex;
   /** Called after the images changed (the view also follows the engine's events). */
-  onChanged(): void;
+  refreshViews(): void;
 }
 
 async function askReference(prompt: string, value = ''): Promise<ImageReference | undefined> {
@@ -125,7 +125,7 @@ export async function pullImage(deps: RegistryDeps, given?: string): Promise<str
   } catch (err) {
     throw transferFailed(err, ref, 'pull', auth !== undefined);
   }
-  deps.onChanged();
+  deps.refreshViews();
   void vscode.window.showInformationMessage(vscode.l10n.t('Pulled {0}.', text(ref)));
   return text(ref);
 }
@@ -144,7 +144,7 @@ export async function tagImage(deps: RegistryDeps, node?: ImageNode): Promise<st
   await deps.engine.tagImage(imageRef(entry), repository, tag).catch((err: unknown) => {
     throw failed(vscode.l10n.t('{0} could not be tagged {1}', entry.reference, text(ref)), err);
   });
-  deps.onChanged();
+  deps.refreshViews();
   return text(ref);
 }
 
@@ -171,7 +171,7 @@ export async function pushImage(deps: RegistryDeps, node?: ImageNode): Promise<s
   } catch (err) {
     throw transferFailed(err, ref, 'push', auth !== undefined);
   }
-  deps.onChanged();
+  deps.refreshViews();
   void vscode.window.showInformationMessage(vscode.l10n.t('Pushed {0} to {1}.', name, ref.registry));
   return name;
 }
@@ -203,7 +203,7 @@ export async function prune(deps: RegistryDeps): Promise<{ containers: number; i
   const result = await deps.engine.prune().catch((err: unknown) => {
     throw failed(vscode.l10n.t('Pruning failed'), err);
   });
-  deps.onChanged();
+  deps.refreshViews();
   void vscode.window.showInformationMessage(
     vscode.l10n.t(
       'Pruned {0} and {1}: {2} reclaimed.',

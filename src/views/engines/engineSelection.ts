@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { watchDockerConfig } from '../../engine/connect/configWatcher';
-import { ActiveEngine, answers, resolveActiveEngine } from '../../engine/activeEngine';
+import { ActiveEngine, answers, engineFor } from '../../engine/activeEngine';
 import type { ActiveChoice, Discovery, EngineCandidate, SettingEngine } from '../../engine/connect/engineDiscovery';
 import { chooseActiveEngine, discoverEngines } from '../../engine/connect/engineDiscovery';
 import { endpointKey } from '../../engine/connect/endpoint';
@@ -51,11 +51,18 @@ export class EngineSelection extends Disposable {
     this.watchDockerConfig();
   }
 
+  /**
+   * The engine to start with, without asking any socket (activation never waits on one):
+   * for the usual sockets, the first that exists. Which of them answers is checked at once
+   * in the background, and the selection follows if it is another.
+   */
   static async create(state: vscode.Memento, log: vscode.LogOutputChannel): Promise<EngineSelection> {
     const discovery = discoverEngines({ settings: settingEngines() });
-    const { engine, choice } = await resolveActiveEngine({ discovery, userChoice: state.get<string>(CHOICE_KEY) });
+    const choice = await chooseActiveEngine(discovery, state.get<string>(CHOICE_KEY), async () => true);
     log.info(`Engine: ${choice.candidate.name} (${choice.reason}).`);
-    return new EngineSelection(discovery, new ActiveEngine(engine, choice), state, log);
+    const selection = new EngineSelection(discovery, new ActiveEngine(engineFor(choice.candidate), choice), state, log);
+    void selection.rediscover();
+    return selection;
   }
 
   get candidates(): readonly EngineCandidate[] {
@@ -100,6 +107,9 @@ export class EngineSelection extends Disposable {
     if (chosen || !sameEngine(choice, this.active.choice)) {
       this.log.info(`Engine: ${choice.candidate.name} (${choice.reason}).`);
       this.active.switchTo(choice);
+    } else {
+      // The same engine, now known to answer (or not): the reason says so.
+      this.active.confirm(choice);
     }
   }
 

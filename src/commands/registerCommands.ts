@@ -1,0 +1,80 @@
+/**
+ * Every command of package.json, registered through the one error path
+ * (registerCommand.ts). A command from a menu is given its node; from the palette it asks.
+ */
+import type * as vscode from 'vscode';
+import type { Workbench } from '../workbench';
+import type { ContainerFileNode } from '../views/containers/containerFiles';
+import type { ContainerNode } from '../views/containers/containerNode';
+import type { ImageNode } from '../views/images/imageNode';
+import { changeContainerState } from './containers/containerLifecycle';
+import { copyContainerId } from './containers/copyContainerId';
+import { attachShell, downloadContainerPath, openContainerFile, runInteractive } from './containers/insideContainers';
+import { inspectContainer } from './containers/inspectContainer';
+import { openInBrowser } from './containers/openInBrowser';
+import { removeContainer } from './containers/removeContainer';
+import { showContainerLogs } from './containers/showContainerLogs';
+import { showEngineError } from './engines/showEngineError';
+import { switchEngine } from './engines/switchEngine';
+import { copyFullTag } from './images/copyFullTag';
+import { copyImageId } from './images/copyImageId';
+import { inspectImage } from './images/inspectImage';
+import { removeImage } from './images/removeImage';
+import { analyzeArchive } from './layers/analyzeArchive';
+import { compareImages, compareWith, compareWithPrevious, compareWithSelected, selectForCompare } from './layers/compareImages';
+import { showLayerOf, showLayers } from './layers/showLayers';
+import { commandRegistrar } from './registerCommand';
+import { prune, pullImage, pushImage, tagImage } from './registries/registryCommands';
+import { runImage } from './run/runImage';
+import { runAgain, runImageWithOptions } from './run/runImageWithOptions';
+
+export function registerCommands(w: Workbench): void {
+  const command = commandRegistrar(w.reporting);
+  const container = (action: 'start' | 'stop' | 'restart') => (node?: ContainerNode) => changeContainerState(w.engine, action, node);
+  const commands: Array<[string, (...args: never[]) => unknown]> = [
+    ['strata.refresh', () => w.refreshViews()],
+    ['strata.showEngineError', () => showEngineError(w.status, () => w.refreshViews())],
+    ['strata.switchEngine', () => switchEngine(w.selection)],
+    // Images.
+    ['strata.image.copyFullTag', (node?: ImageNode) => copyFullTag(w.index, node)],
+    ['strata.image.copyId', (node?: ImageNode) => copyImageId(w.index, node)],
+    ['strata.image.inspect', (node?: ImageNode) => inspectImage(w.index, node)],
+    ['strata.image.remove', (node?: ImageNode) => removeImage(w, node)],
+    // Running: the palette's "Run Image…" asks which image; the tree's "Run" is given it.
+    ['strata.runImage', () => runImage(w)],
+    ['strata.image.run', (node?: ImageNode) => runImage(w, node)],
+    ['strata.runImageWithOptions', () => runImageWithOptions(w)],
+    ['strata.image.runWithOptions', (node?: ImageNode) => runImageWithOptions(w, node)],
+    ['strata.image.runAgain', (node?: ImageNode) => runAgain(w, node)],
+    ['strata.image.runInteractive', (node?: ImageNode) => runInteractive(w, node)],
+    // Layers and Compare panels.
+    ['strata.showLayers', () => showLayers(w)],
+    ['strata.image.showLayers', (node?: ImageNode) => showLayers(w, node)],
+    ['strata.dockerfile.showLayer', (imageId: string, title: string, layer?: number) => showLayerOf(w, imageId, title, layer)],
+    ['strata.analyzeArchive', (uri?: vscode.Uri) => analyzeArchive(w, uri)],
+    ['strata.compareImages', () => compareImages(w)],
+    ['strata.image.selectForCompare', (node?: ImageNode) => selectForCompare(w, node)],
+    ['strata.image.compareWithSelected', (node?: ImageNode) => compareWithSelected(w, node)],
+    ['strata.image.compareWith', (node?: ImageNode) => compareWith(w, node)],
+    ['strata.image.compareWithPrevious', (node?: ImageNode) => compareWithPrevious(w, node)],
+    // Containers.
+    ['strata.container.start', container('start')],
+    ['strata.container.stop', container('stop')],
+    ['strata.container.restart', container('restart')],
+    ['strata.container.remove', (node?: ContainerNode) => removeContainer(w.engine, node)],
+    ['strata.container.showLogs', (node?: ContainerNode) => showContainerLogs(w.logs, node)],
+    ['strata.container.copyId', (node?: ContainerNode) => copyContainerId(node)],
+    ['strata.container.openInBrowser', (node?: ContainerNode) => openInBrowser(node)],
+    ['strata.container.inspect', (node?: ContainerNode) => inspectContainer(node)],
+    ['strata.attachShell', () => attachShell(w)],
+    ['strata.container.attachShell', (node?: ContainerNode) => attachShell(w, node)],
+    ['strata.containerFile.open', (node?: ContainerFileNode) => openContainerFile(w, node)],
+    ['strata.containerFile.download', (node?: ContainerFileNode) => downloadContainerPath(w, node)],
+    // Registries.
+    ['strata.pullImage', (reference?: string) => pullImage(w, typeof reference === 'string' ? reference : undefined)],
+    ['strata.image.tag', (node?: ImageNode) => tagImage(w, node)],
+    ['strata.image.push', (node?: ImageNode) => pushImage(w, node)],
+    ['strata.prune', () => prune(w)],
+  ];
+  w.context.subscriptions.push(...commands.map(([id, fn]) => command(id, fn)));
+}

@@ -1,0 +1,63 @@
+/**
+ * Strata's settings (package.json `contributes.configuration`), read when asked so that a
+ * change applies at the next use; defaults as the manifest gives them.
+ */
+import * as vscode from 'vscode';
+import type { SortBy } from './model/images';
+
+const SEVERITIES: Record<string, vscode.DiagnosticSeverity> = {
+  error: vscode.DiagnosticSeverity.Error,
+  warning: vscode.DiagnosticSeverity.Warning,
+  information: vscode.DiagnosticSeverity.Information,
+  hint: vscode.DiagnosticSeverity.Hint,
+};
+
+const MB = 1024 * 1024;
+
+export class Settings {
+  private get config(): vscode.WorkspaceConfiguration {
+    return vscode.workspace.getConfiguration('strata');
+  }
+
+  showDangling(): boolean {
+    return this.config.get<boolean>('images.showDangling', false);
+  }
+
+  sortBy(): SortBy {
+    return this.config.get<SortBy>('images.sortBy', 'created');
+  }
+
+  showMetadataSteps(): boolean {
+    return this.config.get<boolean>('layers.showMetadataSteps', true);
+  }
+
+  logTimestamps(): boolean {
+    return this.config.get<boolean>('logs.timestamps', false);
+  }
+
+  markStderr(): boolean {
+    return this.config.get<boolean>('logs.markStderr', true);
+  }
+
+  /** Bytes of analyses kept for the window (at least 16 MB). */
+  analysisCacheBytes(): number {
+    return Math.max(16, this.config.get<number>('analysis.cacheSize', 512)) * MB;
+  }
+
+  /** Files above this many bytes ask before they open. */
+  openLimit(): number {
+    return Math.max(0, this.config.get<number>('files.openLimit', 10 * MB));
+  }
+
+  wasteSeverity(): vscode.DiagnosticSeverity {
+    return SEVERITIES[this.config.get<string>('dockerfile.wasteSeverity', 'warning')] ?? vscode.DiagnosticSeverity.Warning;
+  }
+
+  wasteThreshold(): number {
+    return this.config.get<number>('dockerfile.wasteThreshold', 1_000_000);
+  }
+
+  analyzeForDockerfiles(): boolean {
+    return this.config.get<boolean>('dockerfile.analyzeImages', true);
+  }
+}

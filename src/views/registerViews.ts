@@ -1,0 +1,63 @@
+/**
+ * What the views need besides their providers (built in src/workbench.ts): the status
+ * bar, the views' descriptions, live CPU and memory only while the Containers view shows,
+ * the documents and files the views open, and the engine's events that keep them fresh.
+ */
+import * as vscode from 'vscode';
+import type { Workbench } from '../workbench';
+import { CONTAINER_FILE_SCHEME, ContainerFileSystem } from './containers/containerFiles';
+import { EngineStatusBar } from './engines/engineStatusBar';
+import { INSPECT_SCHEME, InspectDocumentProvider } from './images/inspectDocumentProvider';
+import { LiveUpdates } from './liveUpdates';
+
+export interface RegisteredViews {
+  liveUpdates: LiveUpdates;
+  statusBar: EngineStatusBar;
+  /** Names the active engine in both views' titles. */
+  describeViews(): void;
+}
+
+export function registerViews(workbench: Workbench): RegisteredViews {
+  const { context, images, containers, containersView, imagesView, selection, index, logs, analyses, insight, log } = workbench;
+  const statusBar = new EngineStatusBar(selection, workbench.status);
+  const describeViews = () => {
+    imagesView.description = selection.choice.candidate.name;
+    containersView.description = selection.choice.candidate.name;
+  };
+  describeViews();
+  // Live CPU and memory only while the Containers view is shown.
+  containers.setVisible(containersView.visible);
+  const liveUpdates = new LiveUpdates(
+    workbench,
+    index,
+    {
+      images: () => {
+        images.refresh();
+        void insight.refreshAll(true);
+      },
+      containers: () => containers.refresh(),
+      containerStarted: (id) => logs.containerStarted(id),
+      imageRemoved: (id) => analyses.forget(id),
+      containerRemoved: (id) => logs.containerRemoved(id),
+    },
+    log,
+  );
+  context.subscriptions.push(
+    statusBar,
+    liveUpdates,
+    containersView.onDidChangeVisibility((e) => containers.setVisible(e.visible)),
+    // An analysis done: its layers' sizes in the tree come from it now.
+    analyses.onDidAnalyze(() => images.refresh()),
+    vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(workbench)),
+    vscode.workspace.registerFileSystemProvider(CONTAINER_FILE_SCHEME, new ContainerFileSystem(workbench, (uri) => workbench.openLimit(uri)), {
+      isReadonly: true,
+      isCaseSensitive: true,
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('strata.images') || e.affectsConfiguration('strata.layers')) {
+        images.refresh();
+      }
+    }),
+  );
+  return { liveUpdates, statusBar, describeViews };
+}
