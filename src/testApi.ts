@@ -2,7 +2,7 @@
  * What the extension-host tests may look into, handed out by activate() only when VS Code
  * runs the extension's tests (ExtensionMode.Test); a user's VS Code gets nothing.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { AnalysisCache } from './analysis/analysisCache';
 import type { ActiveEngine } from './engine/activeEngine';
 import type { ImageIndex } from './engine/imageIndex';
@@ -34,9 +34,14 @@ export interface StrataTestApi {
   readonly previousBuilds: PreviousBuildFinder;
   /** Each terminal Attach Shell or Run Interactive opens, with its pseudoterminal. */
   readonly onDidOpenTerminal: vscode.Event<{ terminal: vscode.Terminal; pty: ShellTerminal }>;
+  /** Every message a Layers or Compare panel posts to its webview. */
+  readonly onDidPostToPanel: vscode.Event<{ viewType: string; key: string; message: unknown }>;
 }
 
 export function testApi(w: Workbench, views: RegisteredViews): StrataTestApi {
+  const posted = new vscode.EventEmitter<{ viewType: string; key: string; message: unknown }>();
+  w.context.subscriptions.push(posted);
+  w.observePanel = (panel, message) => posted.fire({ ...panel, message });
   return {
     active: w.selection.active,
     selection: w.selection,
@@ -52,5 +57,6 @@ export function testApi(w: Workbench, views: RegisteredViews): StrataTestApi {
     analyses: w.analyses,
     previousBuilds: w.previousBuilds,
     onDidOpenTerminal: w.onDidOpenTerminal,
+    onDidPostToPanel: posted.event,
   };
 }

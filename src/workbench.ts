@@ -25,6 +25,10 @@ import { EngineSelection } from './views/engines/engineSelection';
 import { EngineStatus } from './views/engines/engineStatus';
 import { ImagesTreeProvider } from './views/images/imagesTreeProvider';
 
+/**
+ * Its callbacks are bound (arrow properties): the parts take them out of it
+ * (`const { revealContainer } = deps`) and call them later.
+ */
 export class Workbench implements EngineRef {
   readonly settings = new Settings();
   readonly index: ImageIndex;
@@ -44,6 +48,8 @@ export class Workbench implements EngineRef {
   private readonly terminalOpened = new vscode.EventEmitter<{ terminal: vscode.Terminal; pty: ShellTerminal }>();
   /** Each terminal Attach Shell or Run Interactive opens, with its pseudoterminal. */
   readonly onDidOpenTerminal = this.terminalOpened.event;
+  /** Sees every message a panel posts: set by the test-only API (src/testApi.ts), never otherwise. */
+  observePanel?: (panel: { viewType: string; key: string }, message: unknown) => void;
   /** Files the user agreed to open although they are over the limit (the file system reads them whole). */
   private readonly openAnyway = new Map<string, number>();
 
@@ -110,13 +116,13 @@ export class Workbench implements EngineRef {
   }
 
   /** Both views drawn again (after a change the engine's events may not tell at once). */
-  refreshViews(): void {
+  readonly refreshViews = (): void => {
     this.images.refresh();
     this.containers.refresh();
-  }
+  };
 
   /** Shows a container in the Containers view, selected. */
-  async revealContainer(id: string): Promise<void> {
+  readonly revealContainer = async (id: string): Promise<void> => {
     await vscode.commands.executeCommand('strata.containers.focus');
     this.containers.refresh();
     await this.containers.getChildren();
@@ -124,12 +130,12 @@ export class Workbench implements EngineRef {
     if (node) {
       await this.containersView.reveal(node, { select: true, focus: true });
     }
-  }
+  };
 
   /** Runs an image as the Run command does (the Layers panel's Run button); failures reported as every command's are. */
-  run(reference: string): Promise<unknown> {
+  readonly run = (reference: string): Promise<unknown> => {
     return runImageReference(this, reference).catch((err: unknown) => reportFailure(err, this.reporting));
-  }
+  };
 
   /** How every failure is put in words: by the active engine's rules, logged in the Strata log. */
   get reporting(): { describe(err: unknown): string; log: vscode.LogOutputChannel } {
@@ -137,27 +143,27 @@ export class Workbench implements EngineRef {
   }
 
   /** Opens one image's Layers panel (Compare's "Show Layers" on a side). */
-  showLayers(imageId: string, title: string): unknown {
+  readonly showLayers = (imageId: string, title: string): unknown => {
     return showLayerOf(this, imageId, title);
-  }
+  };
 
   /** The workspace Dockerfile lines that made an image's steps (the Layers panel's "Go to Dockerfile line"). */
-  dockerfileLines(imageId: string): Map<number, { file: string; line: number }> | undefined {
+  readonly dockerfileLines = (imageId: string): Map<number, { file: string; line: number }> | undefined => {
     return this.insight.linesOf(imageId);
-  }
+  };
 
   /** The size above which a file asks before it opens; a file the user agreed to open has its own. */
-  openLimit(uri?: vscode.Uri): number {
+  readonly openLimit = (uri?: vscode.Uri): number => {
     return (uri && this.openAnyway.get(uri.toString())) ?? this.settings.openLimit();
-  }
+  };
 
-  allowOpen(uri: vscode.Uri, size: number): void {
+  readonly allowOpen = (uri: vscode.Uri, size: number): void => {
     this.openAnyway.set(uri.toString(), size);
-  }
+  };
 
-  onTerminal(terminal: vscode.Terminal, pty: ShellTerminal): void {
+  readonly onTerminal = (terminal: vscode.Terminal, pty: ShellTerminal): void => {
     this.terminalOpened.fire({ terminal, pty });
-  }
+  };
 
   /** An image's export read for its Dockerfile's lenses; undefined (and logged) when it cannot be. */
   private analyzeForDockerfile(imageId: string): Promise<ImageAnalysis | undefined> {

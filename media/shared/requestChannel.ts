@@ -1,9 +1,13 @@
 /**
- * The webview's side of a panel protocol (src/protocol/*Protocol.ts): notices from the
- * host go to one handler; requests carry an id and every one of them settles, with the
- * host's reply, with the host's error sentence, or with a timeout of its own. The Layers
- * panel's and the Compare panel's scripts both use `RequestChannel`.
+ * The webview's side of a panel's channel (src/protocol/channel.ts; the host's side is
+ * src/panels/hostChannel.ts): notices from the host go to one handler; requests carry an
+ * id and every one of them settles, with the host's reply, with its `failed` sentence, or
+ * with a timeout of its own. The Layers panel's and the Compare panel's scripts both use it.
  */
+
+import type { Failed, Message, NoticeOf, ReplyOf, RequestOf, WithoutId } from '../../src/protocol/channel';
+
+export type { NoticeOf } from '../../src/protocol/channel';
 
 /** The handle VS Code gives a webview, for a protocol's messages and its saved state. */
 export interface WebviewApi<From, State> {
@@ -19,17 +23,14 @@ export function vscodeApi<Api>(): Api {
   return acquireVsCodeApi() as Api;
 }
 
-type Message = { type: string };
-/** A message that expects an answer, and the answer (with the host's error sentence, if any). */
-type RequestOf<From> = Extract<From, { requestId: number }>;
-type ReplyOf<To> = Extract<To, { requestId: number; error?: string }>;
-/** A message the host sends on its own (everything but replies). */
-export type NoticeOf<To> = Exclude<To, ReplyOf<To>>;
 /** A request as its sender writes it; the id is added here. */
-type Asked<R> = R extends unknown ? Omit<R, 'requestId'> : never;
+type Asked<R> = WithoutId<R>;
 
 /** Why a request failed, as one sentence to show. */
 export class RequestError extends Error {}
+
+/** A request's answer when it was answered (a failure rejects instead). */
+type Answer<To> = Exclude<ReplyOf<To>, Failed>;
 
 interface Pending<Reply> {
   resolve(reply: Reply): void;
@@ -39,7 +40,7 @@ interface Pending<Reply> {
 
 export class RequestChannel<To extends Message, From extends Message> {
   private nextId = 1;
-  private readonly pending = new Map<number, Pending<ReplyOf<To>>>();
+  private readonly pending = new Map<number, Pending<Answer<To>>>();
 
   constructor(
     private readonly api: Pick<WebviewApi<From, unknown>, 'postMessage'>,
@@ -55,9 +56,9 @@ export class RequestChannel<To extends Message, From extends Message> {
   }
 
   /** Resolves with the host's reply; rejects with its error sentence, or when none comes in time. */
-  request(message: Asked<RequestOf<From>>): Promise<ReplyOf<To>> {
+  request(message: Asked<RequestOf<From>>): Promise<Answer<To>> {
     const requestId = this.nextId++;
-    return new Promise<ReplyOf<To>>((resolve, reject) => {
+    return new Promise<Answer<To>>((resolve, reject) => {
       const timer = window.setTimeout(() => {
         this.pending.delete(requestId);
         reject(new RequestError(`The panel did not answer within ${Math.round(this.timeoutMs / 1000)} s.`));
@@ -79,10 +80,10 @@ export class RequestChannel<To extends Message, From extends Message> {
       }
       this.pending.delete(reply.requestId);
       window.clearTimeout(waiting.timer);
-      if (reply.error !== undefined) {
-        waiting.reject(new RequestError(reply.error));
+      if (reply.type === 'failed' && 'error' in reply) {
+        waiting.reject(new RequestError(String(reply.error)));
       } else {
-        waiting.resolve(reply);
+        waiting.resolve(reply as Answer<To>);
       }
       return;
     }

@@ -7,17 +7,17 @@ import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { type FileDifference, type ImageComparison, compareImages } from '../analysis/imageCompare';
 import type { Engine } from '../engine/api/engine';
 import { statusCode } from '../engine/api/engineError';
-import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imageSizes } from '../model/imageSizes';
 import { familiarRepository } from '../model/previousBuild';
 import { isCancelled } from '../shared/errors';
-import { Disposable } from '../shared/lifecycle';
-import { panelOptions, webviewHtml } from './webviewHtml';
+import { folderRows, stepView } from './panelViews';
+import { Refusal } from './hostChannel';
+import { type PanelDeps, StrataPanel } from './strataPanel';
+import type { NoticeOf } from '../protocol/channel';
 import type { CompareRow, ComparePanelState, ComparisonView, DiffQuery, FromWebview, SideView, StepView, ToWebview } from '../protocol/compareProtocol';
 
-export interface ComparePanelDeps {
-  extensionUri: vscode.Uri;
+export interface ComparePanelDeps extends PanelDeps {
   engine: Engine;
   index: ImageIndex;
   analyses: AnalysisCache;
@@ -48,18 +48,13 @@ const SORTS = new Set(['name', 'size', 'delta']);
  * again if already open); restored after a reload. Both images are read from one export
  * of both (the shared layers come once) through the analysis cache.
  */
-export class ComparePanel extends Disposable {
+export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, FromWebview> {
   static readonly viewType = 'strata.compare';
   private static readonly open = new Map<string, ComparePanel>();
-  private readonly posted = this._register(new vscode.EventEmitter<ToWebview>());
-  /** Every message posted to the webview (tests watch it). */
-  readonly onDidPost = this.posted.event;
   private comparison: ImageComparison | undefined;
   private byPath = new Map<string, FileDifference>();
   /** A tree per set of kinds shown (all kinds is the comparison's own). */
   private readonly trees = new Map<string, FileTree>();
-  /** Closing the panel stops the export it started (unless a Layers panel waits for it too). */
-  private readonly closed = new AbortController();
   /** The reading under way, if any: a webview loaded again meanwhile waits for it (no second export). */
   private loading: Promise<void> | undefined;
   /** What was posted last of `init` and of the outcome: a webview loaded again (a hidden panel shown) is given them. */
@@ -75,17 +70,10 @@ export class ComparePanel extends Disposable {
   }
 
   static show(deps: ComparePanelDeps, state: ComparePanelState): ComparePanel {
-    const existing = ComparePanel.open.get(state.key);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(ComparePanel.viewType, ComparePanel.title(state), vscode.ViewColumn.Active, panelOptions(deps.extensionUri));
-    return new ComparePanel(deps, panel, state);
+    return StrataPanel.reveal(ComparePanel.open, state.key) ?? new ComparePanel(deps, StrataPanel.createWebviewPanel(ComparePanel.viewType, ComparePanel.title(state), deps.extensionUri), state);
   }
 
   static restore(deps: ComparePanelDeps, panel: vscode.WebviewPanel, state: ComparePanelState): ComparePanel {
-    panel.webview.options = panelOptions(deps.extensionUri);
     // The place is the webview's (its getState() gives it back); the host keeps what names the panel.
     return new ComparePanel(deps, panel, ComparePanel.stateOf(state.a, state.b));
   }
@@ -96,35 +84,40 @@ export class ComparePanel extends Disposable {
 
   private constructor(
     private readonly deps: ComparePanelDeps,
-    readonly panel: vscode.WebviewPanel,
-    readonly state: ComparePanelState,
+    panel: vscode.WebviewPanel,
+    state: ComparePanelState,
   ) {
-    super();
-    ComparePanel.open.set(state.key, this);
+    super(
+      deps,
+      panel,
+      state,
+      ComparePanel.open,
+      { title: 'Compare', styles: [['media', 'layers.css'], ['media', 'compare.css']], script: ['dist', 'compare.js'] },
+      {
+        notices: {
+          ready: () => this.start(false),
+          retry: () => this.start(true),
+          showLayers: (m) => {
+            const side = m.side === 'b' ? this.state.b : this.state.a;
+            return this.deps.showLayers(side.id, side.title);
+          },
+          swap: () => ComparePanel.show(this.deps, ComparePanel.stateOf(this.state.b, this.state.a)),
+        },
+        requests: {
+          listChildren: (m) => ({ type: 'children', rows: this.children(m.path, m) }),
+        },
+      },
+    );
     panel.title = ComparePanel.title(state);
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'strata.svg');
-    panel.webview.html = this.html();
-    this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.webview.onDidReceiveMessage((m: FromWebview) => void this.handleMessage(m)));
   }
 
-  override dispose(): void {
-    this.closed.abort();
-    if (ComparePanel.open.get(this.state.key) === this) {
-      ComparePanel.open.delete(this.state.key);
-    }
-    super.dispose();
-    this.panel.dispose();
-  }
-
-  private post(message: ToWebview): void {
+  private post(message: NoticeOf<ToWebview>): void {
     if (message.type === 'init') {
       this.lastInit = message;
     } else if (message.type === 'comparison' || message.type === 'error') {
       this.lastOutcome = message;
     }
-    void this.panel.webview.postMessage(message);
-    this.posted.fire(message);
+    this.channel.post(message);
   }
 
   /** Reads both images, unless that is under way; `again`: even when done already (Retry). */
@@ -132,74 +125,37 @@ export class ComparePanel extends Disposable {
     if (!this.loading) {
       if (!again && this.lastOutcome?.type === 'comparison' && this.lastInit) {
         // A webview loaded again: what it showed, without reading anything.
-        this.post(this.lastInit);
-        this.post(this.lastOutcome);
+        this.post(this.lastInit as NoticeOf<ToWebview>);
+        this.post(this.lastOutcome as NoticeOf<ToWebview>);
         return Promise.resolve();
       }
       this.loading = this.load().finally(() => (this.loading = undefined));
     } else if (this.lastInit) {
-      this.post(this.lastInit);
+      this.post(this.lastInit as NoticeOf<ToWebview>);
     }
     return this.loading;
-  }
-
-  async handleMessage(message: FromWebview): Promise<void> {
-    switch (message?.type) {
-      case 'ready':
-        await this.start(false);
-        break;
-      case 'retry':
-        await this.start(true);
-        break;
-      case 'showLayers': {
-        const side = message.side === 'b' ? this.state.b : this.state.a;
-        await this.deps.showLayers(side.id, side.title);
-        break;
-      }
-      case 'swap':
-        ComparePanel.show(this.deps, ComparePanel.stateOf(this.state.b, this.state.a));
-        break;
-      case 'listChildren': {
-        // Every request gets an answer with its id, a sentence when the folder cannot be
-        // listed: the webview waits on it.
-        let reply: ToWebview;
-        try {
-          reply = { type: 'children', requestId: message.requestId, rows: this.children(message.path, message) };
-        } catch (err) {
-          reply = { type: 'children', requestId: message.requestId, rows: [], error: err instanceof Error ? err.message : String(err) };
-        }
-        this.post(reply);
-        break;
-      }
-    }
   }
 
   /** The rows under `path` of the difference tree, each with why it differs. */
   private children(path: unknown, query: Partial<DiffQuery>): CompareRow[] {
     const comparison = this.comparison;
     if (!comparison) {
-      throw new Error(vscode.l10n.t('The differences are not ready yet: the images are still being read.'));
+      throw new Refusal(vscode.l10n.t('The differences are not ready yet: the images are still being read.'));
     }
     if (typeof path !== 'string') {
-      throw new Error(vscode.l10n.t('The folder to list was not named.'));
+      throw new Refusal(vscode.l10n.t('The folder to list was not named.'));
     }
     const sort = query.sort ?? 'delta';
     if (!SORTS.has(sort)) {
-      throw new Error(vscode.l10n.t('"{0}" is not a way to sort: choose by change, by size or by name.', String(sort)));
+      throw new Refusal(vscode.l10n.t('"{0}" is not a way to sort: choose by change, by size or by name.', String(sort)));
     }
     const kinds = Array.isArray(query.kinds) ? KINDS.filter((k) => query.kinds?.includes(k)) : KINDS;
     const filter = typeof query.filter === 'string' ? query.filter : '';
-    const tree = this.treeOf(kinds);
-    const rows = tree.children(path, sort, filter);
-    // No rows is an empty (or filtered out) folder, or no such folder: its parent says which.
-    const parent = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-    if (rows.length === 0 && path !== '' && !tree.children(parent, 'name', '').some((r) => r.path === path)) {
-      throw new Error(
-        kinds.length < KINDS.length
-          ? vscode.l10n.t('/{0} is not among the differences shown ({1}).', path, kinds.join(', ') || vscode.l10n.t('no kind chosen'))
-          : vscode.l10n.t('/{0} is not among the differences.', path),
-      );
-    }
+    const rows = folderRows(this.treeOf(kinds), path, sort, filter, 'name', () =>
+      kinds.length < KINDS.length
+        ? vscode.l10n.t('/{0} is not among the differences shown ({1}).', path, kinds.join(', ') || vscode.l10n.t('no kind chosen'))
+        : vscode.l10n.t('/{0} is not among the differences.', path),
+    );
     return rows.map((row) => {
       const d = this.byPath.get(row.path);
       return d ? { ...row, reasons: d.reasons, ...(d.sizeA !== undefined ? { sizeA: d.sizeA } : {}), ...(d.sizeB !== undefined ? { sizeB: d.sizeB } : {}) } : row;
@@ -291,15 +247,7 @@ export class ComparePanel extends Disposable {
       const summary = listed.find((i) => i.id === inspect.Id);
       const unpacked = summary ? imageSizes(summary, index.platform).unpacked : inspect.Size;
       const tags = inspect.RepoTags ?? [];
-      const steps: StepView[] = stack.steps.map((s) => ({
-        index: s.index,
-        text: s.step.text,
-        createdBy: s.createdBy,
-        layerIndex: s.layerIndex,
-        size: s.size,
-        created: s.created.toISOString(),
-        diffId: s.diffId,
-      }));
+      const steps: StepView[] = stack.steps.map((s) => stepView(s));
       return [
         { id: inspect.Id, title: side.title, exportName: tags.includes(side.title) ? side.title : inspect.Id, diffIds: inspect.RootFS?.Layers ?? [], unpacked },
         {
@@ -348,47 +296,26 @@ export class ComparePanel extends Disposable {
     if (cachedA && cachedB) {
       return Promise.resolve([cachedA, cachedB]);
     }
-    const title = vscode.l10n.t('Comparing {0} and {1}', this.state.a.title, this.state.b.title);
-    return Promise.resolve(
-      vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
-        const abort = new AbortController();
-        token.onCancellationRequested(() => abort.abort());
-        this.closed.signal.addEventListener('abort', () => abort.abort(), { once: true });
+    return this.withReadProgress(
+      {
+        title: vscode.l10n.t('Comparing {0} and {1}', this.state.a.title, this.state.b.title),
         // At most what the export of both weighs: what they share comes once.
-        const total = a.unpacked + b.unpacked;
-        const shown = exportProgress(
-          progress,
-          total,
-          {
-            waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the images… {0} s', seconds),
-            read: (bytes, of) => vscode.l10n.t('{0} of at most {1}', bytes, of),
-          },
-          (bytesRead, waitingMs) => this.post({ type: 'progress', bytesRead, total, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
-        );
-        try {
-          return await cache.analyzePair(
-            [a.id, b.id],
-            () => engine.exportImages([a.exportName, b.exportName]),
-            (key) => engine.exportImage(key),
-            ComparePanel.matcher([a, b]),
-            { preferPlatform: index.platform, signal: abort.signal, onProgress: shown.onProgress },
-          );
-        } finally {
-          shown.dispose();
-        }
-      }),
+        total: a.unpacked + b.unpacked,
+        words: {
+          waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the images… {0} s', seconds),
+          read: (bytes, of) => vscode.l10n.t('{0} of at most {1}', bytes, of),
+        },
+        post: (bytesRead, total, waitingMs) => this.post({ type: 'progress', bytesRead, total, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
+      },
+      (signal, onProgress) =>
+        cache.analyzePair(
+          [a.id, b.id],
+          () => engine.exportImages([a.exportName, b.exportName]),
+          (key) => engine.exportImage(key),
+          ComparePanel.matcher([a, b]),
+          { preferPlatform: index.platform, signal, onProgress },
+        ),
     );
-  }
-
-  private html(): string {
-    return webviewHtml(this.panel.webview, this.deps.extensionUri, {
-      title: 'Compare',
-      styles: [
-        ['media', 'layers.css'],
-        ['media', 'compare.css'],
-      ],
-      script: ['dist', 'compare.js'],
-    });
   }
 }
 

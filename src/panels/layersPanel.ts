@@ -1,22 +1,20 @@
 import * as path from 'path';
-import type { Readable } from 'stream';
 import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
 import { ArchiveError } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { parseBuildStep } from '../model/buildStep';
 import type { Engine } from '../engine/api/engine';
-import { exportProgress } from './exportProgress';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../model/imageSizes';
 import { statusCode } from '../engine/api/engineError';
 import { isCancelled } from '../shared/errors';
-import { Disposable } from '../shared/lifecycle';
-import { panelOptions, webviewHtml } from './webviewHtml';
-import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview } from '../protocol/layersProtocol';
+import { folderRows, stepView } from './panelViews';
+import { Refusal } from './hostChannel';
+import { type OpenExport, type PanelDeps, StrataPanel } from './strataPanel';
+import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview, TreeRowView } from '../protocol/layersProtocol';
 
-export interface LayersPanelDeps {
-  extensionUri: vscode.Uri;
+export interface LayersPanelDeps extends PanelDeps {
   engine: Engine;
   index: ImageIndex;
   analyses: AnalysisCache;
@@ -69,64 +67,84 @@ function groupsFromArchive(a: ImageAnalysis): GroupView[] {
  * The Layers panel: one image drawn as a stack, base at the bottom, with each layer's
  * files. One panel per image (shown again if already open); restored after a reload.
  */
-export class LayersPanel extends Disposable {
+export class LayersPanel extends StrataPanel<LayersPanelState, ToWebview, FromWebview> {
   static readonly viewType = 'strata.layers';
   private static readonly open = new Map<string, LayersPanel>();
-  private readonly posted = this._register(new vscode.EventEmitter<ToWebview>());
-  /** Every message posted to the webview (tests and benchmarks watch it). */
-  readonly onDidPost = this.posted.event;
   private analysis: ImageAnalysis | undefined;
   /** An image's analysis, started when the panel opens (the export's first byte can take seconds). */
   private analysisRun: Promise<ImageAnalysis> | undefined;
   /** A layer to select once the stack is drawn (a Dockerfile lens opened the panel). */
   private pendingSelect: number | undefined;
   private initPosted = false;
-  /** Closing the panel stops the export it started (unless another panel waits for it too). */
-  private readonly closed = new AbortController();
 
   static show(deps: LayersPanelDeps, state: LayersPanelState): LayersPanel {
-    const existing = LayersPanel.open.get(state.key);
-    if (existing) {
-      existing.panel.reveal();
-      return existing;
-    }
-    const panel = vscode.window.createWebviewPanel(LayersPanel.viewType, vscode.l10n.t('Layers: {0}', state.title), vscode.ViewColumn.Active, panelOptions(deps.extensionUri));
-    return new LayersPanel(deps, panel, state);
-  }
-
-  /** Selects a layer: now if the stack is drawn, else as soon as it is. */
-  selectLayer(layer: number): void {
-    if (this.initPosted) {
-      this.post({ type: 'select', layer });
-    } else {
-      this.pendingSelect = layer;
-    }
+    return (
+      StrataPanel.reveal(LayersPanel.open, state.key) ??
+      new LayersPanel(deps, StrataPanel.createWebviewPanel(LayersPanel.viewType, vscode.l10n.t('Layers: {0}', state.title), deps.extensionUri), state)
+    );
   }
 
   static restore(deps: LayersPanelDeps, panel: vscode.WebviewPanel, state: LayersPanelState): LayersPanel {
-    panel.webview.options = panelOptions(deps.extensionUri);
     // The user's place (`state.place`) is the webview's: its getState() gives it back. The
     // host keeps what names the panel, so that `init` never hands an old place back.
     const { key, kind, title } = state;
     return new LayersPanel(deps, panel, { key, kind, title });
   }
 
+  /** Selects a layer: now if the stack is drawn, else as soon as it is. */
+  selectLayer(layer: number): void {
+    if (this.initPosted) {
+      this.channel.post({ type: 'select', layer });
+    } else {
+      this.pendingSelect = layer;
+    }
+  }
+
   private constructor(
     private readonly deps: LayersPanelDeps,
-    readonly panel: vscode.WebviewPanel,
-    readonly state: LayersPanelState,
+    panel: vscode.WebviewPanel,
+    state: LayersPanelState,
   ) {
-    super();
-    LayersPanel.open.set(state.key, this);
-    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'strata.svg');
-    panel.webview.html = this.html();
-    this._register(panel.onDidDispose(() => this.dispose()));
-    this._register(panel.webview.onDidReceiveMessage((m: FromWebview) => void this.handleMessage(m)));
+    super(deps, panel, state, LayersPanel.open, { title: 'Layers', styles: [['media', 'layers.css']], script: ['dist', 'layers.js'] }, {
+      notices: {
+        ready: () => this.load(),
+        retry: () => this.load(),
+        run: () => (this.state.kind === 'image' ? this.deps.run(this.state.title) : undefined),
+        openDockerfile: async (m) => {
+          const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.file));
+          const at = new vscode.Position(m.line, 0);
+          await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.Beside });
+        },
+      },
+      requests: {
+        listChildren: (m) => ({ type: 'children', rows: this.children(m) }),
+      },
+      unexpected: (err) => vscode.l10n.t('The files could not be listed: {0}.', err instanceof Error ? err.message : String(err)),
+    });
     if (state.kind === 'image') {
       // Not waiting for the webview to load: the export starts at once (its failure is
       // reported when the webview has loaded and asks).
       this.imageAnalysis().catch(() => undefined);
     }
+  }
+
+  /** The rows of one folder of a layer's tree; a sentence when it cannot be listed. */
+  private children({ layer, mode, path: folder, sort, filter }: Extract<FromWebview, { type: 'listChildren' }>): TreeRowView[] {
+    const analysis = this.analysis;
+    if (!analysis) {
+      throw new Refusal(vscode.l10n.t('The files are not ready yet: the image is still being analysed.'));
+    }
+    const count = analysis.layers.length;
+    if (!Number.isInteger(layer) || layer < 0 || layer >= count) {
+      const asked = Number.isInteger(layer) ? layer + 1 : String(layer);
+      throw new Refusal(count ? vscode.l10n.t('This image has no layer {0}: it has {1}, numbered 1 to {1}.', asked, count) : vscode.l10n.t('This image has no layer {0}: it has none.', asked));
+    }
+    if (mode !== 'changes' && mode !== 'filesystem') {
+      throw new Refusal(vscode.l10n.t('"{0}" is not a way to show files: choose the changes or the whole filesystem.', String(mode)));
+    }
+    return folderRows(analysis.tree(layer, mode), folder, sort, filter, 'name', () =>
+      mode === 'changes' ? vscode.l10n.t('/{0} is not among the changes of layer {1}.', folder, layer + 1) : vscode.l10n.t('/{0} is not among the files up to layer {1}.', folder, layer + 1),
+    );
   }
 
   /** The image's analysis: one run per panel, started again only after it failed. */
@@ -148,86 +166,6 @@ export class LayersPanel extends Disposable {
     return this.analysisRun;
   }
 
-  override dispose(): void {
-    this.closed.abort();
-    if (LayersPanel.open.get(this.state.key) === this) {
-      LayersPanel.open.delete(this.state.key);
-    }
-    super.dispose();
-    this.panel.dispose();
-  }
-
-  private post(message: ToWebview): void {
-    void this.panel.webview.postMessage(message);
-    this.posted.fire(message);
-  }
-
-  async handleMessage(message: FromWebview): Promise<void> {
-    switch (message.type) {
-      case 'ready':
-        await this.load();
-        break;
-      case 'retry':
-        await this.load();
-        break;
-      case 'run':
-        if (this.state.kind === 'image') {
-          await this.deps.run(this.state.title);
-        }
-        break;
-      case 'openDockerfile': {
-        const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(message.file));
-        const at = new vscode.Position(message.line, 0);
-        await vscode.window.showTextDocument(doc, { selection: new vscode.Range(at, at), viewColumn: vscode.ViewColumn.Beside });
-        break;
-      }
-      case 'listChildren': {
-        // Every request gets an answer with its id, a sentence when the folder cannot be
-        // listed: the webview waits on it (silence left its promise pending for ever).
-        const { requestId, layer, mode, path: folder, sort, filter } = message;
-        const answer = (): ToWebview => {
-          const failed = (error: string): ToWebview => ({ type: 'children', requestId, rows: [], error });
-          const analysis = this.analysis;
-          if (!analysis) {
-            return failed(vscode.l10n.t('The files are not ready yet: the image is still being analysed.'));
-          }
-          const count = analysis.layers.length;
-          if (!Number.isInteger(layer) || layer < 0 || layer >= count) {
-            const asked = Number.isInteger(layer) ? layer + 1 : String(layer);
-            return failed(
-              count
-                ? vscode.l10n.t('This image has no layer {0}: it has {1}, numbered 1 to {1}.', asked, count)
-                : vscode.l10n.t('This image has no layer {0}: it has none.', asked),
-            );
-          }
-          if (mode !== 'changes' && mode !== 'filesystem') {
-            return failed(vscode.l10n.t('"{0}" is not a way to show files: choose the changes or the whole filesystem.', String(mode)));
-          }
-          const tree = analysis.tree(layer, mode);
-          const rows = tree.children(folder, sort, filter);
-          // No rows is an empty (or filtered out) folder, or no such folder: its parent says which.
-          const parent = folder.includes('/') ? folder.slice(0, folder.lastIndexOf('/')) : '';
-          if (rows.length === 0 && folder !== '' && !tree.children(parent, 'name', '').some((r) => r.path === folder)) {
-            return failed(
-              mode === 'changes'
-                ? vscode.l10n.t('/{0} is not among the changes of layer {1}.', folder, layer + 1)
-                : vscode.l10n.t('/{0} is not among the files up to layer {1}.', folder, layer + 1),
-            );
-          }
-          return { type: 'children', requestId, rows };
-        };
-        let reply: ToWebview;
-        try {
-          reply = answer();
-        } catch (err) {
-          reply = { type: 'children', requestId, rows: [], error: vscode.l10n.t('The files could not be listed: {0}.', err instanceof Error ? err.message : String(err)) };
-        }
-        this.post(reply);
-        break;
-      }
-    }
-  }
-
   private async load(): Promise<void> {
     try {
       if (this.state.kind === 'image') {
@@ -236,7 +174,7 @@ export class LayersPanel extends Disposable {
         await this.loadArchive();
       }
     } catch (err) {
-      this.post({ type: 'error', message: this.describe(err) });
+      this.channel.post({ type: 'error', message: this.describe(err) });
     }
   }
 
@@ -281,78 +219,50 @@ export class LayersPanel extends Disposable {
       runnable: true,
     };
     const lines = this.deps.dockerfileLines?.(id);
-    const groups: GroupView[] = stack.groups.map((g) => ({
-      base: g.base?.name,
-      steps: g.steps.map((s) => ({
-        index: s.index,
-        text: s.step.text,
-        createdBy: s.createdBy,
-        layerIndex: s.layerIndex,
-        size: s.size,
-        created: s.created.toISOString(),
-        diffId: s.diffId,
-        ...(lines?.get(s.index) ? { dockerfileLine: lines.get(s.index) } : {}),
-      })),
-    }));
-    this.post({ type: 'init', state: this.state, image, groups });
+    const groups: GroupView[] = stack.groups.map((g) => ({ base: g.base?.name, steps: g.steps.map((s) => stepView(s, lines?.get(s.index))) }));
+    this.channel.post({ type: 'init', state: this.state, image, groups });
     this.initPosted = true;
     if (this.pendingSelect !== undefined) {
-      this.post({ type: 'select', layer: this.pendingSelect });
+      this.channel.post({ type: 'select', layer: this.pendingSelect });
       this.pendingSelect = undefined;
     }
     // The platform the engine runs, as shown; a multi-platform export is asked for it alone where the engine can.
     const analysis = await this.imageAnalysis();
     this.analysis = analysis;
-    this.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
+    this.channel.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
   }
 
   private async loadArchive(): Promise<void> {
     const fs = await import('fs');
     const file = this.state.key;
     const stat = await fs.promises.stat(file);
-    this.post({ type: 'init', state: this.state, image: { title: this.state.title, labels: {}, runnable: false }, groups: [] });
+    this.channel.post({ type: 'init', state: this.state, image: { title: this.state.title, labels: {}, runnable: false }, groups: [] });
     // By path, size and mtime: an archive rewritten in place is read again.
     const analysis = await this.analyse(stat.size, async () => fs.createReadStream(file), undefined, `archive:${file}:${stat.size}:${stat.mtimeMs}`);
     this.analysis = analysis;
     const labels = analysis.labels;
-    this.post({ type: 'init', state: this.state, image: { title: this.state.title, labels, runnable: false, ...(analysis.platforms.length > 1 ? { platform: analysis.platform, platforms: analysis.platforms.map((p) => (p.present ? p.platform : vscode.l10n.t('{0} (listed only)', p.platform))) } : {}) }, groups: groupsFromArchive(analysis) });
-    this.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
+    this.channel.post({ type: 'init', state: this.state, image: { title: this.state.title, labels, runnable: false, ...(analysis.platforms.length > 1 ? { platform: analysis.platform, platforms: analysis.platforms.map((p) => (p.present ? p.platform : vscode.l10n.t('{0} (listed only)', p.platform))) } : {}) }, groups: groupsFromArchive(analysis) });
+    this.channel.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
   }
 
   /** Reads the export with a cancellable progress notification (bytes read of the total). */
-  private analyse(total: number, open: () => Promise<Readable>, preferPlatform?: string, cacheKey = this.state.key): Promise<ImageAnalysis> {
+  private analyse(total: number, open: OpenExport, preferPlatform?: string, cacheKey = this.state.key): Promise<ImageAnalysis> {
     const cached = this.deps.analyses.get(cacheKey);
     if (cached) {
       return Promise.resolve(cached);
     }
-    return Promise.resolve(
-      vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Analysing {0}', this.state.title), cancellable: true },
-        async (progress, token) => {
-          const abort = new AbortController();
-          token.onCancellationRequested(() => abort.abort());
-          this.closed.signal.addEventListener('abort', () => abort.abort(), { once: true });
-          const shown = exportProgress(
-            progress,
-            total,
-            {
-              waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the image… {0} s', seconds),
-              read: (bytes, of) => vscode.l10n.t('{0} of about {1}', bytes, of),
-            },
-            (bytesRead, waitingMs) => this.post({ type: 'progress', bytesRead, total, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
-          );
-          return this.deps.analyses.analyze(cacheKey, open, { preferPlatform, signal: abort.signal, onProgress: shown.onProgress }).finally(() => shown.dispose());
+    return this.withReadProgress(
+      {
+        title: vscode.l10n.t('Analysing {0}', this.state.title),
+        total,
+        words: {
+          waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the image… {0} s', seconds),
+          read: (bytes, of) => vscode.l10n.t('{0} of about {1}', bytes, of),
         },
-      ),
+        post: (bytesRead, of, waitingMs) => this.channel.post({ type: 'progress', bytesRead, total: of, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
+      },
+      (signal, onProgress) => this.deps.analyses.analyze(cacheKey, open, { preferPlatform, signal, onProgress }),
     );
-  }
-
-  private html(): string {
-    return webviewHtml(this.panel.webview, this.deps.extensionUri, {
-      title: 'Layers',
-      styles: [['media', 'layers.css']],
-      script: ['dist', 'layers.js'],
-    });
   }
 
   /** The state saved with the panel, for the serializer. */

@@ -9,6 +9,7 @@
 
 import type { ChangeKind } from '../analysis/fileSystem';
 import type { CompareSummary, DiffReason } from '../analysis/imageCompare';
+import type { Failed } from './channel';
 import type { StepView, TreeRowView, TreeSort } from './layersProtocol';
 
 export type { ChangeKind } from '../analysis/fileSystem';
@@ -65,7 +66,9 @@ export type ToWebview =
   | { type: 'comparison'; comparison: ComparisonView }
   | { type: 'error'; message: string }
   /** The answer to `listChildren`; with `error` (and no rows) when the folder could not be listed. */
-  | { type: 'children'; requestId: number; rows: CompareRow[]; error?: string };
+  /** The answer to `listChildren`; `failed` when the folder cannot be listed. */
+  | { type: 'children'; requestId: number; rows: CompareRow[] }
+  | Failed;
 
 export type FromWebview =
   | { type: 'ready' }

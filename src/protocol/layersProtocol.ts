@@ -1,12 +1,12 @@
 /**
  * Messages between the Layers panel (host, src/panels) and its webview script
- * (media/webview/). Both sides import this file; the webview says `ready` before the
- * host posts anything. A message with a `requestId` is a request: the host answers each
- * one with the same id, an `error` sentence included when it cannot. Every string in
- * here may come from an image: the webview shows it as text, never as HTML.
+ * (media/layers/), on the channel of src/protocol/channel.ts. Both sides import this
+ * file. Every string in here may come from an image: the webview shows it as text,
+ * never as HTML.
  */
 
 import type { TreeRow as TreeRowView, TreeSort } from '../analysis/fileTree';
+import type { Failed } from './channel';
 import type { TreeMode } from '../analysis/imageAnalysis';
 
 export interface StepView {
@@ -85,8 +85,9 @@ export type ToWebview =
   | { type: 'progress'; bytesRead: number; total?: number; waitingMs?: number }
   | { type: 'analysis'; analysis: AnalysisView }
   | { type: 'error'; message: string }
-  /** The answer to `listChildren`; with `error` (and no rows) when the folder could not be listed. */
-  | { type: 'children'; requestId: number; rows: TreeRowView[]; error?: string }
+  /** The answer to `listChildren`; `failed` when the folder cannot be listed. */
+  | { type: 'children'; requestId: number; rows: TreeRowView[] }
+  | Failed
   /** Select this layer (a Dockerfile lens was clicked). */
   | { type: 'select'; layer: number };
 

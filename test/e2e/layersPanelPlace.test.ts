@@ -205,17 +205,17 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
   it('a folder the host cannot list shows the host\'s sentence where its rows would be', async () => {
     const frame = panelFrame(page);
     const sentence = '/srv/app/many is not among the changes of layer 4.';
-    // The host's error reply, as the webview receives it: the next `children` answer is turned
-    // into one (its request id kept) before the panel sees it.
+    // The host's `failed` reply, as the webview receives it: the next `children` answer is
+    // turned into one (its request id kept) before the panel sees it.
     await frame.locator('body').evaluate((_, text) => {
       const w = window as unknown as { postMessage: (message: unknown, ...rest: unknown[]) => void };
       const original = w.postMessage.bind(window);
       let armed = true;
       w.postMessage = (message: unknown, ...rest: unknown[]) => {
-        const m = message as { type?: string; requestId?: number; error?: string } | undefined;
-        if (armed && m?.type === 'children' && m.error === undefined) {
+        const m = message as { type?: string; requestId?: number } | undefined;
+        if (armed && m?.type === 'children') {
           armed = false;
-          original({ type: 'children', requestId: m.requestId, rows: [], error: text }, ...rest);
+          original({ type: 'failed', requestId: m.requestId, error: text }, ...rest);
         } else {
           original(message, ...rest);
         }

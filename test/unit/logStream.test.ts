@@ -134,7 +134,7 @@ describe('timestamps', () => {
     assert.strictEqual(a - b, 376_543_211n);
   });
   it('sinceParameter gives seconds.nanoseconds', () =>
-    assert.strictEqual(sinceParameter('2026-11-27T10:00:00.000000042Z'), `${Date.parse('2026-11-27T10:00:00Z') / 1000}.000000042`));
+    assert.strictEqual(sinceParameter(timestampNanos('2026-11-27T10:00:00.000000042Z')), `${Date.parse('2026-11-27T10:00:00Z') / 1000}.000000042`));
 });
 
 describe('LogResume', () => {

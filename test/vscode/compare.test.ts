@@ -11,25 +11,16 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import { ComparePanel } from '../../src/panels/comparePanel';
-import type { CompareRow, ToWebview } from '../../src/protocol/compareProtocol';
+import type { CompareRow } from '../../src/protocol/compareProtocol';
 import type { ImageNode } from '../../src/views/images/imageNode';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNode, imageNodes } from './treeHelpers';
-import { nextPosted } from './panelMessages';
+import { ask, nextPosted } from './panelMessages';
 
 
 /** Asks the host for a folder of the difference tree as the webview does, and returns its answer. */
-async function ask(panel: ComparePanel, requestId: number, path: string, extra: Record<string, unknown> = {}): Promise<Extract<ToWebview, { type: 'children' }>> {
-  const reply = new Promise<Extract<ToWebview, { type: 'children' }>>((resolve) => {
-    const sub = panel.onDidPost((m) => {
-      if (m.type === 'children' && m.requestId === requestId) {
-        sub.dispose();
-        resolve(m);
-      }
-    });
-  });
-  await panel.handleMessage({ type: 'listChildren', requestId, path, sort: 'delta', filter: '', kinds: ['added', 'removed', 'modified'], ...extra } as never);
-  return reply;
+function askFolder(api: StrataApi, panel: ComparePanel, requestId: number, path: string, extra: Record<string, unknown> = {}): Promise<{ rows: CompareRow[]; error?: string }> {
+  return ask<CompareRow>(api, panel, { type: 'listChildren', requestId, path, sort: 'delta', filter: '', kinds: ['added', 'removed', 'modified'], ...extra });
 }
 
 const summarise = (rows: CompareRow[]) => rows.map((r) => [r.name, r.change, (r.reasons ?? []).join('+'), r.delta ?? 0]);
@@ -96,7 +87,7 @@ describe('comparing two images (real extension host)', function () {
     panels.push(panel);
     assert.strictEqual(panel.panel.viewType, 'strata.compare');
     assert.strictEqual(panel.panel.title, `Compare: ${a} ↔ ${b}`);
-    const init = await nextPosted(panel, 'init');
+    const init = await nextPosted(api, panel, 'init');
     assert.strictEqual(init.a.title, a);
     assert.strictEqual(init.b.title, b);
     assert.strictEqual(init.sharedLayers, baseLayers, 'the base\'s layers are one band, known from the engine before any export is read');
@@ -104,7 +95,7 @@ describe('comparing two images (real extension host)', function () {
     const ownA = init.a.steps.filter((s) => s.layerIndex !== undefined && s.layerIndex >= init.sharedLayers).map((s) => s.text);
     assert.deepStrictEqual(ownA, ['RUN mkdir /app && echo one > /app/same-size && echo old > /app/old.txt && head -c 3000 /dev/zero > /app/shrinks.bin']);
 
-    const { comparison } = await nextPosted(panel, 'comparison');
+    const { comparison } = await nextPosted(api, panel, 'comparison');
     assert.strictEqual(comparison.sharedLayers, 4);
     assert.deepStrictEqual([comparison.summary.a.layers, comparison.summary.b.layers, comparison.summary.shared.layers], [5, 5, 4]);
     assert.deepStrictEqual([comparison.summary.onlyA.layers, comparison.summary.onlyB.layers], [1, 1]);
@@ -113,11 +104,11 @@ describe('comparing two images (real extension host)', function () {
     assert.ok(api.analyses.get(init.a.id) && api.analyses.get(init.b.id), 'both analyses are kept (one export of both)');
 
     // The top of the tree: /app, its change summed (sorted by size change).
-    const top = await ask(panel, 1, '');
+    const top = await askFolder(api, panel, 1, '');
     const app = top.rows.find((r) => r.path === 'app');
     assert.ok(app, `app is among the differences (${top.rows.map((r) => r.path).join(', ')})`);
     assert.strictEqual(app.delta, 4 + 0 - 4 - 2990, 'new.txt + same-size − old.txt + shrinks.bin');
-    const inApp = await ask(panel, 2, 'app');
+    const inApp = await askFolder(api, panel, 2, 'app');
     assert.deepStrictEqual(summarise(inApp.rows), [
       ['shrinks.bin', 'modified', 'size', -2990],
       ['new.txt', 'added', '', 4],
@@ -130,14 +121,14 @@ describe('comparing two images (real extension host)', function () {
 
   it('every request is answered: a filter, the kinds shown, and errors as sentences', async () => {
     const panel = panels[0];
-    const filtered = await ask(panel, 10, 'app', { filter: 'old' });
+    const filtered = await askFolder(api, panel, 10, 'app', { filter: 'old' });
     assert.deepStrictEqual(summarise(filtered.rows), [['old.txt', 'removed', '', -4]]);
-    const added = await ask(panel, 11, 'app', { kinds: ['added'] });
+    const added = await askFolder(api, panel, 11, 'app', { kinds: ['added'] });
     assert.deepStrictEqual(added.rows.map((r) => r.name), ['new.txt']);
-    const missing = await ask(panel, 12, 'no/such/folder');
+    const missing = await askFolder(api, panel, 12, 'no/such/folder');
     assert.deepStrictEqual(missing.rows, []);
     assert.match(missing.error ?? '', /\/no\/such\/folder is not among the differences/);
-    const badSort = await ask(panel, 13, '', { sort: 'colour' });
+    const badSort = await askFolder(api, panel, 13, '', { sort: 'colour' });
     assert.match(badSort.error ?? '', /"colour" is not a way to sort/);
   });
 
@@ -147,8 +138,8 @@ describe('comparing two images (real extension host)', function () {
     assert.ok(panel);
     panels.push(panel);
     assert.notStrictEqual(panel, panels[0], 'B ↔ A is another panel than A ↔ B');
-    await nextPosted(panel, 'comparison');
-    const inApp = await ask(panel, 1, 'app');
+    await nextPosted(api, panel, 'comparison');
+    const inApp = await askFolder(api, panel, 1, 'app');
     assert.deepStrictEqual(summarise(inApp.rows), [
       ['shrinks.bin', 'modified', 'size', 2990],
       ['new.txt', 'removed', '', -4],
@@ -189,9 +180,9 @@ describe('comparing two images (real extension host)', function () {
     panels.push(panel);
     assert.strictEqual(panel.state.a.id, previousId, 'A is the build before');
     assert.strictEqual(panel.state.b.id, rebuiltId);
-    const { comparison } = await nextPosted(panel, 'comparison');
+    const { comparison } = await nextPosted(api, panel, 'comparison');
     assert.strictEqual(comparison.sharedLayers, baseLayers + 1, 'the base and the cached first RUN are shared');
-    const top = await ask(panel, 1, '');
+    const top = await askFolder(api, panel, 1, '');
     const mine = top.rows.filter((r) => ['version.txt', 'more.txt'].includes(r.path));
     assert.deepStrictEqual(summarise(mine).sort(), [
       ['more.txt', 'added', '', 5],

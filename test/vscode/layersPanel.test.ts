@@ -5,7 +5,8 @@ import type { StrataApi } from '../../src/extension';
 import type { LayersPanel } from '../../src/panels/layersPanel';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNode } from './treeHelpers';
-import { nextPosted } from './panelMessages';
+import { ask, nextPosted } from './panelMessages';
+import type { TreeRowView } from '../../src/protocol/layersProtocol';
 
 
 describe('the Layers panel (real extension host)', () => {
@@ -31,14 +32,14 @@ describe('the Layers panel (real extension host)', () => {
     assert.ok(panel, 'the command returned the panel');
     assert.strictEqual(panel.panel.viewType, 'strata.layers');
     assert.strictEqual(panel.panel.title, `Layers: ${reference}`);
-    const init = await nextPosted(panel, 'init');
+    const init = await nextPosted(api, panel, 'init');
     assert.strictEqual(init.image.title, reference);
     const steps = init.groups.flatMap((g) => g.steps);
     assert.deepStrictEqual(
       steps.filter((s) => s.layerIndex !== undefined).map((s) => s.text).slice(-2),
       ['RUN mkdir /data && echo one > /data/a.txt', 'RUN echo two > /data/a.txt && rm -r /bin/ls'],
     );
-    const analysis = await nextPosted(panel, 'analysis');
+    const analysis = await nextPosted(api, panel, 'analysis');
     assert.strictEqual(analysis.analysis.layers.length, 5);
     const last = analysis.analysis.layers[4];
     assert.deepStrictEqual([last.added, last.modified, last.removed], [0, 1, 1]);
@@ -47,13 +48,11 @@ describe('the Layers panel (real extension host)', () => {
   });
 
   it('the webview\'s request for a folder gets that folder\'s rows back', async () => {
-    const reply = nextPosted(panel, 'children', 10_000);
-    await panel.handleMessage({ type: 'listChildren', requestId: 41, layer: 4, mode: 'changes', path: 'data', sort: 'name', filter: '' });
+    const reply = ask<TreeRowView>(api, panel, { type: 'listChildren', requestId: 41, layer: 4, mode: 'changes', path: 'data', sort: 'name', filter: '' });
     const m = await reply;
     assert.strictEqual(m.requestId, 41);
     assert.deepStrictEqual(m.rows.map((r) => [r.name, r.change, r.size]), [['a.txt', 'modified', 4]]);
-    const bin = nextPosted(panel, 'children', 10_000);
-    await panel.handleMessage({ type: 'listChildren', requestId: 42, layer: 4, mode: 'filesystem', path: 'bin', sort: 'name', filter: '' });
+    const bin = ask<TreeRowView>(api, panel, { type: 'listChildren', requestId: 42, layer: 4, mode: 'filesystem', path: 'bin', sort: 'name', filter: '' });
     const names = (await bin).rows.map((r) => r.name);
     assert.ok(names.includes('cat') && names.includes('busybox'), `the final /bin is listed (${names.length} names)`);
     assert.ok(!names.includes('ls'), 'ls was removed by layer 5');

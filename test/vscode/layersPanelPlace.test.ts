@@ -10,33 +10,12 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import type { LayersPanel } from '../../src/panels/layersPanel';
-import type { FromWebview, ToWebview } from '../../src/protocol/layersProtocol';
+import type { FromWebview, TreeRowView } from '../../src/protocol/layersProtocol';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { activateStrata, imageNode } from './treeHelpers';
-import { nextPosted } from './panelMessages';
+import { ask as askPanel, nextPosted } from './panelMessages';
 
-type Children = Extract<ToWebview, { type: 'children' }>;
 type ListChildren = Extract<FromWebview, { type: 'listChildren' }>;
-
-/** Sends a request as the webview does and waits for the reply with its id; no reply within the time fails. */
-async function ask(panel: LayersPanel, request: Omit<ListChildren, 'type'>, timeoutMs = 10_000): Promise<Children> {
-  const reply = new Promise<Children>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      sub.dispose();
-      reject(new Error(`no reply to request ${request.requestId} within ${timeoutMs / 1000} s`));
-    }, timeoutMs);
-    const sub = panel.onDidPost((m) => {
-      if (m.type === 'children' && m.requestId === request.requestId) {
-        clearTimeout(timer);
-        sub.dispose();
-        resolve(m);
-      }
-    });
-  });
-  await panel.handleMessage({ type: 'listChildren', ...request });
-  return reply;
-}
-
 
 describe('the Layers panel answers every request (real extension host)', () => {
   const docker = new Docker();
@@ -44,6 +23,8 @@ describe('the Layers panel answers every request (real extension host)', () => {
   let api: StrataApi;
   let panel: LayersPanel;
   const query = { mode: 'changes', sort: 'name', filter: '' } as const;
+  /** Sends a request as the webview does and waits for the reply with its id; no reply within the time fails. */
+  const ask = (p: LayersPanel, request: Omit<ListChildren, 'type'>) => askPanel<TreeRowView>(api, p, { type: 'listChildren', ...request });
 
   before(async () => {
     await buildFixtureImage(docker, reference, { unique: true, steps: ['RUN mkdir -p /srv/app && echo one > /srv/app/a.txt'] });
@@ -57,7 +38,7 @@ describe('the Layers panel answers every request (real extension host)', () => {
 
   it('a folder asked for before the analysis is done gets an error reply, then the same request gets rows', async () => {
     panel = (await vscode.commands.executeCommand<LayersPanel>('strata.image.showLayers', await imageNode(api, reference))) as LayersPanel;
-    const analysis = nextPosted(panel, 'analysis');
+    const analysis = nextPosted(api, panel, 'analysis');
     // Asked at once: the analysis needs the webview's `ready` and the engine's export first.
     const early = await ask(panel, { requestId: 9001, layer: 3, path: 'srv', ...query });
     assert.strictEqual(early.requestId, 9001);
@@ -71,7 +52,7 @@ describe('the Layers panel answers every request (real extension host)', () => {
 
   it('a layer the image does not have gets an error reply with its request id', async () => {
     const reply = await ask(panel, { requestId: 9003, layer: 99, path: '', ...query });
-    assert.strictEqual(reply.type, 'children');
+    assert.strictEqual(reply.type, 'failed');
     assert.strictEqual(reply.requestId, 9003);
     assert.deepStrictEqual(reply.rows, []);
     assert.strictEqual(reply.error, 'This image has no layer 100: it has 4, numbered 1 to 4.');

@@ -101,10 +101,9 @@ export function timestampNanos(ts: string): bigint {
   return seconds * 1_000_000_000n + fraction;
 }
 
-/** The `since` parameter that resumes right at a timestamp: "seconds.nanoseconds". */
-export function sinceParameter(ts: string): string {
-  const n = timestampNanos(ts);
-  return `${n / 1_000_000_000n}.${String(n % 1_000_000_000n).padStart(9, '0')}`;
+/** The `since` parameter for a time in nanoseconds: "seconds.nanoseconds". */
+export function sinceParameter(nanos: bigint): string {
+  return `${nanos / 1_000_000_000n}.${String(nanos % 1_000_000_000n).padStart(9, '0')}`;
 }
 
 /** Where one stream got to: its last line's timestamp, and how many lines carried exactly that one. */
@@ -144,8 +143,8 @@ export class LogResume {
     if (seen.length === 0) {
       return undefined;
     }
-    const oldest = seen.map((p) => timestampNanos(p.timestamp)).reduce((a, b) => (a < b ? a : b)) - 1_000_000_000n;
-    return `${oldest / 1_000_000_000n}.${String(oldest % 1_000_000_000n).padStart(9, '0')}`;
+    const oldest = seen.map((p) => timestampNanos(p.timestamp)).reduce((a, b) => (a < b ? a : b));
+    return sinceParameter(oldest - 1_000_000_000n);
   }
 
   /** A new stream starts from `since()`: what each stream delivered before is to be skipped. */
