@@ -107,7 +107,7 @@ async function main() {
     }),
     esbuild.context({
       ...common,
-      entryPoints: ['src/cli.ts'],
+      entryPoints: ['src/cli/main.ts'],
       outfile: 'dist/cli.js',
       format: 'cjs',
       platform: 'node',

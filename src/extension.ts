@@ -4,16 +4,16 @@
  */
 import * as l10n from '@vscode/l10n';
 import * as vscode from 'vscode';
-import { registerCommands } from './commands/registerCommands';
-import { registerPanels } from './panels/registerPanels';
-import { type StrataTestApi, testApi } from './testApi';
-import { wireEngineSwitch } from './views/engines/wireEngineSwitch';
-import { registerViews } from './views/registerViews';
-import { Workbench } from './workbench';
+import { registerCommands } from './activation/registerCommands';
+import { registerPanels } from './activation/registerPanels';
+import { type StrataTestApi, testApi } from './activation/testApi';
+import { wireEngineSwitch } from './activation/wireEngineSwitch';
+import { registerViews } from './activation/registerViews';
+import { Workbench } from './activation/workbench';
 
-export type { StrataTestApi } from './testApi';
+export type { StrataTestApi } from './activation/testApi';
 /** The name the extension-host tests know it by. */
-export type { StrataTestApi as StrataApi } from './testApi';
+export type { StrataTestApi as StrataApi } from './activation/testApi';
 
 export async function activate(context: vscode.ExtensionContext): Promise<StrataTestApi | undefined> {
   // The sentences made below the VS Code side (engine, analysis) in VS Code's language.

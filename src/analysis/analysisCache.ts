@@ -7,7 +7,10 @@
  *   streams known layers past without decompressing or parsing them again;
  * - bounded by an estimate of the memory it holds, least recently used out first;
  * - one analysis per key at a time: a second request waits for the same work; when every
- *   request for it was cancelled (its panels closed), the export is aborted.
+ *   request for it was cancelled (its panels closed), the export is aborted;
+ * - with a store that outlives the window (src/sources/layerCache.ts): an image kept
+ *   there is not read at all, a layer kept there is not parsed again, and what is read
+ *   is kept there (a failure to keep it is told, the analysis stands).
  */
 import type { Readable } from 'stream';
 import { ArchiveError, type ImageArchive, type ParsedLayer, type ReadOptions, readImageArchive, readImageArchives } from './archiveReader';
@@ -15,6 +18,45 @@ import { ImageAnalysis } from './imageAnalysis';
 import { CancelledError } from '../shared/errors';
 
 export type AnalyzeOptions = ReadOptions;
+
+/** A store of analyses that outlives the window: images and layers by what identifies their content. */
+export interface KeptAnalyses {
+  image(key: string): Promise<ImageArchive | undefined>;
+  /** A layer by its diff id or its blob's digest. */
+  layer(digest: string): Promise<ParsedLayer | undefined>;
+  put(key: string, archive: ImageArchive, blobs?: Array<string | undefined>): Promise<void>;
+}
+
+/** Whatever is known of a layer already, by its blob's digest (where the source names blobs so) or its diff id. */
+export type KnownLayer = (blobDigest: string | undefined, diffId: string | undefined) => ParsedLayer | undefined | Promise<ParsedLayer | undefined>;
+
+/** What a read of an image gives: the archive, each layer's blob digest where the source has them, and what it cost. */
+export interface ImageRead {
+  archive: ImageArchive;
+  blobs?: Array<string | undefined>;
+  bytesRead?: number;
+  blobsRead?: number;
+}
+
+/** Reads an image (an export, an archive, a registry: src/sources), skipping the layers known already. */
+export type ImageReader = (known: KnownLayer, options: AnalyzeOptions & { signal: AbortSignal; hashContents: boolean }) => Promise<ImageRead>;
+
+/** The reader of a stream in `docker save`'s format (an export, an archive file). */
+export function streamReader(open: () => Promise<Readable>): ImageReader {
+  return async (known, options) => {
+    let bytesRead = 0;
+    const archive = await readImageArchive(await open(), {
+      ...options,
+      onProgress: (bytes) => {
+        bytesRead = bytes;
+        options.onProgress?.(bytes);
+      },
+      // Entries named by their content's digest (Engine 25+) can be known; `<id>/layer.tar` cannot.
+      knownLayer: (name) => (/^blobs\/sha256\/[0-9a-f]{64}$/.test(name) ? known(`sha256:${name.slice('blobs/sha256/'.length)}`, undefined) : undefined),
+    });
+    return { archive, bytesRead, blobsRead: archive.layers.length };
+  };
+}
 
 /** About what one entry costs held twice over (its parsed form and its place in the snapshot). */
 function entryBytes(path: string): number {
@@ -46,14 +88,38 @@ export class AnalysisCache {
   /** Insertion order is recency: a Map re-set on use is an LRU list. */
   private readonly done = new Map<string, ImageAnalysis>();
   private readonly layers = new Map<string, CachedLayer>();
-  /** Archive entry names that are a layer's digest → its diff id. */
+  /** Layer blobs' digests → their diff ids. */
   private readonly blobs = new Map<string, string>();
   private readonly running = new Map<string, Running>();
   private generation = 0;
   private readonly listeners = new Set<(key: string) => void>();
 
-  /** `maxBytes`: read on each store (a setting). */
-  constructor(private readonly maxBytes: () => number = () => 512 * 1024 * 1024) {}
+  /** Writes to the store on disk under way (the CLI waits for them before it exits). */
+  private readonly writes = new Set<Promise<void>>();
+
+  constructor(
+    /** Read on each store (a setting). */
+    private readonly maxBytes: () => number = () => 512 * 1024 * 1024,
+    /** Analyses kept beyond the window (src/sources/layerCache.ts). */
+    private readonly kept?: KeptAnalyses,
+    /** Told when an analysis could not be kept there (a full disk): the analysis itself stands. */
+    private readonly onKeepFailed?: (err: unknown) => void,
+  ) {}
+
+  /** Keeps what was read on disk, in the background. */
+  private persist(key: string, archive: ImageArchive, blobs?: Array<string | undefined>): void {
+    if (!this.kept) {
+      return;
+    }
+    const write = this.kept.put(key, archive, blobs).catch((err: unknown) => this.onKeepFailed?.(err));
+    this.writes.add(write);
+    void write.finally(() => this.writes.delete(write));
+  }
+
+  /** Resolves when everything read so far is kept on disk. */
+  async flush(): Promise<void> {
+    await Promise.all([...this.writes]);
+  }
 
   /** Called when an analysis is done and kept (the Images view shows its layer sizes then). */
   onDidAnalyze(listener: (key: string) => void): { dispose(): void } {
@@ -86,32 +152,48 @@ export class AnalysisCache {
   }
 
   analyze(key: string, open: () => Promise<Readable>, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
+    return this.analyzeWith(key, streamReader(open), options);
+  }
+
+  /** An image's analysis by its key: kept (in memory or on disk), or read now by `read`. */
+  analyzeWith(key: string, read: ImageReader, options: AnalyzeOptions = {}): Promise<ImageAnalysis> {
     const cached = this.get(key);
     if (cached) {
       return Promise.resolve(cached);
     }
     let running = this.running.get(key);
     if (!running) {
-      running = this.start(key, open, options);
+      running = this.start(key, read, options);
     }
     return this.wait(key, running, options.signal);
   }
 
-  private start(key: string, open: () => Promise<Readable>, options: AnalyzeOptions): Running {
+  /** A layer known already: in memory, else kept on disk. */
+  private known(blob: string | undefined, diffId: string | undefined): ParsedLayer | undefined | Promise<ParsedLayer | undefined> {
+    const inMemory = (diffId && this.layer(diffId)) || (blob && this.blobs.has(blob) ? this.layer(this.blobs.get(blob) as string) : undefined);
+    if (inMemory || !this.kept) {
+      return inMemory;
+    }
+    const kept = this.kept;
+    return (async () => (diffId ? await kept.layer(diffId) : undefined) ?? (blob ? await kept.layer(blob) : undefined))();
+  }
+
+  private start(key: string, read: ImageReader, options: AnalyzeOptions): Running {
     const generation = this.generation;
     const abort = new AbortController();
     const promise = (async () => {
-      const archive = await readImageArchive(await open(), {
+      const kept = await this.kept?.image(key);
+      if (kept) {
+        return new ImageAnalysis(kept, { bytesRead: 0, blobsRead: 0, fromKept: true });
+      }
+      const result = await read((blob, diffId) => this.known(blob, diffId), {
         ...options,
         // Digests of file contents, kept with the layers: comparing two images reuses them.
         hashContents: true,
         signal: abort.signal,
-        knownLayer: (name) => {
-          const diffId = this.blobs.get(name);
-          return diffId ? this.layer(diffId) : undefined;
-        },
       });
-      return new ImageAnalysis(archive);
+      this.persist(key, result.archive, result.blobs);
+      return new ImageAnalysis(result.archive, { bytesRead: result.bytesRead ?? 0, blobsRead: result.blobsRead ?? 0, fromKept: false });
     })();
     const running: Running = { promise, abort, waiters: 0 };
     this.running.set(key, running);
@@ -193,10 +275,7 @@ export class AnalysisCache {
     const archives = await readImageArchives(await openBoth(), {
       ...options,
       hashContents: true,
-      knownLayer: (name) => {
-        const diffId = this.blobs.get(name);
-        return diffId ? this.layer(diffId) : undefined;
-      },
+      knownLayer: (name) => (/^blobs\/sha256\/[0-9a-f]{64}$/.test(name) ? this.known(`sha256:${name.slice('blobs/sha256/'.length)}`, undefined) : undefined),
     });
     const found = new Map<string, ImageAnalysis>();
     archives.forEach((archive, i) => {
@@ -212,6 +291,7 @@ export class AnalysisCache {
     if (generation === this.generation) {
       for (const [key, analysis] of found) {
         this.keep(key, analysis);
+        this.persist(key, analysis.archiveImage);
         for (const listener of this.listeners) {
           listener(key);
         }
@@ -234,8 +314,10 @@ export class AnalysisCache {
         this.layers.set(layer.diffId, cached);
       }
       cached.users.add(key);
-      if (/^blobs\/sha256\/[0-9a-f]{64}$/.test(layer.source)) {
-        this.blobs.set(layer.source, layer.diffId);
+      // A layer's blob digest, where the source names it: `blobs/sha256/…` in an export, the digest from a registry.
+      const blob = /^blobs\/sha256\/[0-9a-f]{64}$/.test(layer.source) ? `sha256:${layer.source.slice('blobs/sha256/'.length)}` : /^sha256:[0-9a-f]{64}$/.test(layer.source) ? layer.source : undefined;
+      if (blob) {
+        this.blobs.set(blob, layer.diffId);
       }
     }
     this.evict(key);

@@ -6,17 +6,17 @@
  * is extracted and no file content is kept: each layer is parsed as it streams past, and
  * only JSON documents (manifests, configs) are held, up to a size limit.
  */
-import { createHash } from 'crypto';
 import * as path from 'path';
-import { PassThrough, Transform, type Readable } from 'stream';
+import { PassThrough, type Readable } from 'stream';
 import * as zlib from 'zlib';
-import { Decompress as ZstdDecompress } from 'fzstd';
 import * as tar from 'tar-stream';
-import { type EntryType, type LayerEntry, UnsafePathError, normalizeEntryPath } from '../model/layerEntries';
+import type { LayerEntry } from '../model/layerEntries';
 import { CancelledError } from '../shared/errors';
 import { ArchiveError } from './archiveError';
+import { type Compression, type ParsedLayer, parseLayerTar, sniff, zstdTransform } from './layerReader';
 
 export { ArchiveError } from './archiveError';
+export type { ParsedLayer } from './layerReader';
 
 
 export interface ImageConfig {
@@ -29,7 +29,7 @@ export interface ArchiveLayer {
   /** Where the layer was in the archive (`abc…/layer.tar`, `blobs/sha256/…`). */
   source: string;
   diffId?: string;
-  compression: 'none' | 'gzip' | 'zstd';
+  compression: Compression;
   entries: LayerEntry[];
   /** Σ of the entries' sizes, as dive counts a layer's size. */
   size: number;
@@ -69,132 +69,12 @@ export interface ReadOptions {
    * A layer read before, by its entry name when that name is its content's digest
    * (`blobs/sha256/…`): its bytes stream past without being decompressed or parsed.
    */
-  knownLayer?: (entryName: string) => ParsedLayer | undefined;
+  knownLayer?: (entryName: string) => ParsedLayer | undefined | Promise<ParsedLayer | undefined>;
   /** Digest each file's content as it streams (to compare two images' files). */
   hashContents?: boolean;
 }
 
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
-
-type Sniffed = 'json' | 'gzip' | 'zstd' | 'tar' | 'unknown';
-
-function sniff(head: Buffer): Sniffed {
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    return 'gzip';
-  }
-  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) {
-    return 'zstd';
-  }
-  if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
-    return 'tar';
-  }
-  const first = head.toString('utf8', 0, Math.min(head.length, 64)).trimStart()[0];
-  if (first === '{' || first === '[') {
-    return 'json';
-  }
-  // A tar of only zero blocks (an empty layer) has no magic: treat as tar when the block is zero.
-  if (head.length >= 512 && head.subarray(0, 512).every((b) => b === 0)) {
-    return 'tar';
-  }
-  return 'unknown';
-}
-
-function zstdTransform(): Transform {
-  const decoder = new ZstdDecompress((data) => {
-    t.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-  });
-  const t: Transform = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      try {
-        decoder.push(chunk);
-        done();
-      } catch (err) {
-        done(err as Error);
-      }
-    },
-    flush(done) {
-      try {
-        decoder.push(new Uint8Array(0), true);
-        done();
-      } catch (err) {
-        done(err as Error);
-      }
-    },
-  });
-  return t;
-}
-
-function typeOf(header: tar.Header): EntryType {
-  switch (header.type) {
-    case 'file':
-    case 'contiguous-file':
-      return 'file';
-    case 'directory':
-      return 'dir';
-    case 'symlink':
-      return 'symlink';
-    case 'link':
-      return 'hardlink';
-    default:
-      return 'other';
-  }
-}
-
-/** Parses one layer's tar (already decompressed) into entries; with `hash`, each file's content digest too. */
-function parseLayerTar(source: string, input: Readable, hash = false): Promise<{ entries: LayerEntry[]; size: number }> {
-  return new Promise((resolve, reject) => {
-    const entries: LayerEntry[] = [];
-    let size = 0;
-    const extract = tar.extract();
-    let failed = false;
-    const fail = (err: Error) => {
-      if (!failed) {
-        failed = true;
-        input.unpipe(extract);
-        input.resume();
-        reject(err);
-      }
-    };
-    extract.on('entry', (header, body, next) => {
-      try {
-        const path = normalizeEntryPath(header.name);
-        if (path !== '') {
-          const entry: LayerEntry = { path, type: typeOf(header), size: header.size ?? 0, mode: header.mode ?? 0, uid: header.uid, gid: header.gid };
-          if (header.linkname) {
-            entry.linkTarget = header.linkname;
-          }
-          entries.push(entry);
-          size += entry.size;
-          if (hash && entry.type === 'file') {
-            const digest = createHash('sha1');
-            body.on('data', (chunk: unknown) => digest.update(chunk as Buffer));
-            body.on('end', () => (entry.hash = digest.digest('hex')));
-          }
-        }
-      } catch (err) {
-        fail(new ArchiveError({ code: 'unsafePath', layer: source, detail: err instanceof UnsafePathError ? err.message : String(err) }));
-        body.resume();
-        return;
-      }
-      body.on('end', next);
-      body.resume();
-    });
-    extract.on('finish', () => {
-      if (!failed) {
-        resolve({ entries, size });
-      }
-    });
-    extract.on('error', (err: Error) => fail(new ArchiveError({ code: 'layerNotTar', layer: source, detail: err.message })));
-    input.on('error', (err: Error) => fail(new ArchiveError({ code: 'layerNotDecompressed', layer: source, detail: err.message })));
-    input.pipe(extract);
-  });
-}
-
-export interface ParsedLayer {
-  compression: ArchiveLayer['compression'];
-  entries: LayerEntry[];
-  size: number;
-}
 
 /** Reads the whole archive stream; rejects with an ArchiveError that names the problem. */
 export function readImageArchive(stream: Readable, options: ReadOptions = {}): Promise<ImageArchive> {
@@ -266,82 +146,92 @@ function readArchive<T>(stream: Readable, options: ReadOptions, finish: (json: M
         body.resume();
         return;
       }
-      const known = options.knownLayer?.(name);
-      if (known) {
-        layers.set(name, known);
+      /** A layer known already: its bytes stream past unparsed. */
+      const skip = (layer: ParsedLayer) => {
+        layers.set(name, layer);
         body.on('end', next);
         body.resume();
-        return;
-      }
-      // The first bytes say what the entry is (JSON document, gzip, zstd or plain tar);
-      // until then they are held, then everything goes to the consumer chosen.
-      let head: Buffer[] = [];
-      let headBytes = 0;
-      let sink: ((chunk: Buffer) => void) | undefined;
-      let finish: (() => void) | undefined;
-      const decide = () => {
-        const first = Buffer.concat(head);
-        head = [];
-        const sniffed = sniff(first);
-        const kind = name.endsWith('layer.tar') && sniffed === 'unknown' ? 'tar' : sniffed;
-        if (kind === 'json' && (header.size ?? 0) <= MAX_JSON_BYTES) {
-          const chunks: Buffer[] = [first];
-          sink = (c) => chunks.push(c);
-          finish = () => {
-            try {
-              json.set(name, JSON.parse(Buffer.concat(chunks).toString('utf8')));
-            } catch {
-              // Not JSON after all: not a document we need.
-            }
-            next();
-          };
-        } else if (kind === 'gzip' || kind === 'zstd' || kind === 'tar') {
-          const feed = new PassThrough();
-          const input: Readable = kind === 'gzip' ? feed.pipe(zlib.createGunzip()) : kind === 'zstd' ? feed.pipe(zstdTransform()) : feed;
-          if (input !== feed) {
-            feed.on('error', (err) => input.destroy(err));
-          }
-          sink = (c) => {
-            // Keep memory flat: stop reading the archive while the layer parser catches up.
-            if (!feed.write(c)) {
-              body.pause();
-              feed.once('drain', () => body.resume());
-            }
-          };
-          finish = () => feed.end();
-          sink(first);
-          parseLayerTar(name, input, options.hashContents).then(
-            (parsed) => {
-              layers.set(name, { compression: kind === 'tar' ? 'none' : kind, ...parsed });
-              next();
-            },
-            (err) => fail(err),
-          );
-        } else {
-          sink = () => undefined;
-          finish = next;
-        }
       };
-      body.on('data', (data: unknown) => {
-        const chunk = data as Buffer;
-        if (sink) {
-          sink(chunk);
-          return;
-        }
-        head.push(chunk);
-        headBytes += chunk.length;
-        if (headBytes >= 512) {
-          decide();
-        }
-      });
-      body.on('end', () => {
-        if (!sink) {
-          decide();
-        }
-        finish?.();
-      });
-      // A truncated archive ends an entry with an error; the outer 'error' names it.
-      body.on('error', () => undefined);
+      const parse = () => {
+        // The first bytes say what the entry is (JSON document, gzip, zstd or plain tar);
+        // until then they are held, then everything goes to the consumer chosen.
+        let head: Buffer[] = [];
+        let headBytes = 0;
+        let sink: ((chunk: Buffer) => void) | undefined;
+        let finish: (() => void) | undefined;
+        const decide = () => {
+          const first = Buffer.concat(head);
+          head = [];
+          const sniffed = sniff(first);
+          const kind = name.endsWith('layer.tar') && sniffed === 'unknown' ? 'tar' : sniffed;
+          if (kind === 'json' && (header.size ?? 0) <= MAX_JSON_BYTES) {
+            const chunks: Buffer[] = [first];
+            sink = (c) => chunks.push(c);
+            finish = () => {
+              try {
+                json.set(name, JSON.parse(Buffer.concat(chunks).toString('utf8')));
+              } catch {
+                // Not JSON after all: not a document we need.
+              }
+              next();
+            };
+          } else if (kind === 'gzip' || kind === 'zstd' || kind === 'tar') {
+            const feed = new PassThrough();
+            const input: Readable = kind === 'gzip' ? feed.pipe(zlib.createGunzip()) : kind === 'zstd' ? feed.pipe(zstdTransform()) : feed;
+            if (input !== feed) {
+              feed.on('error', (err) => input.destroy(err));
+            }
+            sink = (c) => {
+              // Keep memory flat: stop reading the archive while the layer parser catches up.
+              if (!feed.write(c)) {
+                body.pause();
+                feed.once('drain', () => body.resume());
+              }
+            };
+            finish = () => feed.end();
+            sink(first);
+            parseLayerTar(name, input, options.hashContents).then(
+              (parsed) => {
+                layers.set(name, { compression: kind === 'tar' ? 'none' : kind, ...parsed });
+                next();
+              },
+              (err) => fail(err),
+            );
+          } else {
+            sink = () => undefined;
+            finish = next;
+          }
+        };
+        body.on('data', (data: unknown) => {
+          const chunk = data as Buffer;
+          if (sink) {
+            sink(chunk);
+            return;
+          }
+          head.push(chunk);
+          headBytes += chunk.length;
+          if (headBytes >= 512) {
+            decide();
+          }
+        });
+        body.on('end', () => {
+          if (!sink) {
+            decide();
+          }
+          finish?.();
+        });
+        // A truncated archive ends an entry with an error; the outer 'error' names it.
+        body.on('error', () => undefined);
+      };
+      const known = options.knownLayer?.(name);
+      if (known instanceof Promise) {
+        // Asked of the cache on disk: the entry waits, unread, for the answer.
+        known.then((layer) => (layer ? skip(layer) : parse()), parse);
+      } else if (known) {
+        skip(known);
+      } else {
+        parse();
+      }
     });
     outer.on('error', (err: Error) => {
       // tar-stream's words are all it says of a broken archive.

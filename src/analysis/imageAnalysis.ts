@@ -21,6 +21,14 @@ export interface LayerSummary {
 
 export type TreeMode = 'changes' | 'filesystem';
 
+/** What reading the image cost: bytes and layer blobs read (none when it was kept on disk). */
+export interface ReadCost {
+  bytesRead: number;
+  blobsRead: number;
+  /** Made from what was kept on disk from an earlier analysis, nothing read. */
+  fromKept: boolean;
+}
+
 export class ImageAnalysis {
   readonly layers: LayerSummary[];
   readonly metrics: ImageMetrics;
@@ -28,7 +36,11 @@ export class ImageAnalysis {
   private readonly trees = new Map<string, FileTree>();
   private readonly archive: ImageArchive;
 
-  constructor(archive: ImageArchive) {
+  constructor(
+    archive: ImageArchive,
+    /** What reading it cost, when it was read (or found kept). */
+    readonly cost?: ReadCost,
+  ) {
     this.archive = archive;
     const fs: Snapshot = new Map();
     this.changes = archive.layers.map((layer, i) => applyLayer(fs, layer.entries, i));
@@ -44,6 +56,11 @@ export class ImageAnalysis {
       created: steps[i]?.created,
     }));
     this.metrics = computeMetrics(archive.layers);
+  }
+
+  /** The image as read: what the store on disk keeps. */
+  get archiveImage(): ImageArchive {
+    return this.archive;
   }
 
   get repoTags(): string[] {

@@ -3,19 +3,19 @@
  * runs the extension's tests (ExtensionMode.Test); a user's VS Code gets nothing.
  */
 import * as vscode from 'vscode';
-import type { AnalysisCache } from './analysis/analysisCache';
-import type { ActiveEngine } from './engine/activeEngine';
-import type { ImageIndex } from './engine/imageIndex';
-import type { PreviousBuildFinder } from './model/previousBuild';
-import type { ContainerLogs } from './views/containers/containerLogs';
-import type { ContainersTreeProvider } from './views/containers/containersTreeProvider';
-import type { ShellTerminal } from './views/containers/shellTerminal';
-import type { DockerfileInsight } from './views/dockerfileInsight';
-import type { EngineSelection } from './views/engines/engineSelection';
-import type { EngineStatus } from './views/engines/engineStatus';
-import type { EngineStatusBar } from './views/engines/engineStatusBar';
-import type { ImagesTreeProvider } from './views/images/imagesTreeProvider';
-import type { RegisteredViews } from './views/registerViews';
+import type { AnalysisCache } from '../analysis/analysisCache';
+import type { ActiveEngine } from '../engine/activeEngine';
+import type { ImageIndex } from '../engine/imageIndex';
+import type { PreviousBuildFinder } from '../model/previousBuild';
+import type { ContainerLogs } from '../views/containers/containerLogs';
+import type { ContainersTreeProvider } from '../views/containers/containersTreeProvider';
+import type { ShellTerminal } from '../views/containers/shellTerminal';
+import type { DockerfileInsight } from '../views/dockerfileInsight';
+import type { EngineSelection } from '../views/engines/engineSelection';
+import type { EngineStatus } from '../views/engines/engineStatus';
+import type { EngineStatusBar } from '../views/engines/engineStatusBar';
+import type { ImagesTreeProvider } from '../views/images/imagesTreeProvider';
+import type { RegisteredViews } from './registerViews';
 import type { Workbench } from './workbench';
 
 export interface StrataTestApi {

@@ -1,14 +1,14 @@
 /**
- * What the views need besides their providers (built in src/workbench.ts): the status
+ * What the views need besides their providers (built in src/activation/workbench.ts): the status
  * bar, the views' descriptions, live CPU and memory only while the Containers view shows,
  * the documents and files the views open, and the engine's events that keep them fresh.
  */
 import * as vscode from 'vscode';
-import type { Workbench } from '../workbench';
-import { CONTAINER_FILE_SCHEME, ContainerFileSystem } from './containers/containerFiles';
-import { EngineStatusBar } from './engines/engineStatusBar';
-import { INSPECT_SCHEME, InspectDocumentProvider } from './images/inspectDocumentProvider';
-import { LiveUpdates } from './liveUpdates';
+import type { Workbench } from './workbench';
+import { CONTAINER_FILE_SCHEME, ContainerFileSystem } from '../views/containers/containerFiles';
+import { EngineStatusBar } from '../views/engines/engineStatusBar';
+import { INSPECT_SCHEME, InspectDocumentProvider } from '../views/images/inspectDocumentProvider';
+import { LiveUpdates } from '../views/liveUpdates';
 
 export interface RegisteredViews {
   liveUpdates: LiveUpdates;

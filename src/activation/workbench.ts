@@ -5,25 +5,25 @@
  * is active now: every call asks it at the time of the call, so a switch needs no rewiring.
  */
 import * as vscode from 'vscode';
-import { AnalysisCache } from './analysis/analysisCache';
-import type { ImageAnalysis } from './analysis/imageAnalysis';
-import { CompareSelection } from './commands/layers/compareImages';
-import { showLayerOf } from './commands/layers/showLayers';
-import { reportFailure } from './commands/registerCommand';
-import { RunHistory } from './commands/run/runHistory';
-import { runImageReference } from './commands/run/runImage';
-import type { EngineRef } from './engine/activeEngine';
-import type { Engine } from './engine/api/engine';
-import { ImageIndex } from './engine/imageIndex';
-import { PreviousBuildFinder } from './model/previousBuild';
+import { AnalysisCache } from '../analysis/analysisCache';
+import type { ImageAnalysis } from '../analysis/imageAnalysis';
+import { CompareSelection } from '../commands/layers/compareImages';
+import { showLayerOf } from '../commands/layers/showLayers';
+import { reportFailure } from '../commands/registerCommand';
+import { RunHistory } from '../commands/run/runHistory';
+import { runImageReference } from '../commands/run/runImage';
+import type { EngineRef } from '../engine/activeEngine';
+import type { Engine } from '../engine/api/engine';
+import { ImageIndex } from '../engine/imageIndex';
+import { PreviousBuildFinder } from '../model/previousBuild';
 import { Settings } from './settings';
-import type { ShellTerminal } from './views/containers/shellTerminal';
-import { ContainerLogs } from './views/containers/containerLogs';
-import { ContainersTreeProvider } from './views/containers/containersTreeProvider';
-import { DockerfileInsight } from './views/dockerfileInsight';
-import { EngineSelection } from './views/engines/engineSelection';
-import { EngineStatus } from './views/engines/engineStatus';
-import { ImagesTreeProvider } from './views/images/imagesTreeProvider';
+import type { ShellTerminal } from '../views/containers/shellTerminal';
+import { ContainerLogs } from '../views/containers/containerLogs';
+import { ContainersTreeProvider } from '../views/containers/containersTreeProvider';
+import { DockerfileInsight } from '../views/dockerfileInsight';
+import { EngineSelection } from '../views/engines/engineSelection';
+import { EngineStatus } from '../views/engines/engineStatus';
+import { ImagesTreeProvider } from '../views/images/imagesTreeProvider';
 
 /**
  * Its callbacks are bound (arrow properties): the parts take them out of it
@@ -48,7 +48,7 @@ export class Workbench implements EngineRef {
   private readonly terminalOpened = new vscode.EventEmitter<{ terminal: vscode.Terminal; pty: ShellTerminal }>();
   /** Each terminal Attach Shell or Run Interactive opens, with its pseudoterminal. */
   readonly onDidOpenTerminal = this.terminalOpened.event;
-  /** Sees every message a panel posts: set by the test-only API (src/testApi.ts), never otherwise. */
+  /** Sees every message a panel posts: set by the test-only API (src/activation/testApi.ts), never otherwise. */
   observePanel?: (panel: { viewType: string; key: string }, message: unknown) => void;
   /** Files the user agreed to open although they are over the limit (the file system reads them whole). */
   private readonly openAnyway = new Map<string, number>();

@@ -3,30 +3,30 @@
  * (registerCommand.ts). A command from a menu is given its node; from the palette it asks.
  */
 import type * as vscode from 'vscode';
-import type { Workbench } from '../workbench';
+import type { Workbench } from './workbench';
 import type { ContainerFileNode } from '../views/containers/containerFiles';
 import type { ContainerNode } from '../views/containers/containerNode';
 import type { ImageNode } from '../views/images/imageNode';
-import { changeContainerState } from './containers/containerLifecycle';
-import { copyContainerId } from './containers/copyContainerId';
-import { attachShell, downloadContainerPath, openContainerFile, runInteractive } from './containers/insideContainers';
-import { inspectContainer } from './containers/inspectContainer';
-import { openInBrowser } from './containers/openInBrowser';
-import { removeContainer } from './containers/removeContainer';
-import { showContainerLogs } from './containers/showContainerLogs';
-import { showEngineError } from './engines/showEngineError';
-import { switchEngine } from './engines/switchEngine';
-import { copyFullTag } from './images/copyFullTag';
-import { copyImageId } from './images/copyImageId';
-import { inspectImage } from './images/inspectImage';
-import { removeImage } from './images/removeImage';
-import { analyzeArchive } from './layers/analyzeArchive';
-import { compareImages, compareWith, compareWithPrevious, compareWithSelected, selectForCompare } from './layers/compareImages';
-import { showLayerOf, showLayers } from './layers/showLayers';
-import { commandRegistrar } from './registerCommand';
-import { prune, pullImage, pushImage, tagImage } from './registries/registryCommands';
-import { runImage } from './run/runImage';
-import { runAgain, runImageWithOptions } from './run/runImageWithOptions';
+import { changeContainerState } from '../commands/containers/containerLifecycle';
+import { copyContainerId } from '../commands/containers/copyContainerId';
+import { attachShell, downloadContainerPath, openContainerFile, runInteractive } from '../commands/containers/insideContainers';
+import { inspectContainer } from '../commands/containers/inspectContainer';
+import { openInBrowser } from '../commands/containers/openInBrowser';
+import { removeContainer } from '../commands/containers/removeContainer';
+import { showContainerLogs } from '../commands/containers/showContainerLogs';
+import { showEngineError } from '../commands/engines/showEngineError';
+import { switchEngine } from '../commands/engines/switchEngine';
+import { copyFullTag } from '../commands/images/copyFullTag';
+import { copyImageId } from '../commands/images/copyImageId';
+import { inspectImage } from '../commands/images/inspectImage';
+import { removeImage } from '../commands/images/removeImage';
+import { analyzeArchive } from '../commands/layers/analyzeArchive';
+import { compareImages, compareWith, compareWithPrevious, compareWithSelected, selectForCompare } from '../commands/layers/compareImages';
+import { showLayerOf, showLayers } from '../commands/layers/showLayers';
+import { commandRegistrar } from '../commands/registerCommand';
+import { prune, pullImage, pushImage, tagImage } from '../commands/registries/registryCommands';
+import { runImage } from '../commands/run/runImage';
+import { runAgain, runImageWithOptions } from '../commands/run/runImageWithOptions';
 
 export function registerCommands(w: Workbench): void {
   const command = commandRegistrar(w.reporting);

@@ -3,7 +3,7 @@
  * change applies at the next use; defaults as the manifest gives them.
  */
 import * as vscode from 'vscode';
-import type { SortBy } from './model/images';
+import type { SortBy } from '../model/images';
 
 const SEVERITIES: Record<string, vscode.DiagnosticSeverity> = {
   error: vscode.DiagnosticSeverity.Error,

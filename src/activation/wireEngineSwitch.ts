@@ -1,5 +1,5 @@
-import type { Workbench } from '../../workbench';
-import type { RegisteredViews } from '../registerViews';
+import type { Workbench } from './workbench';
+import type { RegisteredViews } from './registerViews';
 
 /** A switch to another engine: its events, nothing cached from the old one, both views anew. */
 export function wireEngineSwitch(workbench: Workbench, views: RegisteredViews): void {

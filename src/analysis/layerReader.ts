@@ -1,0 +1,182 @@
+/**
+ * One layer's tar, as it streams past: its entries' metadata (path, type, size, mode, link
+ * target; with `hash`, each file's content digest), never its contents. Plain, gzip or
+ * zstd, told apart by the first bytes. Used for the layers of an archive (archiveReader.ts)
+ * and for layer blobs read one by one (a registry, an OCI layout folder).
+ */
+import { createHash } from 'crypto';
+import { PassThrough, Transform, type Readable } from 'stream';
+import * as zlib from 'zlib';
+import { Decompress as ZstdDecompress } from 'fzstd';
+import * as tar from 'tar-stream';
+import { type EntryType, type LayerEntry, UnsafePathError, normalizeEntryPath } from '../model/layerEntries';
+import { ArchiveError } from './archiveError';
+
+export type Compression = 'none' | 'gzip' | 'zstd';
+
+export type Sniffed = 'json' | 'gzip' | 'zstd' | 'tar' | 'unknown';
+
+export function sniff(head: Buffer): Sniffed {
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    return 'gzip';
+  }
+  if (head.length >= 4 && head.readUInt32LE(0) === 0xfd2fb528) {
+    return 'zstd';
+  }
+  if (head.length >= 262 && head.toString('latin1', 257, 262) === 'ustar') {
+    return 'tar';
+  }
+  const first = head.toString('utf8', 0, Math.min(head.length, 64)).trimStart()[0];
+  if (first === '{' || first === '[') {
+    return 'json';
+  }
+  // A tar of only zero blocks (an empty layer) has no magic: treat as tar when the block is zero.
+  if (head.length >= 512 && head.subarray(0, 512).every((b) => b === 0)) {
+    return 'tar';
+  }
+  return 'unknown';
+}
+
+export function zstdTransform(): Transform {
+  const decoder = new ZstdDecompress((data) => {
+    t.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+  });
+  const t: Transform = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      try {
+        decoder.push(chunk);
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+    flush(done) {
+      try {
+        decoder.push(new Uint8Array(0), true);
+        done();
+      } catch (err) {
+        done(err as Error);
+      }
+    },
+  });
+  return t;
+}
+
+function typeOf(header: tar.Header): EntryType {
+  switch (header.type) {
+    case 'file':
+    case 'contiguous-file':
+      return 'file';
+    case 'directory':
+      return 'dir';
+    case 'symlink':
+      return 'symlink';
+    case 'link':
+      return 'hardlink';
+    default:
+      return 'other';
+  }
+}
+
+/** Parses one layer's tar (already decompressed) into entries; with `hash`, each file's content digest too. */
+export function parseLayerTar(source: string, input: Readable, hash = false): Promise<{ entries: LayerEntry[]; size: number }> {
+  return new Promise((resolve, reject) => {
+    const entries: LayerEntry[] = [];
+    let size = 0;
+    const extract = tar.extract();
+    let failed = false;
+    const fail = (err: Error) => {
+      if (!failed) {
+        failed = true;
+        input.unpipe(extract);
+        input.resume();
+        reject(err);
+      }
+    };
+    extract.on('entry', (header, body, next) => {
+      try {
+        const path = normalizeEntryPath(header.name);
+        if (path !== '') {
+          const entry: LayerEntry = { path, type: typeOf(header), size: header.size ?? 0, mode: header.mode ?? 0, uid: header.uid, gid: header.gid };
+          if (header.linkname) {
+            entry.linkTarget = header.linkname;
+          }
+          entries.push(entry);
+          size += entry.size;
+          if (hash && entry.type === 'file') {
+            const digest = createHash('sha1');
+            body.on('data', (chunk: unknown) => digest.update(chunk as Buffer));
+            body.on('end', () => (entry.hash = digest.digest('hex')));
+          }
+        }
+      } catch (err) {
+        fail(new ArchiveError({ code: 'unsafePath', layer: source, detail: err instanceof UnsafePathError ? err.message : String(err) }));
+        body.resume();
+        return;
+      }
+      body.on('end', next);
+      body.resume();
+    });
+    extract.on('finish', () => {
+      if (!failed) {
+        resolve({ entries, size });
+      }
+    });
+    extract.on('error', (err: Error) => fail(new ArchiveError({ code: 'layerNotTar', layer: source, detail: err.message })));
+    input.on('error', (err: Error) => fail(new ArchiveError({ code: 'layerNotDecompressed', layer: source, detail: err.message })));
+    input.pipe(extract);
+  });
+}
+
+export interface ParsedLayer {
+  compression: Compression;
+  entries: LayerEntry[];
+  size: number;
+}
+
+/**
+ * Reads one layer blob (plain, gzip or zstd, as its first bytes say) to its entries.
+ * `source` names it in errors.
+ */
+export function readLayer(source: string, blob: Readable, hash = false): Promise<ParsedLayer> {
+  return new Promise((resolve, reject) => {
+    let head = Buffer.alloc(0);
+    // The blob's own failure (a digest that does not match, a download broken off) is the story, not the parser's.
+    let blobError: Error | undefined;
+    blob.on('error', (err) => {
+      blobError ??= err;
+      reject(err);
+    });
+    const start = () => {
+      blob.removeListener('data', onData);
+      blob.removeListener('end', start);
+      blob.pause();
+      const kind = sniff(head);
+      if (kind !== 'gzip' && kind !== 'zstd' && kind !== 'tar') {
+        blob.destroy();
+        reject(new ArchiveError({ code: 'layerNotTar', layer: source, detail: 'neither a tar nor a gzip or zstd stream' }));
+        return;
+      }
+      const feed = new PassThrough();
+      feed.write(head);
+      blob.pipe(feed);
+      blob.on('error', (err) => feed.destroy(err));
+      const input: Readable = kind === 'gzip' ? feed.pipe(zlib.createGunzip()) : kind === 'zstd' ? feed.pipe(zstdTransform()) : feed;
+      if (input !== feed) {
+        feed.on('error', (err) => input.destroy(err));
+      }
+      parseLayerTar(source, input, hash).then(
+        (parsed) => (blobError ? reject(blobError) : resolve({ compression: kind === 'tar' ? 'none' : kind, ...parsed })),
+        (err) => reject(blobError ?? err),
+      );
+    };
+    const onData = (chunk: Buffer) => {
+      head = Buffer.concat([head, chunk]);
+      if (head.length >= 512) {
+        start();
+      }
+    };
+    blob.on('data', onData);
+    blob.on('end', start);
+  });
+}
