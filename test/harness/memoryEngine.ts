@@ -404,7 +404,8 @@ export class MemoryEngine implements Engine {
         State: c.state,
         Status: c.state === 'running' ? `Up ${agoText(c.startedAt)}` : `Exited (${c.exitCode}) ${agoText(c.finishedAt ?? c.created)} ago`,
         Created: seconds(c.created),
-        Ports: c.ports,
+        // Published only while it runs, as the engine lists them.
+        Ports: c.state === 'running' ? c.ports : [],
         Labels: c.labels,
       }),
     );
