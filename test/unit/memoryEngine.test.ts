@@ -13,6 +13,7 @@ import { type StepSpec, MemoryEngine, connectionError, engineAnswer } from '../h
 
 const LABEL: [string, string] = ['strata.test', 'twin'];
 const RUN = { ports: [], env: [], mounts: [], removeWhenStopped: false };
+const PORT_8080 = { hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' as const };
 
 /** The contract's base and image, as the legacy builder records the steps core.test.ts builds. */
 const BASE_STEPS: StepSpec[] = [
@@ -160,14 +161,17 @@ describe('the in-memory engine, beyond the contract', () => {
   });
 
   it('refuses a run whose name or host port is taken, leaving nothing behind, in the words Strata reads', async () => {
-    const first = await twin.runContainer({ image: fixture.reference, ...RUN, name: 'web', ports: [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] });
+    const first = await twin.runContainer({ image: fixture.reference, ...RUN, name: 'web', ports: [PORT_8080] });
     const sameName = await twin.runContainer({ image: fixture.reference, ...RUN, name: 'web' }).then(() => undefined, (e: unknown) => e);
     assert.deepStrictEqual(describeRunError(sameName, fixture.reference, 'web'), {
       message: 'The name web is already used by another container: choose another name, or remove that container.',
       conflictingContainerId: first.id,
     });
-    const samePort = await twin.runContainer({ image: fixture.reference, ...RUN, ports: [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }] }).then(() => undefined, (e: unknown) => e);
-    assert.strictEqual(describeRunError(samePort, fixture.reference).message, 'Host port 8080 is already in use by another container or program: choose another host port (or leave it out for a random one).');
+    const samePort = await twin.runContainer({ image: fixture.reference, ...RUN, ports: [PORT_8080] }).then(() => undefined, (e: unknown) => e);
+    assert.strictEqual(
+      describeRunError(samePort, fixture.reference).message,
+      'Host port 8080 is already in use by another container or program: choose another host port (or leave it out for a random one).',
+    );
     assert.deepStrictEqual((await twin.listContainers()).map((c) => c.name), ['web']);
   });
 });
