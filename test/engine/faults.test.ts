@@ -148,7 +148,7 @@ describe('faults, against real engines', function () {
 
   it('a socket the user may not open: "Permission denied", with the way to get access', async function () {
     const probe = `
-      import { DockerEngine } from './src/engine/dockerEngine';
+      import { DockerEngine } from './src/engine/api/dockerEngine';
       const e = DockerEngine.fromUrl('unix:///var/run/docker.sock');
       e.ping().then(() => console.log('ANSWERED'), (err) => console.log(e.describeError(err).kind + '|' + e.describeError(err).message));`;
     // Bundled into a folder anyone may read: the checkout may be in one the other user cannot enter (mktemp's are 0700).

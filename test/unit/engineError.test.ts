@@ -124,6 +124,11 @@ describe('describeRemoveImageError', () => {
       ),
       { message: 'app:1 is used by the container 4a1b2c3d4e5f: remove that container first, then the image.', containerId: '4a1b2c3d4e5f6a7b' },
     ));
+  it("Podman's words name the container too", () =>
+    assert.deepStrictEqual(
+      describeRemoveImageError(conflict('image used by 4a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b: image is in use by a container'), 'app:1'),
+      { message: 'app:1 is used by the container 4a1b2c3d4e5f: remove that container first, then the image.', containerId: '4a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b' },
+    ));
   it('a running container uses it', () =>
     assert.match(
       describeRemoveImageError(conflict('conflict: unable to delete 1234abcd5678 (cannot be forced) - image is being used by running container 4a1b2c3d4e5f'), 'app:1').message,

@@ -331,7 +331,7 @@ describe('views and commands on the in-memory engine (real extension host)', () 
     const { index, image } = imagesView();
     let removed = 0;
     const revealed: string[] = [];
-    const remove = (node: ImageNode) => removeImage({ engine: twin, index, onRemoved: () => removed++, revealContainer: async (id) => void revealed.push(id) }, node);
+    const remove = (node: ImageNode) => removeImage({ engine: twin, index, refreshViews: () => removed++, revealContainer: async (id) => void revealed.push(id) }, node);
     const errors = command('strata.test.twin.removeImage', remove, (_message, items) => (items.includes('Show Container') ? 'Show Container' : undefined));
 
     const asked = confirm(undefined, 'Remove');
@@ -359,7 +359,7 @@ describe('views and commands on the in-memory engine (real extension host)', () 
   it("Show Details gives the engine's own words of a refusal", async () => {
     const { index, image } = imagesView();
     await runShop();
-    const remove = (node: ImageNode) => removeImage({ engine: twin, index, onRemoved: () => undefined, revealContainer: async () => undefined }, node);
+    const remove = (node: ImageNode) => removeImage({ engine: twin, index, refreshViews: () => undefined, revealContainer: async () => undefined }, node);
     const errors = command('strata.test.twin.removeImageDetails', remove, (_message, items) => (items.includes('Show Details') ? 'Show Details' : undefined));
     confirm('Remove');
     await vscode.commands.executeCommand('strata.test.twin.removeImageDetails', await image('shop/api:1'));

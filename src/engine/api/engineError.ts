@@ -168,7 +168,8 @@ export interface RemoveImageRefusal {
 export function describeRemoveImageError(err: unknown, reference: string): RemoveImageRefusal {
   const text = engineMessage(err);
   const status = statusCode(err);
-  const container = /container ([0-9a-f]{12,64})/.exec(text)?.[1];
+  // Docker: "…conflict: unable to delete … (must be forced) - image is being used by stopped container 0123…"; Podman: "image used by 0123…: image is in use by a container".
+  const container = (/container ([0-9a-f]{12,64})/.exec(text) ?? /image used by ([0-9a-f]{12,64})/.exec(text))?.[1];
   if (container) {
     const running = /running container/.test(text);
     return {
