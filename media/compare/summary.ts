@@ -5,6 +5,7 @@
  * or how far the reading is). Built once; each message changes only the text it concerns.
  */
 import type { Side, SideView } from '../../src/protocol/compareProtocol';
+import type { ReadView } from '../../src/protocol/layersProtocol';
 import { SIZE_NAMES, sizeLabel } from '../../src/shared/sizeNames';
 import { el, icon, setText } from '../shared/dom';
 import { bytes, signed } from '../shared/format';
@@ -26,6 +27,7 @@ const FACTS = [
   ['fact-only-b', 'Only in B'],
   ['fact-files', 'Files'],
   ['fact-delta', 'B − A'],
+  ['fact-read', 'Read'],
 ] as const;
 
 const layers = (n: number) => `${n} layer${n === 1 ? '' : 's'}`;
@@ -56,6 +58,9 @@ class SideCard {
     const parts: string[] = [];
     if (view) {
       parts.push(view.id.replace(/^sha256:/, '').slice(0, 12));
+      if (view.origin) {
+        parts.push(view.origin);
+      }
       if (view.unpacked !== undefined) {
         parts.push(`${bytes(view.unpacked)} ${sizeLabel('unpacked').toLowerCase()}`);
       }
@@ -89,7 +94,7 @@ export class Summary {
 
     this.status = new StatusLine(() => actions.retry(), {
       subject: 'the images',
-      reading: (read, total) => `Reading both images (one export, shared layers once): ${read}${total ? ` of at most ${total}` : ''}…`,
+      reading: (read, total) => `Reading both images (shared layers once): ${read}${total ? ` of at most ${total}` : ''}…`,
     });
 
     // The analysis's sizes, under their one name (src/shared/sizeNames).
@@ -114,6 +119,9 @@ export class Summary {
     this.facts.show('fact-only-b', s ? `${bytes(s.onlyB.size)} in ${layers(s.onlyB.layers)}` : '…');
     this.facts.show('fact-files', c ? `${c.counts.added} added, ${c.counts.removed} removed, ${c.counts.modified} modified` : '…');
     this.facts.show('fact-delta', c ? signed(c.delta) : '…');
+    // Read side by side (a registry side fetches only the layers the other does not have).
+    const cost = (r: ReadView) => (r.fromKept ? 'kept, nothing read' : `${bytes(r.bytesRead)} in ${layers(r.blobsRead)}`);
+    this.facts.show('fact-read', c?.read ? `A: ${cost(c.read.a)} · B: ${cost(c.read.b)}` : undefined);
   }
 
   /** The error, or the reading's progress: a progress message changes this line's text only. */

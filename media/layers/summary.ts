@@ -25,6 +25,7 @@ const FACTS = [
   ['efficiency', 'Efficiency'],
   ['wasted', 'Wasted'],
   ['built-on', 'Built on'],
+  ['source', 'Read'],
 ] as const;
 
 export class Summary {
@@ -77,6 +78,10 @@ export class Summary {
     this.facts.show('efficiency', a ? `${(a.efficiency * 100).toFixed(4)} %` : '…');
     this.facts.show('wasted', a ? `${bytes(a.wastedBytes)} (${percent(a.wastedUserPercent)} of user size)` : '…');
     this.facts.show('built-on', image?.builtOn ?? '—');
+    // Where the image was read from, and what that cost: a registry read only the layers it did not know.
+    const read = a?.read;
+    const cost = read ? (read.fromKept ? 'kept from an earlier analysis, nothing read' : `${bytes(read.bytesRead)} in ${read.blobsRead} layer${read.blobsRead === 1 ? '' : 's'}`) : undefined;
+    this.facts.show('source', image?.origin ? `${image.origin}${cost ? ` · ${cost}` : ''}` : cost);
     this.labels.show(image?.labels ?? {});
   }
 

@@ -49,6 +49,29 @@ export class Settings {
     return Math.max(0, this.config.get<number>('files.openLimit', 10 * MB));
   }
 
+  /** Bytes the analysis cache on disk may hold (shared with the CLI and other windows). */
+  cacheMaxBytes(): number {
+    return Math.max(16, this.config.get<number>('cache.maxSize', 2048)) * MB;
+  }
+
+  /** Registries shown in the Registries view besides the docker config's (Docker Hub is added so). */
+  registries(): Array<{ address: string; repositories: string[] }> {
+    const value = this.config.get<unknown>('registries', []);
+    return (Array.isArray(value) ? value : []).flatMap((r: unknown) =>
+      typeof r === 'string' ? [{ address: r, repositories: [] }] : r && typeof (r as { address?: unknown }).address === 'string' ? [{ address: (r as { address: string }).address, repositories: ((r as { repositories?: unknown }).repositories as string[] | undefined)?.filter((x) => typeof x === 'string') ?? [] }] : [],
+    );
+  }
+
+  /** Registries reached over plain HTTP (and without certificate checks), besides loopback ones. */
+  insecureRegistries(): string[] {
+    return this.config.get<string[]>('registries.insecure', []).filter((x) => typeof x === 'string');
+  }
+
+  /** CA files (PEM) trusted for registries besides the system's. */
+  registryCaFiles(): string[] {
+    return this.config.get<string[]>('registries.ca', []).filter((x) => typeof x === 'string');
+  }
+
   wasteSeverity(): vscode.DiagnosticSeverity {
     return SEVERITIES[this.config.get<string>('dockerfile.wasteSeverity', 'warning')] ?? vscode.DiagnosticSeverity.Warning;
   }

@@ -4,6 +4,7 @@
  * needs (`RunDeps`, `LayersPanelDeps`…). `engine` is the one place that says which engine
  * is active now: every call asks it at the time of the call, so a switch needs no rewiring.
  */
+import * as fs from 'fs';
 import * as vscode from 'vscode';
 import { AnalysisCache } from '../analysis/analysisCache';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
@@ -17,6 +18,8 @@ import type { Engine } from '../engine/api/engine';
 import { ImageIndex } from '../engine/imageIndex';
 import { PreviousBuildFinder } from '../model/previousBuild';
 import { Settings } from './settings';
+import { LayerCache, defaultCacheDir } from '../sources/layerCache';
+import { Registries } from '../sources/openSource';
 import type { ShellTerminal } from '../views/containers/shellTerminal';
 import { ContainerLogs } from '../views/containers/containerLogs';
 import { ContainersTreeProvider } from '../views/containers/containersTreeProvider';
@@ -45,6 +48,8 @@ export class Workbench implements EngineRef {
   /** Dockerfiles next to the images built from them: lenses, hovers, wasted-space problems. */
   readonly insight: DockerfileInsight;
   readonly compareSelection = new CompareSelection();
+  /** Registry clients, with the settings' insecure registries and CAs (read again after a change). */
+  readonly registries: Registries;
   private readonly terminalOpened = new vscode.EventEmitter<{ terminal: vscode.Terminal; pty: ShellTerminal }>();
   /** Each terminal Attach Shell or Run Interactive opens, with its pseudoterminal. */
   readonly onDidOpenTerminal = this.terminalOpened.event;
@@ -70,7 +75,25 @@ export class Workbench implements EngineRef {
     const settings = this.settings;
     this.index = new ImageIndex(this);
     this.status = new EngineStatus(this, log);
-    this.analyses = new AnalysisCache(() => settings.analysisCacheBytes());
+    // The analyses kept on disk are shared with the CLI and every other window.
+    const kept = new LayerCache(defaultCacheDir(), () => settings.cacheMaxBytes());
+    this.analyses = new AnalysisCache(
+      () => settings.analysisCacheBytes(),
+      kept,
+      (err) => log.warn(err instanceof Error ? err.message : String(err)),
+    );
+    this.registries = new Registries(() => ({
+      insecure: settings.insecureRegistries(),
+      ca: settings.registryCaFiles().flatMap((file) => {
+        try {
+          return [fs.readFileSync(file)];
+        } catch (err) {
+          log.warn(`The registry CA file ${file} (strata.registries.ca) cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+          return [];
+        }
+      }),
+    }));
+    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('strata.registries') && this.registries.reset()));
     this.previousBuilds = new PreviousBuildFinder(this.index);
     this.history = new RunHistory(context.globalState);
     this.images = new ImagesTreeProvider(

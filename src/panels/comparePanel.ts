@@ -11,13 +11,19 @@ import type { ImageIndex } from '../engine/imageIndex';
 import { imageSizes } from '../model/imageSizes';
 import { familiarRepository } from '../model/previousBuild';
 import { isCancelled } from '../shared/errors';
-import { folderRows, stepView } from './panelViews';
+import { SourceError } from '../sources/imageSource';
+import { RegistryError } from '../sources/registry/registryError';
+import { folderRows, readView, stepView, stepsFromHistory } from './panelViews';
+import { EngineSource } from '../sources/engineSource';
+import { type Registries, analyzeSource, localPlatform, openSource } from '../sources/openSource';
 import { Refusal } from './hostChannel';
 import { type PanelDeps, StrataPanel } from './strataPanel';
 import type { NoticeOf } from '../protocol/channel';
-import type { CompareRow, ComparePanelState, ComparisonView, DiffQuery, FromWebview, SideView, StepView, ToWebview } from '../protocol/compareProtocol';
+import type { CompareRow, ComparePanelState, CompareSideState, ComparisonView, DiffQuery, FromWebview, SideView, StepView, ToWebview } from '../protocol/compareProtocol';
 
 export interface ComparePanelDeps extends PanelDeps {
+  /** Registry clients (a side read straight from a registry). */
+  registries: Registries;
   engine: Engine;
   index: ImageIndex;
   analyses: AnalysisCache;
@@ -65,8 +71,10 @@ export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, From
     return `${a} ${b}`;
   }
 
-  static stateOf(a: { id: string; title: string }, b: { id: string; title: string }): ComparePanelState {
-    return { key: ComparePanel.keyOf(a.id, b.id), a: { id: a.id, title: a.title }, b: { id: b.id, title: b.title } };
+  /** A side is an image on the engine (by id), or one read from `source` (a registry:// reference, an archive's path). */
+  static stateOf(a: CompareSideState, b: CompareSideState): ComparePanelState {
+    const side = (x: CompareSideState): CompareSideState => ({ id: x.id, title: x.title, ...(x.source ? { source: x.source } : {}) });
+    return { key: ComparePanel.keyOf(a.source ?? a.id, b.source ?? b.id), a: side(a), b: side(b) };
   }
 
   static show(deps: ComparePanelDeps, state: ComparePanelState): ComparePanel {
@@ -183,8 +191,7 @@ export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, From
   private async load(): Promise<void> {
     this.lastOutcome = undefined;
     try {
-      const [a, b] = await this.describeBoth();
-      const analyses = await this.analyse(a, b);
+      const analyses = this.state.a.source || this.state.b.source ? await this.readSources() : await this.analyse(...(await this.describeBoth()));
       const comparison = compareImages(analyses[0], analyses[1]);
       this.comparison = comparison;
       this.byPath = new Map(comparison.differences.map((d) => [d.path, d]));
@@ -207,6 +214,7 @@ export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, From
     return {
       summary: c.summary,
       sharedLayers: c.sharedLayers,
+      ...(a.cost && b.cost ? { read: { a: readView(a.cost), b: readView(b.cost) } } : {}),
       layerSizes: { a: a.layers.map((l) => l.size), b: b.layers.map((l) => l.size) },
       counts,
       delta,
@@ -223,10 +231,62 @@ export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, From
     if (err instanceof ArchiveError) {
       return vscode.l10n.t('The images could not be compared: {0}.', err.message);
     }
+    if (err instanceof RegistryError || err instanceof SourceError) {
+      return err.message;
+    }
     if (statusCode(err) === 404) {
       return vscode.l10n.t('{0} or {1} no longer exists on the engine: it was removed meanwhile.', this.state.a.title, this.state.b.title);
     }
     return this.deps.engine.describeError(err).message;
+  }
+
+  /**
+   * A comparison where a side is not on the engine (a registry, an archive): each side read
+   * from its source, the engine's first, so that a registry side fetches only the layers
+   * the other has not (by diff id); `init` once both are read (a registry's steps are its
+   * config's history).
+   */
+  private async readSources(): Promise<[ImageAnalysis, ImageAnalysis]> {
+    const { engine, index, analyses, registries } = this.deps;
+    const sides = [this.state.a, this.state.b];
+    const sources = await Promise.all(
+      sides.map((side) => (side.source ? openSource(side.source, { registries, engine: async () => engine }) : Promise.resolve(new EngineSource(engine, side.id)))),
+    );
+    const order = sources[0].kind !== 'engine' && sources[1].kind === 'engine' ? [1, 0] : [0, 1];
+    const preferPlatform = index.platform ?? localPlatform();
+    const read: ImageAnalysis[] = [];
+    await this.withReadProgress(
+      {
+        title: vscode.l10n.t('Comparing {0} and {1}', this.state.a.title, this.state.b.title),
+        total: 0,
+        words: {
+          waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the images… {0} s', seconds),
+          read: (bytes) => bytes,
+        },
+        post: (bytesRead, total, waitingMs) => this.post({ type: 'progress', bytesRead, total, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
+      },
+      async (signal, onProgress) => {
+        let before = 0;
+        for (const i of order) {
+          read[i] = await analyzeSource(analyses, sources[i], { preferPlatform, signal, onProgress: (bytes) => onProgress(before + bytes) });
+          before += read[i].cost?.bytesRead ?? 0;
+        }
+      },
+    );
+    const view = (i: number): SideView => ({
+      title: sides[i].title,
+      id: read[i].archiveImage.configDigest ?? sides[i].id,
+      labels: read[i].labels,
+      steps: stepsFromHistory(read[i]),
+      origin: sources[i].origin,
+    });
+    const [a, b] = [read[0].layers.map((l) => l.diffId), read[1].layers.map((l) => l.diffId)];
+    let shared = 0;
+    while (shared < a.length && shared < b.length && a[shared] === b[shared]) {
+      shared++;
+    }
+    this.post({ type: 'init', state: this.state, a: view(0), b: view(1), sharedLayers: shared });
+    return [read[0], read[1]];
   }
 
   /** Both images as the engine has them: posted as `init` before any export is read. */

@@ -1,20 +1,25 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
 import { ArchiveError } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
-import { parseBuildStep } from '../model/buildStep';
 import type { Engine } from '../engine/api/engine';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../model/imageSizes';
 import { statusCode } from '../engine/api/engineError';
 import { isCancelled } from '../shared/errors';
-import { folderRows, stepView } from './panelViews';
+import { folderRows, readView, stepView, stepsFromHistory } from './panelViews';
 import { Refusal } from './hostChannel';
-import { type OpenExport, type PanelDeps, StrataPanel } from './strataPanel';
+import { type OpenExport, type PanelDeps, type ReadProgress, StrataPanel } from './strataPanel';
+import { SourceError } from '../sources/imageSource';
+import { type Registries, analyzeSource, localPlatform, openSource } from '../sources/openSource';
+import { RegistryError } from '../sources/registry/registryError';
 import type { AnalysisView, FromWebview, GroupView, ImageView, LayersPanelState, ToWebview, TreeRowView } from '../protocol/layersProtocol';
 
 export interface LayersPanelDeps extends PanelDeps {
+  /** Registry clients (images read straight from a registry). */
+  registries: Registries;
   engine: Engine;
   index: ImageIndex;
   analyses: AnalysisCache;
@@ -36,31 +41,8 @@ function toAnalysisView(a: ImageAnalysis): AnalysisView {
     wastedPaths: m.wastedPaths.slice(0, 50).map((w) => ({ path: w.path, count: w.count, size: w.cumulativeSize, layers: w.layers })),
     platform: a.platform,
     attestations: a.attestations,
+    ...(a.cost ? { read: readView(a.cost) } : {}),
   };
-}
-
-/** The steps of an archive (no engine to ask): its config's history, layers matched by `empty_layer`. */
-function groupsFromArchive(a: ImageAnalysis): GroupView[] {
-  const history = a.history;
-  let layer = 0;
-  const steps = history.map((h, index) => {
-    const isLayer = !h.empty_layer;
-    const layerIndex = isLayer ? layer++ : undefined;
-    return {
-      index,
-      text: parseBuildStep(h.created_by ?? '', h.comment).text,
-      createdBy: h.created_by ?? '',
-      layerIndex,
-      size: layerIndex !== undefined ? (a.layers[layerIndex]?.size ?? 0) : 0,
-      created: h.created,
-      diffId: layerIndex !== undefined ? a.layers[layerIndex]?.diffId : undefined,
-    };
-  });
-  // Layers the history does not mention (some exporters write none): one step each.
-  for (; layer < a.layers.length; layer++) {
-    steps.push({ index: steps.length, text: vscode.l10n.t('layer {0}', layer + 1), createdBy: '', layerIndex: layer, size: a.layers[layer].size, created: undefined, diffId: a.layers[layer].diffId });
-  }
-  return [{ steps }];
 }
 
 /**
@@ -171,7 +153,7 @@ export class LayersPanel extends StrataPanel<LayersPanelState, ToWebview, FromWe
       if (this.state.kind === 'image') {
         await this.loadImage();
       } else {
-        await this.loadArchive();
+        await this.loadSource();
       }
     } catch (err) {
       this.channel.post({ type: 'error', message: this.describe(err) });
@@ -184,6 +166,10 @@ export class LayersPanel extends StrataPanel<LayersPanelState, ToWebview, FromWe
     }
     if (err instanceof ArchiveError) {
       return vscode.l10n.t('The image could not be analysed: {0}.', err.message);
+    }
+    // A registry's or a layout's trouble is said in its own sentence, naming it.
+    if (err instanceof RegistryError || err instanceof SourceError) {
+      return err.message;
     }
     // An archive's trouble is the file's, never the engine's.
     if (this.state.kind === 'archive') {
@@ -217,6 +203,7 @@ export class LayersPanel extends StrataPanel<LayersPanelState, ToWebview, FromWe
       builtOn: stack.builtOn?.name,
       labels: inspect.Config?.Labels ?? {},
       runnable: true,
+      origin: vscode.l10n.t('from the engine {0}', engine.name),
     };
     const lines = this.deps.dockerfileLines?.(id);
     const groups: GroupView[] = stack.groups.map((g) => ({ base: g.base?.name, steps: g.steps.map((s) => stepView(s, lines?.get(s.index))) }));
@@ -232,17 +219,45 @@ export class LayersPanel extends StrataPanel<LayersPanelState, ToWebview, FromWe
     this.channel.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
   }
 
-  private async loadArchive(): Promise<void> {
-    const fs = await import('fs');
-    const file = this.state.key;
-    const stat = await fs.promises.stat(file);
-    this.channel.post({ type: 'init', state: this.state, image: { title: this.state.title, labels: {}, runnable: false }, groups: [] });
-    // By path, size and mtime: an archive rewritten in place is read again.
-    const analysis = await this.analyse(stat.size, async () => fs.createReadStream(file), undefined, `archive:${file}:${stat.size}:${stat.mtimeMs}`);
+  /**
+   * An image that is not on the engine (an archive, a registry, an OCI layout): drawn from
+   * its config's history once read, named with where it was read from.
+   */
+  private async loadSource(): Promise<void> {
+    const source = await openSource(this.state.kind === 'archive' ? { kind: 'file', path: this.state.key, text: this.state.key } : this.state.key, {
+      registries: this.deps.registries,
+      engine: async () => this.deps.engine,
+    });
+    const shown = (analysis?: ImageAnalysis): ImageView => ({
+      title: this.state.title,
+      labels: analysis?.labels ?? {},
+      runnable: false,
+      origin: source.origin,
+      ...(analysis && analysis.platforms.length > 1
+        ? { platform: analysis.platform, platforms: analysis.platforms.map((p) => (p.present ? p.platform : vscode.l10n.t('{0} (listed only)', p.platform))) }
+        : {}),
+    });
+    this.channel.post({ type: 'init', state: this.state, image: shown(), groups: [] });
+    const size = source.kind === 'archive' ? (await fs.promises.stat(this.state.key)).size : 0;
+    const analysis = await this.withReadProgress(this.progress(size), (signal, onProgress) =>
+      analyzeSource(this.deps.analyses, source, { preferPlatform: this.deps.index.platform ?? localPlatform(), signal, onProgress }),
+    );
     this.analysis = analysis;
-    const labels = analysis.labels;
-    this.channel.post({ type: 'init', state: this.state, image: { title: this.state.title, labels, runnable: false, ...(analysis.platforms.length > 1 ? { platform: analysis.platform, platforms: analysis.platforms.map((p) => (p.present ? p.platform : vscode.l10n.t('{0} (listed only)', p.platform))) } : {}) }, groups: groupsFromArchive(analysis) });
+    this.channel.post({ type: 'init', state: this.state, image: shown(analysis), groups: [{ steps: stepsFromHistory(analysis) }] });
     this.channel.post({ type: 'analysis', analysis: toAnalysisView(analysis) });
+  }
+
+  /** What the read's notification and the page say: bytes read of `total` (0: unknown), or the wait for the engine. */
+  private progress(total: number): ReadProgress {
+    return {
+      title: vscode.l10n.t('Analysing {0}', this.state.title),
+      total,
+      words: {
+        waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the image… {0} s', seconds),
+        read: (bytes, of) => vscode.l10n.t('{0} of about {1}', bytes, of),
+      },
+      post: (bytesRead, of, waitingMs) => this.channel.post({ type: 'progress', bytesRead, total: of, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
+    };
   }
 
   /** Reads the export with a cancellable progress notification (bytes read of the total). */
@@ -251,18 +266,7 @@ export class LayersPanel extends StrataPanel<LayersPanelState, ToWebview, FromWe
     if (cached) {
       return Promise.resolve(cached);
     }
-    return this.withReadProgress(
-      {
-        title: vscode.l10n.t('Analysing {0}', this.state.title),
-        total,
-        words: {
-          waiting: (seconds) => vscode.l10n.t('waiting for the engine to send the image… {0} s', seconds),
-          read: (bytes, of) => vscode.l10n.t('{0} of about {1}', bytes, of),
-        },
-        post: (bytesRead, of, waitingMs) => this.channel.post({ type: 'progress', bytesRead, total: of, ...(waitingMs !== undefined ? { waitingMs } : {}) }),
-      },
-      (signal, onProgress) => this.deps.analyses.analyze(cacheKey, open, { preferPlatform, signal, onProgress }),
-    );
+    return this.withReadProgress(this.progress(total), (signal, onProgress) => this.deps.analyses.analyze(cacheKey, open, { preferPlatform, signal, onProgress }));
   }
 
   /** The state saved with the panel, for the serializer. */
@@ -278,7 +282,7 @@ export class LayersPanelSerializer implements vscode.WebviewPanelSerializer<Laye
   async deserializeWebviewPanel(panel: vscode.WebviewPanel, state: LayersPanelState | undefined): Promise<void> {
     // The state is what the webview last saved (its place included); without a key and kind
     // there is nothing to show again.
-    if (!state?.key || (state.kind !== 'image' && state.kind !== 'archive')) {
+    if (!state?.key || (state.kind !== 'image' && state.kind !== 'archive' && state.kind !== 'registry')) {
       panel.dispose();
       return;
     }

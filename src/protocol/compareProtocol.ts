@@ -10,7 +10,7 @@
 import type { ChangeKind } from '../analysis/fileSystem';
 import type { CompareSummary, DiffReason } from '../analysis/imageCompare';
 import type { Failed } from './channel';
-import type { StepView, TreeRowView, TreeSort } from './layersProtocol';
+import type { ReadView, StepView, TreeRowView, TreeSort } from './layersProtocol';
 
 export type { ChangeKind } from '../analysis/fileSystem';
 export type { CompareSummary, DiffReason, SideSummary } from '../analysis/imageCompare';
@@ -22,6 +22,8 @@ export type Side = 'a' | 'b';
 export interface SideView {
   title: string;
   id: string;
+  /** Where it was read from, when not from the engine ("from 127.0.0.1:5000"). */
+  origin?: string;
   /** The engine's figure (src/shared/sizeNames: on disk, unpacked). */
   unpacked?: number;
   created?: string;
@@ -35,6 +37,8 @@ export interface ComparisonView {
   summary: CompareSummary;
   /** How many layers from the base up both share (same diff id): drawn as one band. */
   sharedLayers: number;
+  /** What reading each side cost, when they were read one by one (a registry reads only the layers it does not know). */
+  read?: { a: ReadView; b: ReadView };
   /** Files (analysed) per layer, base first. */
   layerSizes: { a: number[]; b: number[] };
   counts: Record<ChangeKind, number>;
@@ -65,7 +69,6 @@ export type ToWebview =
   | { type: 'progress'; bytesRead: number; total?: number; waitingMs?: number }
   | { type: 'comparison'; comparison: ComparisonView }
   | { type: 'error'; message: string }
-  /** The answer to `listChildren`; with `error` (and no rows) when the folder could not be listed. */
   /** The answer to `listChildren`; `failed` when the folder cannot be listed. */
   | { type: 'children'; requestId: number; rows: CompareRow[] }
   | Failed;
@@ -89,11 +92,18 @@ export interface ComparePanelPlace extends DiffQuery {
 }
 
 /** What the panel keeps to be restored after a reload. */
+/** One side: an image on the engine (by id), or one read from `source` (a registry:// reference, an archive's path). */
+export interface CompareSideState {
+  id: string;
+  title: string;
+  source?: string;
+}
+
 export interface ComparePanelState {
-  /** `<id of A> <id of B>`: one panel per ordered pair. */
+  /** `<A> <B>` (each its id, or its source): one panel per ordered pair. */
   key: string;
-  a: { id: string; title: string };
-  b: { id: string; title: string };
+  a: CompareSideState;
+  b: CompareSideState;
   /** The user's place, which only the webview writes and reads (the host passes it through). */
   place?: ComparePanelPlace;
 }

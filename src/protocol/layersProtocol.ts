@@ -44,6 +44,14 @@ export interface ImageView {
   labels: Record<string, string>;
   /** Whether the Run button makes sense (an image on the engine, not an archive file). */
   runnable: boolean;
+  /** Where it is read from, as a person reads it ("from 127.0.0.1:5000", "from archive app.tar"). */
+  origin?: string;
+}
+
+export interface ReadView {
+  bytesRead: number;
+  blobsRead: number;
+  fromKept: boolean;
 }
 
 export interface LayerStat {
@@ -73,6 +81,8 @@ export interface AnalysisView {
   platform?: string;
   /** Attestation manifests read past ("provenance", "SBOM"). */
   attestations: string[];
+  /** What reading it cost: bytes and layers read, or nothing (kept from an earlier analysis). */
+  read?: ReadView;
 }
 
 // The file tree's rows are the analysis's own (types only: the webview bundles no analysis code).
@@ -117,7 +127,8 @@ export interface LayersPanelPlace {
 
 /** What the panel keeps to be restored after a reload. */
 export interface LayersPanelState {
-  kind: 'image' | 'archive';
+  /** An image on the engine (by id), an archive file (by path), or an image in a registry (by registry:// reference). */
+  kind: 'image' | 'archive' | 'registry';
   /** Image id (engine) or file path (archive). */
   key: string;
   title: string;
