@@ -14,17 +14,17 @@
  */
 import type { Readable } from 'stream';
 import { ArchiveError, type ImageArchive, type ParsedLayer, type ReadOptions, readImageArchive, readImageArchives } from './archiveReader';
-import { ImageAnalysis } from './imageAnalysis';
+import { type DerivedFigures, ImageAnalysis } from './imageAnalysis';
 import { CancelledError } from '../shared/errors';
 
 export type AnalyzeOptions = ReadOptions;
 
 /** A store of analyses that outlives the window: images and layers by what identifies their content. */
 export interface KeptAnalyses {
-  image(key: string): Promise<ImageArchive | undefined>;
+  image(key: string): Promise<{ archive: ImageArchive; derived?: DerivedFigures } | undefined>;
   /** A layer by its diff id or its blob's digest. */
   layer(digest: string): Promise<ParsedLayer | undefined>;
-  put(key: string, archive: ImageArchive, blobs?: Array<string | undefined>): Promise<void>;
+  put(key: string, archive: ImageArchive, blobs?: Array<string | undefined>, derived?: DerivedFigures): Promise<void>;
 }
 
 /** Whatever is known of a layer already, by its blob's digest (where the source names blobs so) or its diff id. */
@@ -107,11 +107,11 @@ export class AnalysisCache {
   ) {}
 
   /** Keeps what was read on disk, in the background. */
-  private persist(key: string, archive: ImageArchive, blobs?: Array<string | undefined>): void {
+  private persist(key: string, analysis: ImageAnalysis, blobs?: Array<string | undefined>): void {
     if (!this.kept) {
       return;
     }
-    const write = this.kept.put(key, archive, blobs).catch((err: unknown) => this.onKeepFailed?.(err));
+    const write = this.kept.put(key, analysis.archiveImage, blobs, analysis.derived).catch((err: unknown) => this.onKeepFailed?.(err));
     this.writes.add(write);
     void write.finally(() => this.writes.delete(write));
   }
@@ -184,7 +184,7 @@ export class AnalysisCache {
     const promise = (async () => {
       const kept = await this.kept?.image(key);
       if (kept) {
-        return new ImageAnalysis(kept, { bytesRead: 0, blobsRead: 0, fromKept: true });
+        return new ImageAnalysis(kept.archive, { bytesRead: 0, blobsRead: 0, fromKept: true }, kept.derived);
       }
       const result = await read((blob, diffId) => this.known(blob, diffId), {
         ...options,
@@ -192,8 +192,9 @@ export class AnalysisCache {
         hashContents: true,
         signal: abort.signal,
       });
-      this.persist(key, result.archive, result.blobs);
-      return new ImageAnalysis(result.archive, { bytesRead: result.bytesRead ?? 0, blobsRead: result.blobsRead ?? 0, fromKept: false });
+      const analysis = new ImageAnalysis(result.archive, { bytesRead: result.bytesRead ?? 0, blobsRead: result.blobsRead ?? 0, fromKept: false });
+      this.persist(key, analysis, result.blobs);
+      return analysis;
     })();
     const running: Running = { promise, abort, waiters: 0 };
     this.running.set(key, running);
@@ -291,7 +292,7 @@ export class AnalysisCache {
     if (generation === this.generation) {
       for (const [key, analysis] of found) {
         this.keep(key, analysis);
-        this.persist(key, analysis.archiveImage);
+        this.persist(key, analysis);
         for (const listener of this.listeners) {
           listener(key);
         }

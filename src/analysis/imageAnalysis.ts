@@ -29,10 +29,20 @@ export interface ReadCost {
   fromKept: boolean;
 }
 
+/**
+ * The figures worked out from the layers (dive's metrics, each layer's counts of changes):
+ * kept on disk with the image, so that an image analysed before opens without working
+ * them out again (the changes themselves are then made when a tree first asks).
+ */
+export interface DerivedFigures {
+  metrics: ImageMetrics;
+  counts: ChangeCounts[];
+}
+
 export class ImageAnalysis {
   readonly layers: LayerSummary[];
   readonly metrics: ImageMetrics;
-  private readonly changes: FileChange[][];
+  private madeChanges: FileChange[][] | undefined;
   private readonly trees = new Map<string, FileTree>();
   private readonly archive: ImageArchive;
 
@@ -40,10 +50,11 @@ export class ImageAnalysis {
     archive: ImageArchive,
     /** What reading it cost, when it was read (or found kept). */
     readonly cost?: ReadCost,
+    /** The figures kept with it, when it was kept (they are worked out otherwise). */
+    derived?: DerivedFigures,
   ) {
     this.archive = archive;
-    const fs: Snapshot = new Map();
-    this.changes = archive.layers.map((layer, i) => applyLayer(fs, layer.entries, i));
+    const counts = derived && derived.counts.length === archive.layers.length ? derived.counts : this.changes.map(countChanges);
     const steps = (archive.config.history ?? []).filter((h) => !h.empty_layer);
     this.layers = archive.layers.map((layer, i) => ({
       index: i,
@@ -51,11 +62,25 @@ export class ImageAnalysis {
       source: layer.source,
       size: layer.size,
       entryCount: layer.entries.length,
-      counts: countChanges(this.changes[i]),
+      counts: counts[i],
       createdBy: steps[i]?.created_by,
       created: steps[i]?.created,
     }));
-    this.metrics = computeMetrics(archive.layers);
+    this.metrics = derived?.metrics ?? computeMetrics(archive.layers);
+  }
+
+  /** Each layer's changes to the filesystem below it, made when first asked. */
+  private get changes(): FileChange[][] {
+    if (!this.madeChanges) {
+      const fs: Snapshot = new Map();
+      this.madeChanges = this.archive.layers.map((layer, i) => applyLayer(fs, layer.entries, i));
+    }
+    return this.madeChanges;
+  }
+
+  /** What to keep with the image on disk. */
+  get derived(): DerivedFigures {
+    return { metrics: this.metrics, counts: this.layers.map((l) => l.counts) };
   }
 
   /** The image as read: what the store on disk keeps. */

@@ -18,15 +18,18 @@ import { promisify } from 'util';
 import * as zlib from 'zlib';
 import * as l10n from '@vscode/l10n';
 import type { ArchiveLayer, ImageArchive, ParsedLayer } from '../analysis/archiveReader';
+import type { DerivedFigures } from '../analysis/imageAnalysis';
 
 const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
 /** Raised when the format of what is kept changes: older entries are then simply not found. */
-const FORMAT = 'v1';
+const FORMAT = 'v2';
 
 /** An image as kept: its archive without the layers' entries, which are kept by diff id. */
 interface ImageRecord {
+  /** The figures worked out from the layers (not worked out again when it opens). */
+  derived?: DerivedFigures;
   format: ImageArchive['format'];
   configDigest?: string;
   repoTags: string[];
@@ -147,8 +150,8 @@ export class LayerCache {
     })) as ParsedLayer | undefined;
   }
 
-  /** An image kept whole (its record and every layer); undefined when any part is missing. */
-  async image(key: string): Promise<ImageArchive | undefined> {
+  /** An image kept whole (its record and every layer), with its figures; undefined when any part is missing. */
+  async image(key: string): Promise<{ archive: ImageArchive; derived?: DerivedFigures } | undefined> {
     const record = (await this.readEntry(this.file('images', `${hashed(key)}.json`), (b) => {
       const r = JSON.parse(b.toString('utf8')) as ImageRecord & { key?: string };
       if (r.key !== key || !Array.isArray(r.layers)) {
@@ -167,14 +170,16 @@ export class LayerCache {
       }
       layers.push({ ...l, ...parsed });
     }
-    return { ...record, layers };
+    const { derived, ...rest } = record as ImageRecord & { key?: string };
+    delete (rest as { key?: string }).key;
+    return { archive: { ...rest, layers }, derived };
   }
 
   /**
    * Keeps an image and its layers (`blobs`: each layer's blob digest, where the source has
    * them). Rejects with a CacheWriteError; what was written before stays whole.
    */
-  async put(key: string, archive: ImageArchive, blobs: Array<string | undefined> = []): Promise<void> {
+  async put(key: string, archive: ImageArchive, blobs: Array<string | undefined> = [], derived?: DerivedFigures): Promise<void> {
     for (const [i, layer] of archive.layers.entries()) {
       if (!layer.diffId || !/^sha256:[0-9a-f]{64}$/.test(layer.diffId)) {
         return; // without diff ids nothing can be found again by content: not kept
@@ -199,6 +204,7 @@ export class LayerCache {
       platform: archive.platform,
       platforms: archive.platforms,
       attestations: archive.attestations,
+      derived,
     };
     await this.writeEntry(this.file('images', `${hashed(key)}.json`), JSON.stringify(record));
     this.evicting ??= this.evict().finally(() => (this.evicting = undefined));

@@ -5,10 +5,8 @@
  * export speed) and with `docker save | tar -t`. Also Strata's peak RSS growth, and the
  * host side of the Layers panel: the data for the stack, then the analysis, cold and cached.
  */
-import { execFileSync, spawn } from 'child_process';
+import { spawn } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { AnalysisCache } from '../../src/analysis/analysisCache';
@@ -16,6 +14,7 @@ import { readImageArchive } from '../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
 import type { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { ImageIndex } from '../../src/engine/imageIndex';
+import { debianRootfs, finished } from '../harness/debianImage';
 import { timed } from './measure';
 import type { RawEngine } from './rawEngine';
 import { type CaseResult, summarize } from './stats';
@@ -36,16 +35,6 @@ async function exists(docker: Docker, reference: string): Promise<boolean> {
     .catch(() => false);
 }
 
-/** Waits for a load or import to finish; rejects with the failure its progress reports. */
-function finished(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve, reject) =>
-    docker.modem.followProgress(stream, (err: Error | null, output: Array<{ error?: string }>) => {
-      const failure = err?.message ?? output.find((o) => o.error)?.error;
-      return failure ? reject(new Error(failure)) : resolve();
-    }),
-  );
-}
-
 /** Moves an image from one engine to another (save, then load), as `docker save | docker load` does. */
 async function copyImage(from: Docker, to: Docker, reference: string): Promise<void> {
   log(`loading ${reference} from the host's engine…`);
@@ -53,28 +42,14 @@ async function copyImage(from: Docker, to: Docker, reference: string): Promise<v
 }
 
 /**
- * `debootstrap --variant=minbase bookworm` imported as a base image (about 70 s, once),
- * into the engine under test through its API: the docker CLI would reach its own default
- * engine, and a build on another engine would then look the base up on docker.io.
+ * `debootstrap --variant=minbase bookworm` (kept as a tar by the test harness: about 70 s,
+ * once) imported as the base image into the engine under test through its API: the docker
+ * CLI would reach its own default engine, and a build on another engine would then look
+ * the base up on docker.io.
  */
 async function importDebianBase(docker: Docker): Promise<void> {
-  try {
-    execFileSync('sh', ['-c', 'command -v debootstrap'], { stdio: 'ignore' });
-  } catch {
-    log('installing debootstrap…');
-    execFileSync('apt-get', ['install', '-y', '-qq', 'debootstrap'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  }
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-debian-'));
-  try {
-    log(`debootstrap bookworm into ${root} (about a minute)…`);
-    execFileSync('debootstrap', ['--variant=minbase', 'bookworm', root, 'http://deb.debian.org/debian'], { stdio: ['ignore', 'ignore', 'inherit'] });
-    const tarball = spawn('tar', ['-C', root, '-c', '.'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [repo, tag] = DEBIAN_BASE.split(':');
-    const progress = await docker.importImage(tarball.stdout as unknown as NodeJS.ReadableStream, { repo, tag, changes: [`LABEL ${KEEP_LABEL}=1`] } as object);
-    await finished(docker, progress as NodeJS.ReadableStream);
-  } finally {
-    fs.rmSync(root, { recursive: true, force: true });
-  }
+  const [repo, tag] = DEBIAN_BASE.split(':');
+  await finished(docker, (await docker.importImage(fs.createReadStream(debianRootfs(log)) as unknown as NodeJS.ReadableStream, { repo, tag, changes: [`LABEL ${KEEP_LABEL}=1`] } as object)) as NodeJS.ReadableStream);
 }
 
 /** The application layer's files: small sources and data of varied sizes. */
@@ -130,7 +105,7 @@ export async function prepareRealisticImage(docker: Docker, host?: Docker): Prom
 }
 
 /** Samples the process's RSS while `fn` runs; returns the peak growth over the start, in MB. */
-async function peakRssGrowth(fn: () => Promise<unknown>): Promise<number> {
+export async function peakRssGrowth(fn: () => Promise<unknown>): Promise<number> {
   const start = process.memoryUsage().rss;
   let peak = start;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);

@@ -29,12 +29,13 @@ import { benchScale, prepareScale } from './scale';
 import { benchCompare, prepareRebuilt } from './compareImages';
 import { benchPull, pushToRegistry } from './pullImage';
 import { benchPanel } from './panelEndToEnd';
+import { benchRegistry } from './registryAnalysis';
 import { type CaseResult, formatTable, toJson } from './stats';
 
 /** The bench's share of the engine's list: 3 chain images + variants. */
 const FIXTURE_IMAGES = 100;
 
-const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export', 'scale', 'compare', 'pull', 'panel'] as const;
+const CASES = ['list', 'layer-stack', 'event-latency', 'log-throughput', 'analysis', 'ssh', 'first-export', 'scale', 'compare', 'pull', 'registry', 'panel'] as const;
 type CaseName = (typeof CASES)[number];
 /** The cases that measure against the built image fixtures. */
 const IMAGE_CASES: readonly CaseName[] = ['list', 'layer-stack', 'event-latency', 'scale'];
@@ -187,6 +188,18 @@ async function runCases(engine: DockerEngine, raw: RawEngine, docker: Docker, op
     results.push(...pull.results);
     Object.assign(context, pull.context);
   }
+  if (only.includes('registry')) {
+    const host = new Docker({ socketPath: '/var/run/docker.sock' });
+    const realistic = await prepareRealisticImage(host);
+    // A rebuild with one layer more, under a tag of this run: it shares every layer but that one.
+    const rebuilt = await prepareRebuilt(host, realistic, `strata-bench/realistic:${runTag('registry')}`, `${TEST_LABEL}=${process.pid}`);
+    const a = await pushToRegistry(host, realistic);
+    const b = await pushToRegistry(host, rebuilt);
+    const pullInto = testEngine(opts.engine === 'host' ? 'docker28' : opts.engine);
+    const registry = await benchRegistry(pullInto, a, b, opts.analysisRuns);
+    results.push(...registry.results);
+    Object.assign(context, registry.context);
+  }
   if (only.includes('panel')) {
     // code-server's extension host finds the engine under test through DOCKER_HOST (set in main).
     const reference = await prepareRealisticImage(docker, opts.engine === 'host' ? undefined : new Docker({ socketPath: '/var/run/docker.sock' }));
@@ -220,7 +233,7 @@ async function main(): Promise<void> {
       const logRuns = opts.only.includes('log-throughput') ? ` (log throughput: ${opts.logRuns})` : '';
       log(`engine ${all.engine} (API ${all.api}), Node ${all.node}${listed}, medians of ${runs} runs${logRuns}`);
       process.stdout.write(`${formatTable(results)}\n`);
-      for (const [key, value] of Object.entries(context).filter(([k]) => /^(ssh|engineStart|firstExport|scale|storm|analyses|compare|pull|panel)/.test(k))) {
+      for (const [key, value] of Object.entries(context).filter(([k]) => /^(ssh|engineStart|firstExport|scale|storm|analyses|compare|pull|registry|panel)/.test(k))) {
         process.stdout.write(`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}\n`);
       }
     }

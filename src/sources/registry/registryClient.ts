@@ -58,6 +58,9 @@ interface Answer {
   body: http.IncomingMessage;
 }
 
+/** The scheme each host was found to speak, for every client of the process (each new one would otherwise try TLS first again). */
+const spoken = new Map<string, 'https' | 'http'>();
+
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1)(:\d+)?$/i;
 
 /** The host to talk to for a registry name (Docker Hub's API lives elsewhere than its name). */
@@ -95,7 +98,6 @@ const CERTIFICATE_CODES = new Set([
 
 export class RegistryClient {
   readonly host: string;
-  private scheme: 'https' | 'http' | undefined;
   private readonly tokens = new TokenStore();
   /** The Authorization that worked last, by repository scope (most requests need no 401 first). */
   private readonly authorized = new Map<string, string>();
@@ -333,11 +335,12 @@ export class RegistryClient {
   /** One request to the registry's host, on the scheme it speaks (found out on the first). */
   private async send(path: string, options: { accept?: string; range?: number; signal?: AbortSignal; authorization?: string }): Promise<Answer> {
     const plainAllowed = this.loopback || this.insecure;
-    const schemes: Array<'https' | 'http'> = this.scheme ? [this.scheme] : plainAllowed ? ['https', 'http'] : ['https'];
+    const known = spoken.get(this.host);
+    const schemes: Array<'https' | 'http'> = known ? [known] : plainAllowed ? ['https', 'http'] : ['https'];
     for (const scheme of schemes) {
       try {
         const answer = await this.request(new URL(`${scheme}://${this.host}${path}`), options);
-        this.scheme = scheme;
+        spoken.set(this.host, scheme);
         return answer;
       } catch (err) {
         // A server that does not speak TLS: plain HTTP where that is allowed.
