@@ -142,12 +142,17 @@ if [ -z "$token" ] || ! curl -sf -o /dev/null -m 5 --cacert "$ca" -H "Authorizat
   exit 1
 fi
 
+# Also alone in token/registry.json: an older start-registry.sh (another checkout's) rewrites
+# registries.json without it.
+cat > "$tok/registry.json" <<JSON
+{ "address": "127.0.0.1:$TOKEN_PORT", "username": "strata", "password": "$(cat "$CACHE/password")",
+  "readerUsername": "reader", "readerPassword": "$(cat "$CACHE/reader-password")",
+  "caFile": "$ca", "certDir": "$tok/ca", "realm": "$issuer_url", "service": "$SERVICE", "issuer": "$ISSUER",
+  "publicPrefix": "public/", "shortPrefix": "expiring/", "ttl": ${STRATA_TOKEN_TTL:-300}, "shortTtl": ${STRATA_TOKEN_SHORT_TTL:-3} }
+JSON
 cat > "$CACHE/registries.json" <<JSON
 { "auth": { "address": "127.0.0.1:5000", "username": "strata", "password": "$(cat "$CACHE/password")" },
   "open": { "address": "127.0.0.1:5001" },
-  "token": { "address": "127.0.0.1:$TOKEN_PORT", "username": "strata", "password": "$(cat "$CACHE/password")",
-    "readerUsername": "reader", "readerPassword": "$(cat "$CACHE/reader-password")",
-    "caFile": "$ca", "certDir": "$tok/ca", "realm": "$issuer_url", "service": "$SERVICE", "issuer": "$ISSUER",
-    "publicPrefix": "public/", "shortPrefix": "expiring/", "ttl": ${STRATA_TOKEN_TTL:-300}, "shortTtl": ${STRATA_TOKEN_SHORT_TTL:-3} } }
+  "token": $(cat "$tok/registry.json") }
 JSON
 echo "$CACHE/registries.json"
