@@ -6,10 +6,12 @@
 # https://127.0.0.1:5003/token (users strata and reader, anonymous pull of public/*). See
 # README.md here. Storage under the cache, kept between runs. Idempotent and quick: starts
 # what does not answer, restarts what a changed config or certificate concerns. The engines
-# trust 127.0.0.0/8 without TLS (and do not verify it there). Writes
+# treat 127.0.0.0/8 as insecure registries: plain HTTP, or TLS unchecked (but Docker 28's
+# containerd store checks the token realm's certificate: README.md). Writes
 # $CACHE/registry/registries.json. STRATA_TOKEN_TTL and STRATA_TOKEN_SHORT_TTL set the
 # tokens' lifetimes (300 s and 3 s).
 set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
 CACHE="${STRATA_CACHE:-$HOME/.cache/strata}/registry"
 mkdir -p "$CACHE"
 need=()
@@ -87,7 +89,7 @@ changed "$tok/issuer.json" "$(cat <<JSON
   "users": { "strata": "$(cat "$CACHE/password")", "reader": "$(cat "$CACHE/reader-password")" },
   "publicPrefix": "public/", "shortPrefix": "expiring/",
   "ttl": ${STRATA_TOKEN_TTL:-300}, "shortTtl": ${STRATA_TOKEN_SHORT_TTL:-3},
-  "code": "$(sha256sum "$(dirname "$0")/tokenIssuer.js" | cut -c1-16)" }
+  "code": "$(sha256sum "$here/tokenIssuer.js" | cut -c1-16)" }
 JSON
 )" && issuer_changed=1
 registry_changed=0
@@ -125,7 +127,7 @@ if [ $fresh = 1 ] || [ $issuer_changed = 1 ]; then stop "$tok/issuer.pid" "$tok/
 if [ $fresh = 1 ] || [ $registry_changed = 1 ]; then stop "$tok/pid" "$tok/config.yml"; fi
 issuer_url="https://127.0.0.1:$ISSUER_PORT/token"
 if ! answers "$issuer_url"; then
-  nohup setsid node "$(dirname "$0")/tokenIssuer.js" "$tok/issuer.json" > "$tok/issuer.log" 2>&1 < /dev/null &
+  nohup setsid node "$here/tokenIssuer.js" "$tok/issuer.json" > "$tok/issuer.log" 2>&1 < /dev/null &
   echo $! > "$tok/issuer.pid"
   wait_for "$issuer_url" "the token issuer" "$tok/issuer.log"
 fi
