@@ -69,7 +69,7 @@ if ! valid "$ca" || ! valid "$tok/tls/server.crt" || ! valid "$tok/signing/signi
     -keyout "$tok/tls/ca.key" -out "$ca" 2>/dev/null
   openssl req -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -keyout "$tok/tls/server.key" -out "$tok/tls/server.csr" 2>/dev/null
   printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n' > "$tok/tls/server.ext"
-  openssl x509 -req -days 825 -in "$tok/tls/server.csr" -CA "$ca" -CAkey "$tok/tls/ca.key" -CAcreateserial \
+  openssl x509 -req -days 825 -in "$tok/tls/server.csr" -CA "$ca" -CAkey "$tok/tls/ca.key" -CAcreateserial -CAserial "$tok/tls/ca.srl" \
     -extfile "$tok/tls/server.ext" -out "$tok/tls/server.crt" 2>/dev/null
   openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj /CN=strata-test-token-signer \
     -keyout "$tok/signing/signing.key" -out "$tok/signing/signing.crt" 2>/dev/null
