@@ -61,13 +61,14 @@ describe('registry harness: token registry, multi-platform index, corrupt blobs,
   const regs = testRegistries();
   const tag = runTag('harness');
   const host = new Docker({ socketPath: testEngine('host').fixtureSocket });
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-reg-harness-'));
+  let out: string; // skopeo's downloads
   let priv: PushedImage; // token registry, strata-test/…
   let pub: PushedImage; // token registry, public/…
   let expiring: PushedImage; // token registry, expiring/…
   let open: PushedImage; // open registry, a 1 MB payload
 
   before(async () => {
+    out = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-reg-harness-'));
     priv = await pushFixtureImage('token', 'strata-test/harness', tag);
     pub = await pushFixtureImage('token', 'public/harness', tag);
     expiring = await pushFixtureImage('token', 'expiring/harness', tag);
