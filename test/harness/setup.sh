@@ -23,6 +23,8 @@ if [ $engines = 1 ]; then
   [ -x /usr/sbin/sshd ] || need+=(openssh-server)
   command -v podman >/dev/null || need+=(podman)
   command -v debootstrap >/dev/null || need+=(debootstrap)
+  # The download-only oracle of the registry tests: what a registry serves, without an engine.
+  command -v skopeo >/dev/null || need+=(skopeo)
 fi
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
@@ -39,7 +41,7 @@ bash "$here/start-dockerd.sh"
 # Writes ${STRATA_CACHE:-~/.cache/strata}/engines/engines.json; the first time builds a
 # Debian sid chroot for Docker 28 (under a minute here), then a few seconds.
 [ $engines = 0 ] || bash "$here/engines/start-engines.sh" >/dev/null
-# Two local registries (with and without auth) for pull, push and credentials.
+# Local registries for pull, push and credentials: htpasswd, open, and TLS with token auth.
 [ $engines = 0 ] || bash "$here/registry/start-registry.sh" >/dev/null
 bash "$here/install-code-server.sh" >/dev/null
 echo "setup: ready" >&2

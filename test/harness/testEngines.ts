@@ -97,6 +97,31 @@ export interface TestRegistries {
   /** htpasswd basic auth. */
   auth: { address: string; username: string; password: string };
   open: { address: string };
+  /** TLS (a harness CA) and Bearer tokens from the harness's token issuer, as Docker Hub and GHCR (registry/README.md). */
+  token: TokenRegistry;
+}
+
+export interface TokenRegistry {
+  address: string;
+  /** Every action on every repository. */
+  username: string;
+  password: string;
+  /** Pull only. */
+  readerUsername: string;
+  readerPassword: string;
+  /** The CA that signed the registry's and the issuer's certificates, alone in `certDir` (skopeo's --cert-dir, docker's certs.d). */
+  caFile: string;
+  certDir: string;
+  /** The token endpoint the registry's challenge names, and the service and issuer the tokens carry. */
+  realm: string;
+  service: string;
+  issuer: string;
+  /** Repositories anyone may pull without credentials. */
+  publicPrefix: string;
+  /** Pull-only tokens for repositories under it live `shortTtl` seconds instead of `ttl`. */
+  shortPrefix: string;
+  ttl: number;
+  shortTtl: number;
 }
 
 /** The local registries test/harness/registry/start-registry.sh runs. */
@@ -105,5 +130,19 @@ export function testRegistries(): TestRegistries {
   if (!fs.existsSync(file)) {
     throw new Error(`${file} does not exist: run bash test/harness/registry/start-registry.sh (npm test does).`);
   }
-  return JSON.parse(fs.readFileSync(file, 'utf8')) as TestRegistries;
+  const registries = JSON.parse(fs.readFileSync(file, 'utf8')) as TestRegistries;
+  // An older start-registry.sh (another checkout's) writes the file without it; the script also keeps it alone.
+  const token = path.join(CACHE, 'registry', 'token', 'registry.json');
+  if (!registries.token && fs.existsSync(token)) {
+    registries.token = JSON.parse(fs.readFileSync(token, 'utf8')) as TokenRegistry;
+  }
+  if (!registries.token) {
+    // Said when it is used, not before: the other registries' tests need none of it.
+    Object.defineProperty(registries, 'token', {
+      get: () => {
+        throw new Error(`${file} lists no token registry: run bash test/harness/registry/start-registry.sh from this checkout.`);
+      },
+    });
+  }
+  return registries;
 }
