@@ -78,9 +78,10 @@ function isAttestation(d: Descriptor): boolean {
 
 /** What an attestation manifest attests, from its layers' in-toto predicate types. */
 async function attestationKind(store: BlobStore, d: Descriptor, signal?: AbortSignal): Promise<string> {
+  // An attestation manifest is a manifest (served as one, not as a blob).
   const doc = await store
-    .document(d.digest, signal)
-    .then((b) => JSON.parse(b.toString('utf8')) as { layers?: Descriptor[] })
+    .manifest(d.digest, signal)
+    .then((m) => m.json as { layers?: Descriptor[] })
     .catch(() => undefined);
   const types = (doc?.layers ?? []).map((l) => l.annotations?.['in-toto.io/predicate-type'] ?? '');
   const kinds = [...new Set(types.map((t) => (/provenance/i.test(t) ? 'provenance' : /spdx|cyclonedx|sbom/i.test(t) ? 'SBOM' : 'attestation')))];

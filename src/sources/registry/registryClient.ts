@@ -101,6 +101,7 @@ export class RegistryClient {
   private readonly tokens = new TokenStore();
   /** The Authorization that worked last, by repository scope (most requests need no 401 first). */
   private readonly authorized = new Map<string, string>();
+  private readonly withCredentials = new Map<string, boolean>();
   private readonly insecure: boolean;
   private readonly loopback: boolean;
 
@@ -239,26 +240,30 @@ export class RegistryClient {
   private async get(repository: string | undefined, path: string, options: { accept?: string; range?: number; signal?: AbortSignal }, what: string): Promise<Answer> {
     const scope = repository ? `repository:${repository}:pull` : 'registry:catalog:*';
     let authorization = this.authorized.get(scope);
+    // Whether the user's credentials went into it: a refusal then says they are wrong, else that a login is needed.
+    let withCredentials = this.withCredentials.get(scope) ?? false;
     for (let attempt = 0; ; attempt++) {
       const answer = await this.send(path, { ...options, authorization });
       if (answer.status === 401 && attempt < 2) {
         answer.body.resume();
         const challenge = parseChallenge(answer.headers['www-authenticate']);
         const renewed = challenge ? await this.authorize(challenge, scope, what, attempt > 0) : undefined;
-        if (!renewed || renewed === authorization) {
-          this.unauthorized(what, authorization !== undefined);
+        if (!renewed || renewed.header === authorization) {
+          this.unauthorized(what, renewed?.withCredentials ?? withCredentials);
         }
-        authorization = renewed;
+        authorization = renewed.header;
+        withCredentials = renewed.withCredentials;
         continue;
       }
       if (answer.status === 200 || answer.status === 206) {
         if (authorization) {
           this.authorized.set(scope, authorization);
+          this.withCredentials.set(scope, withCredentials);
         }
         return answer;
       }
       const detail = (await readAll(answer.body, 64 * 1024).catch(() => Buffer.alloc(0))).toString('utf8').trim().slice(0, 300);
-      this.answerFailed(answer, what, detail, authorization !== undefined);
+      this.answerFailed(answer, what, detail, withCredentials);
     }
   }
 
@@ -292,10 +297,12 @@ export class RegistryClient {
   }
 
   /** The Authorization the challenge asks for: the credentials (Basic), or a token for the scope from its realm (Bearer). */
-  private async authorize(challenge: Challenge, scope: string, what: string, renew: boolean): Promise<string | undefined> {
+  private async authorize(challenge: Challenge, scope: string, what: string, renew: boolean): Promise<{ header: string; withCredentials: boolean } | undefined> {
     const credentials = await this.options.credentials?.(this.registry);
+    const withCredentials = credentials !== undefined;
     if (challenge.scheme === 'basic') {
-      return credentials ? basicHeader(credentials) : undefined;
+      const header = credentials ? basicHeader(credentials) : undefined;
+      return header ? { header, withCredentials } : undefined;
     }
     if (!challenge.realm) {
       return undefined;
@@ -307,7 +314,7 @@ export class RegistryClient {
     }
     const kept = this.tokens.get(key);
     if (kept) {
-      return `Bearer ${kept}`;
+      return { header: `Bearer ${kept}`, withCredentials };
     }
     const realm = new URL(challenge.realm);
     if (challenge.service) {
@@ -318,10 +325,10 @@ export class RegistryClient {
     const answer = await this.request(realm, { authorization: credentials ? basicHeader(credentials) : undefined });
     const text = (await readAll(answer.body, MAX_DOCUMENT_BYTES)).toString('utf8');
     if (answer.status === 401 || answer.status === 403) {
-      this.unauthorized(what, credentials !== undefined);
+      this.unauthorized(what, withCredentials);
     }
     if (answer.status !== 200) {
-      this.answerFailed({ ...answer, body: answer.body }, what, text, credentials !== undefined);
+      this.answerFailed(answer, what, text, withCredentials);
     }
     const body = JSON.parse(text) as { token?: string; access_token?: string; expires_in?: number };
     const token = body.token ?? body.access_token;
@@ -329,7 +336,7 @@ export class RegistryClient {
       return undefined;
     }
     this.tokens.set(key, token, body.expires_in);
-    return `Bearer ${token}`;
+    return { header: `Bearer ${token}`, withCredentials };
   }
 
   /** One request to the registry's host, on the scheme it speaks (found out on the first). */
