@@ -7,37 +7,13 @@ import { until as waitUntil } from '../harness/until';
 import * as assert from 'assert';
 import Docker from 'dockerode';
 import { ImageIndex } from '../../src/engine/imageIndex';
-import { LiveUpdates, debounce } from '../../src/views/liveUpdates';
+import { LiveUpdates } from '../../src/views/liveUpdates';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { hostEngine } from '../harness/testEngines';
 
 const quietLog = { info: () => undefined } as unknown as ConstructorParameters<typeof LiveUpdates>[3];
 
 const until = (what: string, check: () => boolean, timeoutMs = 15_000) => waitUntil(what, check, timeoutMs, 25);
-
-describe('debounce', () => {
-  it('a burst makes one call, after the last', async () => {
-    let calls = 0;
-    const d = debounce(() => calls++, 40);
-    for (let i = 0; i < 10; i++) {
-      d();
-    }
-    await new Promise((r) => setTimeout(r, 100));
-    assert.strictEqual(calls, 1);
-  });
-
-  it('a storm that never pauses still calls, at most once per maxWait', async () => {
-    let calls = 0;
-    const d = debounce(() => calls++, 50, 300);
-    const start = Date.now();
-    while (Date.now() - start < 1000) {
-      d();
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    await new Promise((r) => setTimeout(r, 100));
-    assert.ok(calls >= 3 && calls <= 5, `${calls} calls for a 1 s storm`);
-  });
-});
 
 describe('LiveUpdates against a real engine', function () {
   this.timeout(60_000);
