@@ -72,9 +72,10 @@ export class LiveUpdates implements vscode.Disposable {
     private readonly targets: RefreshTargets,
     private readonly log: vscode.LogOutputChannel,
     delayMs = 50,
+    clock?: DebounceClock,
   ) {
-    this.refreshImages = debounce(() => targets.images(), delayMs);
-    this.refreshContainers = debounce(() => targets.containers(), delayMs);
+    this.refreshImages = debounce(() => targets.images(), delayMs, undefined, clock);
+    this.refreshContainers = debounce(() => targets.containers(), delayMs, undefined, clock);
     this.restart();
   }
 
