@@ -6,15 +6,13 @@
  * folder the host cannot list shows the host's sentence where its rows would be.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { imageMenu, openStrata, openVsCode, runCommand, widenSideBar } from './workbench';
+import type { FrameLocator, Page } from 'playwright-core';
+import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { imageMenu, runCommand } from './workbench';
 
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 /** Large enough that the export takes seconds to read: the progress streams while the user types. */
 const BIG_BYTES = 400_000_000;
 const FILTER = 'file-3';
@@ -78,35 +76,23 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
   const docker = new Docker();
   const tag = runTag('place');
   const app = `strata-test/e2e-place:app-${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-  let page: Page;
   let treeScroll = 0;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(docker, app, {
-      unique: true,
-      steps: [
-        'RUN mkdir -p /srv/app/many && for i in $(seq 1 400); do echo $i > /srv/app/many/file-$i.txt; done',
-        `RUN head -c ${BIG_BYTES} /dev/urandom > /srv/big.bin`,
-      ],
-    });
-    const extensionsDir = installStrata('e2e-place');
-    browser = await launchBrowser();
-    server = await startCodeServer({ extensionsDir });
-    page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page, 520);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+  const vsCode = setUpVsCode({
+    label: 'e2e-place',
+    setUp: async () => {
+      await buildFixtureImage(docker, app, {
+        unique: true,
+        steps: [
+          'RUN mkdir -p /srv/app/many && for i in $(seq 1 400); do echo $i > /srv/app/many/file-$i.txt; done',
+          `RUN head -c ${BIG_BYTES} /dev/urandom > /srv/big.bin`,
+        ],
+      });
+    },
+    page: { sideBarWidth: 520 },
   });
 
   it('typing in the filter while the analysis streams in keeps the focus, the caret and the text', async () => {
+    const { page } = vsCode;
     await imageMenu(page, `app-${tag}`, 'Show Layers');
     const frame = panelFrame(page);
     await frame.locator('h1', { hasText: app }).waitFor({ timeout: 30_000 });
@@ -153,6 +139,7 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
   });
 
   it('folders opened and the tree scrolled are the place a reload comes back to', async () => {
+    const { page } = vsCode;
     const frame = panelFrame(page);
     for (const name of ['srv', 'app', 'many']) {
       const folder = frame.locator(`.tree .row[data-path$="${name}"]`).first();
@@ -203,6 +190,7 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
   });
 
   it('a folder the host cannot list shows the host\'s sentence where its rows would be', async () => {
+    const { page } = vsCode;
     const frame = panelFrame(page);
     const sentence = '/srv/app/many is not among the changes of layer 4.';
     // The host's error reply, as the webview receives it: the next `children` answer is turned

@@ -4,47 +4,33 @@
  * validates as the user types.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { imageMenu, openStrata, openVsCode, viewRow, widenSideBar } from './workbench';
-
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { imageMenu, viewRow } from './workbench';
 
 describe('running containers in a real VS Code in a real browser', () => {
   const docker = new Docker();
   const tag = runTag('r');
   const image = `strata-test/e2e-run:ticker-${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-  let page: Page;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(docker, image, {
-      steps: [`CMD ["sh", "-c", "trap 'echo stopping; exit 0' TERM; echo server starting; echo warming up >&2; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]`],
-    });
-    const extensionsDir = installStrata('e2e-run');
-    browser = await launchBrowser();
-    server = await startCodeServer({ extensionsDir });
-    page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page);
-  });
-
-  after(async () => {
-    for (const c of await docker.listContainers({ all: true, filters: { ancestor: [image] } })) {
-      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+  const vsCode = setUpVsCode({
+    label: 'e2e-run',
+    setUp: async () => {
+      await buildFixtureImage(docker, image, {
+        steps: [`CMD ["sh", "-c", "trap 'echo stopping; exit 0' TERM; echo server starting; echo warming up >&2; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]`],
+      });
+    },
+    tearDown: async () => {
+      for (const c of await docker.listContainers({ all: true, filters: { ancestor: [image] } })) {
+        await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      }
+    },
+    page: { sideBarWidth: 640 },
   });
 
   it('right-click → Run: the Output panel follows it, the Containers view lists it, Stop stops it', async () => {
+    const { page } = vsCode;
     await imageMenu(page, `ticker-${tag}`, 'Run');
 
     const output = page.locator('.part.panel .view-lines');
@@ -69,6 +55,7 @@ describe('running containers in a real VS Code in a real browser', () => {
   });
 
   it('Run with Options… checks each answer as it is typed; nothing runs until it is valid', async () => {
+    const { page } = vsCode;
     const before = (await docker.listContainers({ all: true, filters: { ancestor: [image] } })).length;
     await imageMenu(page, `ticker-${tag}`, 'Run with Options…');
     const input = page.locator('.quick-input-widget input.input');
