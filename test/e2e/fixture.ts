@@ -32,7 +32,7 @@ export interface VsCodeOptions {
   label: string;
   /** Runs first: what the tests need before VS Code starts (images built, a workspace written). */
   setUp?: () => Promise<void>;
-  /** Runs last but for the images: what else the tests made (containers, images pushed or pulled). */
+  /** Runs once VS Code is closed, before the images are removed: what else the tests made or started. */
   tearDown?: () => Promise<void>;
   /** Whose fixture images are removed at the end (the host's engine by default). */
   engines?: Docker[];
@@ -112,11 +112,11 @@ export function setUpVsCode(options: VsCodeOptions): VsCodeUnderTest {
   });
 
   after(async () => {
-    await options.tearDown?.();
     await browser?.close();
     for (const server of servers) {
       await server.stop();
     }
+    await options.tearDown?.();
     for (const docker of options.engines ?? [new Docker()]) {
       await removeFixtureImages(docker);
     }
