@@ -15,28 +15,41 @@ export interface RefreshTargets {
   containerRemoved(id: string): void;
 }
 
+/** The time and the timers a debounce goes by: the real ones, or a test's, which it moves by hand. */
+export interface DebounceClock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+const REAL_CLOCK: DebounceClock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout | undefined),
+};
+
 /**
  * Gathers bursts of calls (a build tags, a rmi untags and deletes) into one, `delayMs`
  * after the last; in a storm that does not pause (a script tagging 100 images a second),
  * at most one every `maxWaitMs`, so the view neither floods nor waits for the end.
  */
-export function debounce(fn: () => void, delayMs: number, maxWaitMs = 1000): { (): void; cancel(): void } {
-  let timer: NodeJS.Timeout | undefined;
+export function debounce(fn: () => void, delayMs: number, maxWaitMs = 1000, clock = REAL_CLOCK): { (): void; cancel(): void } {
+  let timer: unknown;
   let first: number | undefined;
   const fire = () => {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     timer = undefined;
     first = undefined;
     fn();
   };
   const call = () => {
-    const now = Date.now();
+    const now = clock.now();
     first ??= now;
-    clearTimeout(timer);
-    timer = setTimeout(fire, Math.max(0, Math.min(delayMs, first + maxWaitMs - now)));
+    clock.clearTimeout(timer);
+    timer = clock.setTimeout(fire, Math.max(0, Math.min(delayMs, first + maxWaitMs - now)));
   };
   call.cancel = () => {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
     timer = undefined;
     first = undefined;
   };
@@ -59,9 +72,10 @@ export class LiveUpdates implements vscode.Disposable {
     private readonly targets: RefreshTargets,
     private readonly log: vscode.LogOutputChannel,
     delayMs = 50,
+    clock?: DebounceClock,
   ) {
-    this.refreshImages = debounce(() => targets.images(), delayMs);
-    this.refreshContainers = debounce(() => targets.containers(), delayMs);
+    this.refreshImages = debounce(() => targets.images(), delayMs, undefined, clock);
+    this.refreshContainers = debounce(() => targets.containers(), delayMs, undefined, clock);
     this.restart();
   }
 

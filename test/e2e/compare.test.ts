@@ -6,15 +6,13 @@
  * tag offers Compare with Previous Build (and an image that was not rebuilt does not).
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { DARK, LIGHT, imageMenu, namedRow, openStrata, openVsCode, runCommand, useTheme, widenSideBar } from './workbench';
+import type { FrameLocator, Page } from 'playwright-core';
+import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { DARK, LIGHT, imageMenu, namedRow, runCommand, useTheme } from './workbench';
 
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const IMG = '<img src=x onerror=alert(1)>';
 const LABEL = '<script>alert(3)</script>';
 
@@ -53,47 +51,31 @@ describe('comparing two images in a real VS Code in a real browser', function ()
   const a = `strata-test/e2e-compare:a-${tag}`;
   const b = `strata-test/e2e-compare:b-${tag}`;
   const rebuilt = `strata-test/e2e-compare:rebuilt-${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-  let page: Page;
   const dialogs: string[] = [];
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(docker, base, { unique: true, steps: ['RUN head -c 300000 /dev/urandom > /base.bin'] });
-    await buildFixtureImage(docker, a, {
-      dockerfile: [`FROM ${base}`, 'RUN mkdir -p /srv/app && echo one > /srv/app/config && echo old > /srv/app/old.txt && head -c 40000 /dev/zero > /srv/app/data.bin'].join('\n'),
-    });
-    await buildFixtureImage(docker, b, {
-      dockerfile: [
-        `FROM ${base}`,
-        `RUN mkdir -p /srv/app && echo two > /srv/app/config && echo new > /srv/app/new.txt && head -c 90000 /dev/zero > /srv/app/data.bin && touch '/srv/app/${IMG}'`,
-        `LABEL evil="${LABEL}"`,
-      ].join('\n'),
-    });
-    const version = (v: string) => [`FROM ${base}`, 'RUN echo rebuilt > /name.txt', `RUN echo ${v} > /version.txt`].join('\n');
-    await buildFixtureImage(docker, rebuilt, { dockerfile: version('v1') });
-    await buildFixtureImage(docker, rebuilt, { dockerfile: version('v2') });
-
-    const extensionsDir = installStrata('e2e-compare');
-    browser = await launchBrowser();
-    server = await startCodeServer({ extensionsDir, settings: { 'workbench.colorTheme': LIGHT } });
-    page = await openVsCode(browser, server);
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await openStrata(page);
-    await widenSideBar(page, 480);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+  const vsCode = setUpVsCode({
+    label: 'e2e-compare',
+    setUp: async () => {
+      await buildFixtureImage(docker, base, { unique: true, steps: ['RUN head -c 300000 /dev/urandom > /base.bin'] });
+      await buildFixtureImage(docker, a, {
+        dockerfile: [`FROM ${base}`, 'RUN mkdir -p /srv/app && echo one > /srv/app/config && echo old > /srv/app/old.txt && head -c 40000 /dev/zero > /srv/app/data.bin'].join('\n'),
+      });
+      await buildFixtureImage(docker, b, {
+        dockerfile: [
+          `FROM ${base}`,
+          `RUN mkdir -p /srv/app && echo two > /srv/app/config && echo new > /srv/app/new.txt && head -c 90000 /dev/zero > /srv/app/data.bin && touch '/srv/app/${IMG}'`,
+          `LABEL evil="${LABEL}"`,
+        ].join('\n'),
+      });
+      const version = (v: string) => [`FROM ${base}`, 'RUN echo rebuilt > /name.txt', `RUN echo ${v} > /version.txt`].join('\n');
+      await buildFixtureImage(docker, rebuilt, { dockerfile: version('v1') });
+      await buildFixtureImage(docker, rebuilt, { dockerfile: version('v2') });
+    },
+    server: { settings: { 'workbench.colorTheme': LIGHT } },
+    page: { sideBarWidth: 480, dialogs },
   });
 
   it('Select for Compare, then Compare with Selected: the shared band across both stacks, the changed files, hostile text as text; light and dark', async () => {
+    const { page } = vsCode;
     const before = await menuLabels(page, `a-${tag}`);
     assert.ok(before.includes('Select for Compare') && before.includes('Compare with…'), `the menu offers Select for Compare (${before.join(' | ')})`);
     assert.ok(!before.includes('Compare with Selected'), 'Compare with Selected shows only once an image is selected');
@@ -148,6 +130,7 @@ describe('comparing two images in a real VS Code in a real browser', function ()
   });
 
   it('a rebuilt tag offers Compare with Previous Build, which compares the build before with it', async () => {
+    const { page } = vsCode;
     await showSideBar(page, true);
     const notRebuilt = await menuLabels(page, `a-${tag}`);
     assert.ok(!notRebuilt.includes('Compare with Previous Build'), 'an image that was not rebuilt does not offer it');
@@ -165,6 +148,7 @@ describe('comparing two images in a real VS Code in a real browser', function ()
   });
 
   it('after a window reload the panel comes back (serializer), compared again', async () => {
+    const { page } = vsCode;
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForEvent('load', { timeout: 60_000 });
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });

@@ -10,12 +10,11 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer, tempDir } from '../harness/codeServer';
-import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { DARK, LIGHT, openVsCode, useTheme } from './workbench';
-
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+import type { Locator, Page } from 'playwright-core';
+import { tempDir } from '../harness/codeServer';
+import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, runTag } from '../harness/fixtureImages';
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { DARK, LIGHT, useTheme } from './workbench';
 
 /** The editor's rendered line that holds `text` (the editor draws spaces as no-break spaces). */
 function editorLine(page: Page, text: string): Locator {
@@ -56,29 +55,21 @@ describe('Dockerfile lenses, hover and wasted-space problems in a real VS Code i
   const text = `${base}\nLABEL ${TEST_LABEL}="${process.pid}"\n`;
   /** A 1-based line number, as the Problems panel and the diagnostic's message give it. */
   const lineNo = (needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
-  let browser: Browser;
-  let server: CodeServer;
-  let page: Page;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    const workspace = tempDir('e2e-dockerfile-ws');
-    fs.writeFileSync(path.join(workspace, 'Dockerfile'), text);
-    fs.writeFileSync(path.join(workspace, 'app.txt'), 'hello from the app\n');
-    await buildFixtureImage(docker, reference, { dockerfile: base, files: { 'app.txt': 'hello from the app\n' } });
-    const extensionsDir = installStrata('e2e-dockerfile');
-    browser = await launchBrowser();
-    server = await startCodeServer({ extensionsDir, workspace, settings: { 'workbench.colorTheme': LIGHT } });
-    page = await openVsCode(browser, server);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+  let workspace = '';
+  const vsCode = setUpVsCode({
+    label: 'e2e-dockerfile',
+    setUp: async () => {
+      workspace = tempDir('e2e-dockerfile-ws');
+      fs.writeFileSync(path.join(workspace, 'Dockerfile'), text);
+      fs.writeFileSync(path.join(workspace, 'app.txt'), 'hello from the app\n');
+      await buildFixtureImage(docker, reference, { dockerfile: base, files: { 'app.txt': 'hello from the app\n' } });
+    },
+    server: () => ({ workspace, settings: { 'workbench.colorTheme': LIGHT } }),
+    page: { strata: false },
   });
 
   it('the opened Dockerfile: lenses with each layer\'s numbers, "no layer" for ENV, the finding in Problems, the largest file in a hover; light and dark', async () => {
+    const { page } = vsCode;
     // Quick Open, as a user opens a file.
     await page.locator('.part.editor').click();
     await page.keyboard.press('Control+P');
@@ -135,6 +126,7 @@ describe('Dockerfile lenses, hover and wasted-space problems in a real VS Code i
   });
 
   it('a click on a lens opens the Layers panel at that lens\'s layer, which goes back to the Dockerfile line', async () => {
+    const { page } = vsCode;
     const { lens } = await lensAbove(page, 'head -c 3000000');
     await lens.locator('a', { hasText: 'wasted' }).click();
     await page.locator('.tabs-container .tab.active', { hasText: `Layers: ${reference}` }).waitFor({ timeout: 30_000 });

@@ -4,16 +4,12 @@
  * packaged .vsix, real Chromium, two real engines (the host's and the harness's second).
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { buildFixtureImage, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
-import { openStrata, openVsCode, row, widenSideBar } from './workbench';
-
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { row } from './workbench';
 
 describe('switching engines from the status bar, in a real VS Code in a real browser', () => {
   const second = testEngine('second-tls');
@@ -22,37 +18,26 @@ describe('switching engines from the status bar, in a real VS Code in a real bro
   const tag = runTag('esw');
   const hostRef = `strata-test/e2e-on-host:host-${tag}`;
   const secondRef = `strata-test/e2e-on-second:second-${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(hostDocker, hostRef, { steps: ['RUN echo host > /where'] });
-    await buildFixtureImage(secondDocker, secondRef, { steps: ['RUN echo second > /where'] });
-    const extensionsDir = installStrata('e2e');
-    server = await startCodeServer({
-      extensionsDir,
+  const vsCode = setUpVsCode({
+    label: 'e2e',
+    setUp: async () => {
+      await buildFixtureImage(hostDocker, hostRef, { steps: ['RUN echo host > /where'] });
+      await buildFixtureImage(secondDocker, secondRef, { steps: ['RUN echo second > /where'] });
+    },
+    engines: [hostDocker, secondDocker],
+    server: {
       settings: {
         'strata.engines': [
           { name: 'second-engine', url: `unix://${second.fixtureSocket}` },
           { name: 'nowhere', url: 'unix:///tmp/strata-no-engine-here.sock' },
         ],
       },
-    });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(hostDocker);
-    await removeFixtureImages(secondDocker);
+    },
+    page: false,
   });
 
   it('the status bar names the engine; picking another shows its images; a dead one says why', async () => {
-    const page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page, 560);
+    const page = await vsCode.openPage({ sideBarWidth: 560 });
     await row(page, `host-${tag}`).waitFor({ timeout: 30_000 });
     const item = page.locator('.statusbar-item', { hasText: 'Docker 20.10' }).first();
     await item.waitFor({ timeout: 15_000 });
@@ -78,8 +63,7 @@ describe('switching engines from the status bar, in a real VS Code in a real bro
   });
 
   it('on an engine that does not answer, the views say so and offer Switch Engine…, which opens the picker', async () => {
-    const page = await openVsCode(browser, server);
-    await openStrata(page);
+    const page = await vsCode.openPage();
     // The status bar entry by its id (extension id + item id), whatever engine it names now.
     await page.locator('[id="strata-dev.strata.strata.engine"]').click();
     const picker = page.locator('.quick-input-widget');

@@ -4,15 +4,11 @@
  */
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { clickMenuItem, openStrata, openVsCode, row, viewRow, widenSideBar } from './workbench';
-
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { clickMenuItem, row, viewRow } from './workbench';
 
 describe('Strata in a real VS Code in a real browser', () => {
   const docker = new Docker();
@@ -21,34 +17,21 @@ describe('Strata in a real VS Code in a real browser', () => {
   const reference = `strata-test/e2e:list-${tag}`;
   const base = `strata-test/e2e-base:base-${tag}`;
   const app = `strata-test/e2e-app:app-${tag}`;
-  let extensionsDir: string;
-  let browser: Browser;
-  const servers: CodeServer[] = [];
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(docker, reference, { steps: ['RUN echo e2e > /e2e.txt'] });
-    await buildFixtureImage(docker, base, { unique: true, steps: ['CMD ["sh"]'] });
-    await buildFixtureImage(docker, app, {
-      dockerfile: [`FROM ${base}`, 'RUN mkdir /app && echo "print(1)" > /app/main.py', 'CMD ["sh", "-c", "cat /app/main.py"]'].join('\n'),
-    });
-    extensionsDir = installStrata('e2e');
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    for (const s of servers) {
-      await s.stop();
-    }
-    await removeFixtureImages(docker);
+  // Each test starts a code-server of its own: a fresh VS Code, or one with another environment.
+  const vsCode = setUpVsCode({
+    label: 'e2e',
+    setUp: async () => {
+      await buildFixtureImage(docker, reference, { steps: ['RUN echo e2e > /e2e.txt'] });
+      await buildFixtureImage(docker, base, { unique: true, steps: ['CMD ["sh"]'] });
+      await buildFixtureImage(docker, app, {
+        dockerfile: [`FROM ${base}`, 'RUN mkdir /app && echo "print(1)" > /app/main.py', 'CMD ["sh", "-c", "cat /app/main.py"]'].join('\n'),
+      });
+    },
+    server: false,
   });
 
   it('the Images view lists the fixture image with its size and age', async () => {
-    const server = await startCodeServer({ extensionsDir });
-    servers.push(server);
-    const page = await openVsCode(browser, server);
-    await openStrata(page);
+    const page = await vsCode.openPage({ server: await vsCode.startServer() });
     const [, fixtureTag] = reference.split(':');
     const item = row(page, fixtureTag);
     await item.waitFor({ timeout: 30_000 });
@@ -67,11 +50,7 @@ describe('Strata in a real VS Code in a real browser', () => {
   });
 
   it('expanding an image shows its layers, grouped by the base it is built on; right-click offers the image commands', async () => {
-    const server = await startCodeServer({ extensionsDir });
-    servers.push(server);
-    const page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page);
+    const page = await vsCode.openPage({ server: await vsCode.startServer(), sideBarWidth: 640 });
     const [appRepo, appTag] = app.split(':');
     const appRow = page.locator('.pane-body .monaco-list-row', { hasText: appTag }).filter({ hasText: `built on ${base}` });
     await row(page, appRepo).first().waitFor({ timeout: 30_000 });
@@ -125,11 +104,7 @@ describe('Strata in a real VS Code in a real browser', () => {
     const victim = `strata-test/e2e-remove:rm-${tag}`;
     await buildFixtureImage(docker, victim, { steps: ['RUN echo bye > /bye'] });
     const container = await docker.createContainer({ Image: victim, Cmd: ['true'], name: `strata-e2e-user-${tag}`, Labels: { 'strata.test': String(process.pid) } });
-    const server = await startCodeServer({ extensionsDir });
-    servers.push(server);
-    const page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page);
+    const page = await vsCode.openPage({ server: await vsCode.startServer(), sideBarWidth: 640 });
     const victimRow = row(page, `rm-${tag}`);
     await victimRow.waitFor({ timeout: 30_000 });
     const remove = async () => {
@@ -171,10 +146,7 @@ describe('Strata in a real VS Code in a real browser', () => {
 
   it('with no engine, the views say why and offer Retry', async () => {
     const missing = '/tmp/strata-e2e-no-engine.sock';
-    const server = await startCodeServer({ extensionsDir, env: { DOCKER_HOST: `unix://${missing}` } });
-    servers.push(server);
-    const page = await openVsCode(browser, server);
-    await openStrata(page);
+    const page = await vsCode.openPage({ server: await vsCode.startServer({ env: { DOCKER_HOST: `unix://${missing}` } }) });
     const images = page.locator('.pane-body').first();
     const welcome = images.locator('.welcome-view-content');
     await welcome.getByText('Docker is not running').waitFor({ timeout: 30_000 });

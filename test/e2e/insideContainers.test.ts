@@ -5,16 +5,12 @@
  * and the pulled image in the Images view.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, runTag } from '../harness/fixtureImages';
 import { testRegistries } from '../harness/testEngines';
-import { clickMenuItem, openStrata, openVsCode, row, runCommand, viewRow, widenSideBar } from './workbench';
-
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { clickMenuItem, row, runCommand, viewRow } from './workbench';
 
 describe('inside containers and registries in a real VS Code in a real browser', function () {
   this.timeout(240_000);
@@ -25,46 +21,36 @@ describe('inside containers and registries in a real VS Code in a real browser',
   const regs = testRegistries();
   const pullRepo = `${regs.open.address}/strata-test/e2e-pull`;
   const pullRef = `${pullRepo}:${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-  let page: Page;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(docker, image, { steps: ['RUN mkdir -p /srv/app && echo "hello from inside the container" > /srv/app/hello.txt'] });
-    const c = await docker.createContainer({ Image: image, name, Cmd: ['sleep', '600'], Labels: { [TEST_LABEL]: String(process.pid) } });
-    await c.start();
-    // An image in the registry only, large enough (120 MB, incompressible) for the progress to be seen.
-    const big = `strata-test/e2e-pull-src:${tag}`;
-    await buildFixtureImage(docker, big, { steps: ['RUN head -c 120000000 /dev/urandom > /payload.bin'] });
-    await docker.getImage(big).tag({ repo: pullRepo, tag });
-    await new Promise<void>((resolve, reject) =>
-      docker
-        .getImage(pullRef)
-        .push({ authconfig: {} } as object)
-        .then((s: NodeJS.ReadableStream) => docker.modem.followProgress(s, (e: Error | null) => (e ? reject(e) : resolve())), reject),
-    );
-    await docker.getImage(pullRef).remove();
-    await docker.getImage(big).remove();
-
-    const extensionsDir = installStrata('e2e-inside');
-    browser = await launchBrowser();
+  const vsCode = setUpVsCode({
+    label: 'e2e-inside',
+    setUp: async () => {
+      await buildFixtureImage(docker, image, { steps: ['RUN mkdir -p /srv/app && echo "hello from inside the container" > /srv/app/hello.txt'] });
+      const c = await docker.createContainer({ Image: image, name, Cmd: ['sleep', '600'], Labels: { [TEST_LABEL]: String(process.pid) } });
+      await c.start();
+      // An image in the registry only, large enough (120 MB, incompressible) for the progress to be seen.
+      const big = `strata-test/e2e-pull-src:${tag}`;
+      await buildFixtureImage(docker, big, { steps: ['RUN head -c 120000000 /dev/urandom > /payload.bin'] });
+      await docker.getImage(big).tag({ repo: pullRepo, tag });
+      await new Promise<void>((resolve, reject) =>
+        docker
+          .getImage(pullRef)
+          .push({ authconfig: {} } as object)
+          .then((s: NodeJS.ReadableStream) => docker.modem.followProgress(s, (e: Error | null) => (e ? reject(e) : resolve())), reject),
+      );
+      await docker.getImage(pullRef).remove();
+      await docker.getImage(big).remove();
+    },
+    tearDown: async () => {
+      await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+      await docker.getImage(pullRef).remove({ force: true }).catch(() => undefined);
+    },
     // The terminal drawn in the DOM (not WebGL), so that its text can be read.
-    server = await startCodeServer({ extensionsDir, settings: { 'terminal.integrated.gpuAcceleration': 'off' } });
-    page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page);
-  });
-
-  after(async () => {
-    await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
-    await docker.getImage(pullRef).remove({ force: true }).catch(() => undefined);
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+    server: { settings: { 'terminal.integrated.gpuAcceleration': 'off' } },
+    page: { sideBarWidth: 640 },
   });
 
   it('right-click a container → Attach Shell: typed commands run in the terminal', async () => {
+    const { page } = vsCode;
     const containerRow = viewRow(page, 'Containers', name);
     await containerRow.waitFor({ timeout: 30_000 });
     await containerRow.click({ button: 'right' });
@@ -79,14 +65,16 @@ describe('inside containers and registries in a real VS Code in a real browser',
     // The typed line says "strata-$((6*7))"; only the shell's answer says strata-42.
     await rows.getByText('strata-42', { exact: true }).waitFor({ timeout: 30_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-attach-shell.png') });
-    const tabName = await page.locator('.part.panel .terminal-tabs-entry, .part.panel .single-terminal-tab, .part.panel .terminal-tab').first().innerText().catch(() => '');
-    assert.ok(tabName === '' || tabName.includes(name), `terminal named after the container: ${tabName}`);
+    // The terminal's name: in the panel's title while it is the only one, else in the tab list.
+    const tabName = await page.locator('.part.panel .single-terminal-tab, .part.panel .terminal-tabs-entry').first().innerText({ timeout: 10_000 });
+    assert.ok(tabName.includes(name), `terminal named after the container: ${tabName}`);
     await page.keyboard.type('exit 0');
     await page.keyboard.press('Enter');
     await rows.getByText(/ended with exit code 0/).waitFor({ timeout: 30_000 });
   });
 
   it("a container's Files: folders expand, a file opens read-only in an editor", async () => {
+    const { page } = vsCode;
     const containerRow = viewRow(page, 'Containers', name);
     await containerRow.locator('.monaco-tl-twistie').click();
     for (const folder of ['Files', 'srv', 'app']) {
@@ -111,6 +99,7 @@ describe('inside containers and registries in a real VS Code in a real browser',
   });
 
   it('Strata: Pull Image… shows its progress, and the pulled image appears in the Images view', async () => {
+    const { page } = vsCode;
     await runCommand(page, 'Strata: Pull Image…');
     const input = page.locator('.quick-input-widget input.input');
     await input.waitFor();

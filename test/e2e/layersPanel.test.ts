@@ -4,15 +4,13 @@
  * label and file names are HTML renders them as text, with no script run.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { imageMenu, openStrata, openVsCode, runCommand, widenSideBar } from './workbench';
+import type { FrameLocator, Page } from 'playwright-core';
+import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { imageMenu, runCommand } from './workbench';
 
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
 const IMG = '<img src=x onerror=alert(1)>';
 const SCRIPT = '<script>alert(2)';
 const LABEL = '<script>alert(3)</script>';
@@ -27,43 +25,27 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
   const tag = runTag('p');
   const app = `strata-test/e2e-layers:app-${tag}`;
   const hostile = `strata-test/e2e-hostile:evil-${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-  let page: Page;
   const dialogs: string[] = [];
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(docker, app, {
-      unique: true,
-      steps: [
-        'RUN mkdir -p /srv/app && echo "print(1)" > /srv/app/main.py && echo big > /srv/app/data.bin',
-        'RUN rm /srv/app/data.bin && echo "print(2)" > /srv/app/main.py',
-        'CMD ["sh"]',
-      ],
-    });
-    await buildFixtureImage(docker, hostile, {
-      steps: [`RUN touch '/${IMG}' '/${SCRIPT}'`, `LABEL evil="${LABEL}"`],
-    });
-    const extensionsDir = installStrata('e2e-layers');
-    browser = await launchBrowser();
-    server = await startCodeServer({ extensionsDir });
-    page = await openVsCode(browser, server);
-    page.on('dialog', (d) => {
-      dialogs.push(d.message());
-      void d.dismiss();
-    });
-    await openStrata(page);
-    await widenSideBar(page, 520);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+  const vsCode = setUpVsCode({
+    label: 'e2e-layers',
+    setUp: async () => {
+      await buildFixtureImage(docker, app, {
+        unique: true,
+        steps: [
+          'RUN mkdir -p /srv/app && echo "print(1)" > /srv/app/main.py && echo big > /srv/app/data.bin',
+          'RUN rm /srv/app/data.bin && echo "print(2)" > /srv/app/main.py',
+          'CMD ["sh"]',
+        ],
+      });
+      await buildFixtureImage(docker, hostile, {
+        steps: [`RUN touch '/${IMG}' '/${SCRIPT}'`, `LABEL evil="${LABEL}"`],
+      });
+    },
+    page: { sideBarWidth: 520, dialogs },
   });
 
   it('Show Layers from the tree draws the stack; selecting a layer shows its changed files', async () => {
+    const { page } = vsCode;
     await imageMenu(page, `app-${tag}`, 'Show Layers');
     const frame = panelFrame(page);
     await frame.locator('h1', { hasText: app }).waitFor({ timeout: 30_000 });
@@ -99,6 +81,7 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
   });
 
   it('after a window reload the panel comes back (serializer), with its image', async () => {
+    const { page } = vsCode;
     // Reload as a user does (Developer: Reload Window): the workbench saves its editors first.
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForEvent('load', { timeout: 60_000 });
@@ -110,6 +93,7 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
   });
 
   it('an image whose step, label and file names are HTML renders them as text, running no script', async () => {
+    const { page } = vsCode;
     await imageMenu(page, `evil-${tag}`, 'Show Layers');
     const frame = page.frameLocator('iframe.webview.ready >> nth=-1').frameLocator('#active-frame');
     await frame.locator('h1', { hasText: hostile }).waitFor({ timeout: 30_000 });

@@ -6,17 +6,21 @@
  * folder the host cannot list shows the host's sentence where its rows would be.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { imageMenu, openStrata, openVsCode, runCommand, widenSideBar } from './workbench';
+import type { FrameLocator, Page } from 'playwright-core';
+import { FaultProxy } from '../harness/faultProxy';
+import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { imageMenu, runCommand } from './workbench';
 
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
-/** Large enough that the export takes seconds to read: the progress streams while the user types. */
-const BIG_BYTES = 400_000_000;
+/**
+ * The export is held to this rate until the typing is done, so the analysis is still
+ * reading, and its progress streaming, however fast the machine is; then it goes at full speed.
+ */
+const HELD_BYTES_PER_SECOND = 256 * 1024;
+/** Many times what passes at that rate while the panel opens and the user types. */
+const BIG_BYTES = 40_000_000;
 const FILTER = 'file-3';
 
 /** The panel's document: code-server nests the webview in two iframes. */
@@ -78,35 +82,29 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
   const docker = new Docker();
   const tag = runTag('place');
   const app = `strata-test/e2e-place:app-${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-  let page: Page;
   let treeScroll = 0;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(docker, app, {
-      unique: true,
-      steps: [
-        'RUN mkdir -p /srv/app/many && for i in $(seq 1 400); do echo $i > /srv/app/many/file-$i.txt; done',
-        `RUN head -c ${BIG_BYTES} /dev/urandom > /srv/big.bin`,
-      ],
-    });
-    const extensionsDir = installStrata('e2e-place');
-    browser = await launchBrowser();
-    server = await startCodeServer({ extensionsDir });
-    page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page, 520);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+  // Strata reaches the engine through it (DOCKER_HOST), so that the test decides how fast the export comes.
+  const engineProxy = new FaultProxy(`/tmp/strata-e2e-place-${process.pid}.sock`);
+  const vsCode = setUpVsCode({
+    label: 'e2e-place',
+    setUp: async () => {
+      await buildFixtureImage(docker, app, {
+        unique: true,
+        steps: [
+          'RUN mkdir -p /srv/app/many && for i in $(seq 1 400); do echo $i > /srv/app/many/file-$i.txt; done',
+          `RUN head -c ${BIG_BYTES} /dev/urandom > /srv/big.bin`,
+        ],
+      });
+      await engineProxy.start();
+    },
+    tearDown: () => engineProxy.stop(),
+    server: { env: { DOCKER_HOST: `unix://${engineProxy.path}` } },
+    page: { sideBarWidth: 520 },
   });
 
   it('typing in the filter while the analysis streams in keeps the focus, the caret and the text', async () => {
+    const { page } = vsCode;
+    engineProxy.throttle = { path: /\/images\/[^/]+\/get\b/, bytesPerSecond: HELD_BYTES_PER_SECOND };
     await imageMenu(page, `app-${tag}`, 'Show Layers');
     const frame = panelFrame(page);
     await frame.locator('h1', { hasText: app }).waitFor({ timeout: 30_000 });
@@ -118,7 +116,7 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
     const filter = frame.locator('.tree-controls input[type="search"]');
     await filter.click();
     const before = await watched(frame);
-    assert.ok(!before.analysisArrived, 'the analysis is still reading when the typing starts (else make BIG_BYTES larger)');
+    assert.ok(!before.analysisArrived, 'the analysis is still reading when the typing starts (the proxy holds the export back)');
     const started = Date.now();
     // Slower than the filter's 150 ms wait: each key also asks the tree again.
     await page.keyboard.type(FILTER, { delay: 250 });
@@ -142,7 +140,8 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
         ` ${during.touched.length} DOM changes before the analysis, all in .progress; analysis ${during.analysisArrived ? 'arrived during' : 'still reading after'} the typing`,
     );
 
-    // The analysis arrives: the facts fill in, the tree loads with the filter; the controls are the same elements.
+    // The export let go, the analysis arrives: the facts fill in, the tree loads with the filter; the controls are the same elements.
+    engineProxy.throttle = undefined;
     await frame.locator('#efficiency dd', { hasText: '%' }).waitFor({ timeout: 120_000 });
     await frame.locator('.tree .row', { hasText: 'srv' }).first().waitFor({ timeout: 15_000 });
     const controls = await frame.locator('.tree-controls select, .tree-controls input').evaluateAll((es) => es.map((e) => (e as Tagged).strataTag ?? 'new'));
@@ -153,6 +152,7 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
   });
 
   it('folders opened and the tree scrolled are the place a reload comes back to', async () => {
+    const { page } = vsCode;
     const frame = panelFrame(page);
     for (const name of ['srv', 'app', 'many']) {
       const folder = frame.locator(`.tree .row[data-path$="${name}"]`).first();
@@ -203,6 +203,7 @@ describe('the Layers panel keeps the user\'s place, in a real VS Code in a real 
   });
 
   it('a folder the host cannot list shows the host\'s sentence where its rows would be', async () => {
+    const { page } = vsCode;
     const frame = panelFrame(page);
     const sentence = '/srv/app/many is not among the changes of layer 4.';
     // The host's `failed` reply, as the webview receives it: the next `children` answer is

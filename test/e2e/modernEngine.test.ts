@@ -5,16 +5,14 @@
  */
 import * as assert from 'assert';
 import { execFileSync } from 'child_process';
-import * as fs from 'fs';
 import * as path from 'path';
-import type { Browser, FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Page } from 'playwright-core';
 import { formatBytes } from '../../src/shared/format';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { REPO_ROOT } from '../harness/codeServer';
+import { buildWithBuildKit, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
-import { imageMenu, openStrata, openVsCode, row, viewRow, widenSideBar } from './workbench';
-
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { imageMenu, row, viewRow } from './workbench';
 
 function panelFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -25,32 +23,23 @@ describe('sizes on the containerd image store, in a real VS Code in a real brows
   const docker = fixtureClient(t);
   const tag = runTag('cd');
   const reference = `strata-test/e2e-containerd:cd-${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    // The issue's own case: a WORKDIR that makes its folder and a 6-byte file.
-    await buildWithBuildKit({ socket: t.fixtureSocket, dockerConfig: t.dockerConfig }, docker, reference, {
-      unique: true,
-      steps: ['WORKDIR /app', 'COPY six.txt /app/six.txt'],
-      files: { 'six.txt': 'hello\n' },
-    });
-    const extensionsDir = installStrata('e2e-cd');
-    server = await startCodeServer({ extensionsDir, settings: { 'strata.engines': [{ name: 'docker28-containerd', url: t.dockerHost }] } });
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+  const vsCode = setUpVsCode({
+    label: 'e2e-cd',
+    setUp: async () => {
+      // The issue's own case: a WORKDIR that makes its folder and a 6-byte file.
+      await buildWithBuildKit({ socket: t.fixtureSocket, dockerConfig: t.dockerConfig }, docker, reference, {
+        unique: true,
+        steps: ['WORKDIR /app', 'COPY six.txt /app/six.txt'],
+        files: { 'six.txt': 'hello\n' },
+      });
+    },
+    engines: [docker],
+    server: { settings: { 'strata.engines': [{ name: 'docker28-containerd', url: t.dockerHost }] } },
+    page: false,
   });
 
   it('the tree, the Layers panel and the CLI give the same sizes; layer rows take the analysis', async () => {
-    const page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page, 640);
+    const page = await vsCode.openPage({ sideBarWidth: 640 });
     await page.locator('[id="strata-dev.strata.strata.engine"]').click();
     const picker = page.locator('.quick-input-widget');
     await picker.locator('input.input').fill('docker28-containerd');

@@ -4,47 +4,33 @@
  * validates as the user types.
  */
 import * as assert from 'assert';
-import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { Browser, Page } from 'playwright-core';
-import { type CodeServer, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { imageMenu, openStrata, openVsCode, viewRow, widenSideBar } from './workbench';
-
-const ARTIFACTS = path.join(REPO_ROOT, 'artifacts');
+import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { ARTIFACTS, setUpVsCode } from './fixture';
+import { imageMenu, viewRow } from './workbench';
 
 describe('running containers in a real VS Code in a real browser', () => {
   const docker = new Docker();
   const tag = runTag('r');
   const image = `strata-test/e2e-run:ticker-${tag}`;
-  let browser: Browser;
-  let server: CodeServer;
-  let page: Page;
-
-  before(async () => {
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
-    await buildFixtureImage(docker, image, {
-      steps: [`CMD ["sh", "-c", "trap 'echo stopping; exit 0' TERM; echo server starting; echo warming up >&2; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]`],
-    });
-    const extensionsDir = installStrata('e2e-run');
-    browser = await launchBrowser();
-    server = await startCodeServer({ extensionsDir });
-    page = await openVsCode(browser, server);
-    await openStrata(page);
-    await widenSideBar(page);
-  });
-
-  after(async () => {
-    for (const c of await docker.listContainers({ all: true, filters: { ancestor: [image] } })) {
-      await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
-    }
-    await browser?.close();
-    await server?.stop();
-    await removeFixtureImages(docker);
+  const vsCode = setUpVsCode({
+    label: 'e2e-run',
+    setUp: async () => {
+      await buildFixtureImage(docker, image, {
+        steps: [`CMD ["sh", "-c", "trap 'echo stopping; exit 0' TERM; echo server starting; echo warming up >&2; i=0; while true; do echo tick $i; i=$((i+1)); sleep 1; done"]`],
+      });
+    },
+    tearDown: async () => {
+      for (const c of await docker.listContainers({ all: true, filters: { ancestor: [image] } })) {
+        await docker.getContainer(c.Id).remove({ force: true }).catch(() => undefined);
+      }
+    },
+    page: { sideBarWidth: 640 },
   });
 
   it('right-click → Run: the Output panel follows it, the Containers view lists it, Stop stops it', async () => {
+    const { page } = vsCode;
     await imageMenu(page, `ticker-${tag}`, 'Run');
 
     const output = page.locator('.part.panel .view-lines');
@@ -53,7 +39,10 @@ describe('running containers in a real VS Code in a real browser', () => {
     const text = (await output.innerText()).replace(/\u00a0/g, ' ');
     assert.match(text, /server starting/);
     assert.match(text, /\[stderr\] warming up/);
-    const channel = await page.locator('.part.panel .monaco-select-box, .part.panel select').first().inputValue().catch(() => '');
+    // The Output view's channel picker names the channel shown: the container's, named after it.
+    const channel = await page.locator('.part.panel select.monaco-select-box').first().inputValue();
+    const [running] = await docker.listContainers({ filters: { ancestor: [image] } });
+    assert.strictEqual(channel, `Strata: ${running.Names[0].replace(/^\//, '')}`, 'the output channel is named after the container');
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-run-output.png') });
 
     const containerRow = viewRow(page, 'Containers', image);
@@ -65,10 +54,10 @@ describe('running containers in a real VS Code in a real browser', () => {
     await viewRow(page, 'Containers', image).filter({ hasText: 'Exited (0)' }).waitFor({ timeout: 15_000 });
     assert.match((await output.innerText()).replace(/\u00a0/g, ' '), /stopping/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-run-stopped.png') });
-    assert.ok(channel === '' || channel.startsWith('Strata: '), `output channel ${channel}`);
   });
 
   it('Run with Options… checks each answer as it is typed; nothing runs until it is valid', async () => {
+    const { page } = vsCode;
     const before = (await docker.listContainers({ all: true, filters: { ancestor: [image] } })).length;
     await imageMenu(page, `ticker-${tag}`, 'Run with Options…');
     const input = page.locator('.quick-input-widget input.input');
@@ -78,7 +67,7 @@ describe('running containers in a real VS Code in a real browser', () => {
     await message.getByText('is not a valid container name').waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-run-options-invalid.png') });
     await input.fill(`e2e-opt-${tag}`);
-    await message.getByText('is not a valid container name').waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await message.getByText('is not a valid container name').waitFor({ state: 'detached', timeout: 10_000 });
     await page.keyboard.press('Enter');
     // Ports: a wrong one is refused in words, then a random host port for 80.
     await page.locator('.quick-input-widget .quick-input-title', { hasText: '(2/6)' }).waitFor();

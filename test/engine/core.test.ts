@@ -19,26 +19,12 @@ import { TEST_LABEL, buildFixtureImage, buildWithBuildKit, removeFixtureImages, 
 import { historyFromExport } from '../harness/imageExport';
 import { SocketProxy } from '../harness/socketProxy';
 import { type TestEngine, fixtureClient, named, strataEngine, testEngines } from '../harness/testEngines';
+import { until } from '../harness/until';
 
 const LABELS = { [TEST_LABEL]: String(process.pid) };
 const RUN_DEFAULTS = { ports: [], env: [], mounts: [], removeWhenStopped: false, labels: LABELS };
 
-function waitFor<T>(what: string, check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const deadline = Date.now() + timeoutMs;
-    const tick = () => {
-      const v = check();
-      if (v !== undefined) {
-        resolve(v);
-      } else if (Date.now() > deadline) {
-        reject(new Error(`timed out waiting for ${what}`));
-      } else {
-        setTimeout(tick, 25);
-      }
-    };
-    tick();
-  });
-}
+const waitFor = <T>(what: string, check: () => T | undefined | false) => until(what, check, 20_000, 25);
 
 /** A proxy in front of the engine's transport (socket, TLS port or sshd) and the address through it. */
 function proxyFor(t: TestEngine, label: string): { proxy: SocketProxy; url: () => string } {
@@ -209,14 +195,14 @@ for (const t of testEngines()) {
       );
       stream.start();
       try {
-        await waitFor('the first connection', () => (connected.length === 1 ? true : undefined));
+        await waitFor('the first connection', () => connected.length === 1);
         await docker.getImage(imageId).tag({ repo: `strata-test/core-alias-${t.name}`, tag });
         await waitFor('the tag event', () => events.find((e) => e.type === 'image' && e.action === 'tag'));
         await proxy.cut();
-        await waitFor('the break to be noticed', () => (disconnected === 1 ? true : undefined));
+        await waitFor('the break to be noticed', () => disconnected === 1);
         await new Promise((r) => setTimeout(r, 500));
         await proxy.restore();
-        await waitFor('the reconnection', () => (connected.length === 2 ? true : undefined));
+        await waitFor('the reconnection', () => connected.length === 2);
         assert.deepStrictEqual(connected, [false, true]);
         assert.strictEqual(disconnected, 1, 'one break reported once');
         // A container's life after the reconnection: created, started, died, destroyed.
@@ -225,7 +211,7 @@ for (const t of testEngines()) {
         await c.wait();
         await c.remove();
         const mine = () => events.filter((e) => e.type === 'container' && c.id.startsWith(e.id.slice(0, 12))).map((e) => e.action);
-        await waitFor('the container to be destroyed', () => (mine().includes('destroy') ? true : undefined));
+        await waitFor('the container to be destroyed', () => mine().includes('destroy'));
         assert.ok(['create', 'start', 'die', 'destroy'].every((a) => mine().includes(a)), mine().join(', '));
       } finally {
         stream.stop();

@@ -16,6 +16,7 @@ import { parseEngineUrl } from '../../src/engine/connect/endpoint';
 import Docker from 'dockerode';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { type TestEngine, clientOptions, fixtureClient, strataEngine, testEngine } from '../harness/testEngines';
+import { until as waitUntil } from '../harness/until';
 
 function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `strata-${prefix}-`));
@@ -153,15 +154,7 @@ describe('reaching engines: environment, contexts, TLS (real servers)', function
 
 describe("watching the docker CLI's config folder", function () {
   this.timeout(30_000);
-  const until = async (what: string, check: () => boolean) => {
-    const deadline = Date.now() + 10_000;
-    while (!check()) {
-      if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}`);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
+  const until = (what: string, check: () => boolean) => waitUntil(what, check, 10_000, 50);
 
   it('sees `docker context create` and `docker context use`, also when the folder did not exist yet', async () => {
     const config = path.join(tempDir('watch'), '.docker');

@@ -22,6 +22,7 @@ import { REPO_ROOT } from '../harness/codeServer';
 import { FaultProxy } from '../harness/faultProxy';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
+import { until } from '../harness/until';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { unusedDockerodeParts, nodeExternals } = require(path.join(REPO_ROOT, 'esbuild.js')) as { unusedDockerodeParts: esbuild.Plugin; nodeExternals: string[] };
@@ -117,7 +118,7 @@ describe('faults, against real engines', function () {
     const notices: string[] = [];
     const sink: LogSink = { line: (l) => lines.push(l.text), notice: (n) => notices.push(n) };
     const follower = followContainerLogs(engine, id, sink, { backoff: { initialMs: 100, maxMs: 500 } });
-    await new Promise((r) => setTimeout(r, 800));
+    await until('five lines followed before the engine is killed', () => lines.length >= 5, 20_000);
     const outage = killSecond();
     const index = new ImageIndex({ engine });
     const stackSentence = await sentence(engine, index.layerStack(small));
@@ -126,11 +127,11 @@ describe('faults, against real engines', function () {
       assert.match(s, /^Docker is not running: \/run\/strata-engines\/second\.sock (does not exist|exists but no engine answers)/);
     }
     // Time passes for the follower as for a user: it notices, then the engine comes back.
-    const deadline = Date.now() + 10_000;
-    while (notices.length === 0 && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 50));
+    try {
+      await until('the follower to notice the engine is gone', () => notices.length > 0, 10_000);
+    } finally {
+      await outage.back(); // the engines are shared: never left down
     }
-    await outage.back();
     await follower.done;
     // Without live-restore the restarted engine stops what ran: the follower says each step.
     assert.deepStrictEqual(notices.slice(0, 2), [
@@ -138,7 +139,6 @@ describe('faults, against real engines', function () {
       '— connected again; resuming —',
     ]);
     assert.match(notices[2] ?? '', /^— exited with code \d+ —$/);
-    assert.ok(lines.length >= 5, `${lines.length} lines before the crash`);
     assert.deepStrictEqual(lines, lines.map((_, i) => `tick ${i}`), 'every line once, in order');
     assert.ok((await index.layerStack(small)).exact, 'the stack expands again');
     const after = await engine.runContainer({ image: small, command: ['true'], ...RUN });
@@ -224,10 +224,10 @@ describe('faults, against real engines', function () {
     const notices: string[] = [];
     const lines: string[] = [];
     const follower = followContainerLogs(engine, id, { line: (l) => lines.push(l.text), notice: (n) => notices.push(n) }, { backoff: { initialMs: 50, maxMs: 200 } });
-    await new Promise((r) => setTimeout(r, 700));
+    await until('two lines followed', () => lines.length >= 2);
     await engine.removeContainer(id, true);
     await follower.done;
-    assert.ok(lines.length >= 2 && lines.every((l) => l === 'alive'));
+    assert.ok(lines.every((l) => l === 'alive'), lines.join(', '));
     assert.strictEqual(notices.length, 1);
     assert.match(notices[0], /^— (the container stopped and was removed|the container was removed|exited with code \d+) —$/);
   });

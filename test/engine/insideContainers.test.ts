@@ -83,11 +83,10 @@ describe('inside containers, through the Engine API (real engine)', function () 
       const top = async () => ((await c.top()) as { Processes: string[][] }).Processes.map((p) => p.join(' '));
       assert.ok((await top()).some((p) => /sleep 300/.test(p)), 'the sleep runs');
       await session.end();
-      const deadline = Date.now() + 10_000;
-      while ((await top()).some((p) => /sleep 300|\/bin\/sh$/.test(p)) && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      assert.deepStrictEqual((await top()).filter((p) => /sleep 300|\/bin\/sh$/.test(p)), [], 'neither the shell nor its sleep is left');
+      const left = async () => (await top()).filter((p) => /sleep 300|\/bin\/sh$/.test(p));
+      await until('neither the shell nor its sleep to be left', async () => (await left()).length === 0, 10_000, 200).catch(async () => {
+        assert.fail(`the shell or its sleep is left: ${(await left()).join(' | ')}`);
+      });
     } finally {
       await c.remove({ force: true });
     }
@@ -159,9 +158,11 @@ describe('inside containers, through the Engine API (real engine)', function () 
     const c = await docker.createContainer({ Image: image, Cmd: ['sh', '-c', 'while true; do :; done'], Labels: LABELS });
     await c.start();
     try {
-      await new Promise((r) => setTimeout(r, 1500));
-      const f = statsFigures(await engine.containerStats(c.id));
-      assert.ok(f.cpuPercent > 10, `a busy loop uses CPU: ${f.cpuPercent.toFixed(1)} %`);
+      // Asked until the engine has a sample before the one it sends (the first has none to compare with).
+      let f = statsFigures({});
+      await until('a busy loop to use CPU', async () => (f = statsFigures(await engine.containerStats(c.id))).cpuPercent > 10, 15_000, 250).catch(() => {
+        assert.fail(`a busy loop uses CPU: ${f.cpuPercent.toFixed(1)} %`);
+      });
       assert.ok(f.memory > 0, 'it uses some memory');
     } finally {
       await c.remove({ force: true });

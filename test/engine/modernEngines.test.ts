@@ -17,6 +17,7 @@ import { type EngineEvent, EngineEvents } from '../../src/engine/streams/engineE
 import { imageAttestations, imagePlatforms, imageSizes } from '../../src/model/imageSizes';
 import { TEST_LABEL, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { fixtureClient, strataEngine, testEngine } from '../harness/testEngines';
+import { until } from '../harness/until';
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
   return new Promise((resolve, reject) =>
@@ -134,17 +135,12 @@ describe('Docker 28 with the containerd image store: multi-platform images, atte
     const stream = new EngineEvents(engine, { onEvent: (e) => events.push(e), onConnected: () => (connected = true) }, { initialMs: 50, maxMs: 400 });
     stream.start();
     try {
-      const deadline = Date.now() + 10_000;
-      while (!connected && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await until('the event stream to open', () => connected, 10_000, 25);
       const built = `strata-test/evented:${runTag('ev')}`;
       await buildWithBuildKit({ socket: t.fixtureSocket, dockerConfig: t.dockerConfig }, docker, built, { steps: ['RUN echo evented > /e'] });
-      const until = Date.now() + 10_000;
-      while (!events.some((e) => e.type === 'image' && ['tag', 'create'].includes(e.action)) && Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      assert.ok(events.some((e) => e.type === 'image' && ['tag', 'create'].includes(e.action)), `image events seen: ${events.map((e) => e.action).join(', ')}`);
+      await until('a tag or create event', () => events.some((e) => e.type === 'image' && ['tag', 'create'].includes(e.action)), 10_000, 25).catch(() => {
+        assert.fail(`no tag or create event; image events seen: ${events.map((e) => e.action).join(', ')}`);
+      });
     } finally {
       stream.stop();
     }

@@ -115,7 +115,6 @@ describe('registries: pull, push, tag, credentials (real registries)', function 
     // Layers only the big image has are not here: they download, with bytes per layer.
     await removeFixtureImages(docker);
     const abort = new AbortController();
-    const started = Date.now();
     const progress = new TransferTracker();
     const pulling = engine.pullImage(big, {
       signal: abort.signal,
@@ -129,8 +128,10 @@ describe('registries: pull, push, tag, credentials (real registries)', function 
       },
     });
     await assert.rejects(pulling, /cancelled|aborted/i);
-    assert.ok(progress.totals().moved > 1_000_000 && progress.totals().size >= 60_000_000, JSON.stringify(progress.totals()));
-    assert.ok(Date.now() - started < 30_000);
+    const { moved, size } = progress.totals();
+    assert.ok(moved > 1_000_000 && size >= 60_000_000, JSON.stringify(progress.totals()));
+    // Cut off where it was, not rejected once everything had come.
+    assert.ok(moved < size / 2, `the pull stopped mid-way: ${JSON.stringify(progress.totals())}`);
     await new Promise((r) => setTimeout(r, 500));
     assert.ok(!(await engine.listImages()).some((i) => i.repoTags.includes(big)), 'not in the list');
   });

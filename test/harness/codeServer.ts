@@ -9,6 +9,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { type Browser, chromium } from 'playwright-core';
+import { until } from './until';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const CHROMIUM = process.env.STRATA_CHROMIUM ?? '/usr/bin/chromium';
@@ -76,22 +77,14 @@ export function installStrata(label: string): string {
 }
 
 async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number, log: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  const answers = async () => {
     if (child.exitCode !== null) {
       throw new Error(`code-server exited with code ${child.exitCode}; see ${log}`);
     }
-    try {
-      const res = await fetch(`${url}/healthz`);
-      if (res.ok) {
-        return;
-      }
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`code-server did not answer at ${url} within ${timeoutMs / 1000} s; see ${log}`);
+    // Refused until it listens.
+    return (await fetch(`${url}/healthz`).catch(() => undefined))?.ok;
+  };
+  await until(`code-server to answer at ${url} (its log: ${log})`, answers, timeoutMs, 250);
 }
 
 export async function startCodeServer(options: CodeServerOptions = {}): Promise<CodeServer> {
@@ -143,13 +136,21 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     userDataDir,
     extensionsDir,
     async stop() {
-      if (child.exitCode === null && child.pid) {
-        try {
-          process.kill(-child.pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-        await new Promise((r) => setTimeout(r, 300));
+      const group = child.pid;
+      if (child.exitCode === null && group) {
+        const exited = new Promise((r) => child.once('exit', r));
+        const signal = (name: NodeJS.Signals) => {
+          try {
+            process.kill(-group, name);
+          } catch {
+            // already gone
+          }
+        };
+        signal('SIGTERM');
+        // Its own way out first (extension hosts told to stop); one that hangs is killed.
+        const hung = setTimeout(() => signal('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(hung);
       }
       fs.closeSync(out);
     },

@@ -14,6 +14,7 @@ import {
   startCodeServer,
   tempDir,
 } from './codeServer';
+import { until } from './until';
 
 const TESTS_MODULE = path.join(REPO_ROOT, 'out', 'test', 'vscode', 'index.js');
 const TIMEOUT_MS = Number(process.env.STRATA_VSCODE_TIMEOUT_MS ?? 300_000);
@@ -65,18 +66,12 @@ async function runWithCodeServer(env: NodeJS.ProcessEnv, results: string): Promi
     server = await startCodeServer({ env, logFile: path.join(logDir, 'code-server.log') });
     const page = await browser.newPage();
     await page.goto(extensionTestUrl(server, REPO_ROOT, TESTS_MODULE));
-    const deadline = Date.now() + TIMEOUT_MS;
-    while (!fs.existsSync(results)) {
-      if (Date.now() > deadline) {
-        const shot = path.join(REPO_ROOT, 'artifacts', 'vscode-timeout.png');
-        fs.mkdirSync(path.dirname(shot), { recursive: true });
-        await page.screenshot({ path: shot }).catch(() => undefined);
-        throw new Error(
-          `the extension tests wrote no results within ${TIMEOUT_MS / 1000} s (screenshot: ${shot}; code-server log: ${logDir})`,
-        );
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    await until('the extension tests to write their results', () => fs.existsSync(results), TIMEOUT_MS, 250).catch(async () => {
+      const shot = path.join(REPO_ROOT, 'artifacts', 'vscode-timeout.png');
+      fs.mkdirSync(path.dirname(shot), { recursive: true });
+      await page.screenshot({ path: shot }).catch(() => undefined);
+      throw new Error(`the extension tests wrote no results within ${TIMEOUT_MS / 1000} s (screenshot: ${shot}; code-server log: ${logDir})`);
+    });
   } finally {
     stopFollowing();
     await browser.close();

@@ -11,6 +11,7 @@ import {
   timestampNanos,
 } from '../../src/engine/streams/logStream';
 import { LineAssembler } from '../../src/engine/api/lineAssembler';
+import { FakeClock } from '../harness/fakeClock';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text, 'utf8');
@@ -179,14 +180,20 @@ describe('LineBatcher', () => {
     b.dispose();
   });
 
-  it('flushes after the interval when the size is not reached', async () => {
+  it('flushes after the interval when the size is not reached', () => {
+    const clock = new FakeClock();
     const out: string[] = [];
-    const b = new LineBatcher((t) => out.push(t), { intervalMs: 20, maxChars: 1000 });
+    const b = new LineBatcher((t) => out.push(t), { intervalMs: 20, maxChars: 1000, timers: clock });
     b.add('a');
+    clock.advance(10);
     b.add('b');
-    assert.deepStrictEqual(out, []);
-    await new Promise((r) => setTimeout(r, 60));
+    clock.advance(9);
+    assert.deepStrictEqual(out, [], 'held until 20 ms after the first line');
+    clock.advance(1);
     assert.deepStrictEqual(out, ['a\nb\n']);
+    b.add('c');
+    clock.advance(20);
+    assert.deepStrictEqual(out, ['a\nb\n', 'c\n'], 'the next batch waits its own interval');
   });
 
   it('100,000 lines become few appends, nothing lost', () => {

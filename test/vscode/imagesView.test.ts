@@ -8,6 +8,7 @@ import { ImageNode } from '../../src/views/images/imageNode';
 import { EngineStatus } from '../../src/views/engines/engineStatus';
 import { ImagesTreeProvider } from '../../src/views/images/imagesTreeProvider';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { until } from '../harness/until';
 import { activateStrata, imageNodes } from './treeHelpers';
 
 describe('Images view in a real extension host', () => {
@@ -59,14 +60,10 @@ describe('Images view in a real extension host', () => {
     };
     try {
       await vscode.commands.executeCommand('strata.refresh');
-      const deadline = Date.now() + 10_000;
-      while (listed === 0 && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await until('the view to ask the engine again after Refresh', () => listed > 0, 10_000, 50);
     } finally {
       api.index.list = list;
     }
-    assert.ok(listed > 0, 'the view asked the engine again after Refresh');
     assert.ok((await imageNodes(api)).some((n) => n.reference === extra));
     await docker.getImage(extra).remove();
     assert.ok(!(await imageNodes(api)).some((n) => n.reference === extra));

@@ -13,6 +13,8 @@ import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import type { ContainerFileNode } from '../../src/views/containers/containerFiles';
 import type { ContainerNode } from '../../src/views/containers/containerNode';
+import { ContainersTreeProvider } from '../../src/views/containers/containersTreeProvider';
+import { EngineStatus } from '../../src/views/engines/engineStatus';
 import type { ShellTerminal } from '../../src/views/containers/shellTerminal';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
 import { testRegistries } from '../harness/testEngines';
@@ -230,9 +232,26 @@ describe('inside containers and registries (real extension host)', function () {
   it('live CPU and memory are asked for only while the Containers view is visible, and shown in the tooltip', async () => {
     const id = await runContainer(true);
     await containerNode(id);
+    // Shown, then hidden: what it asked for while shown must stop.
+    api.containers.setVisible(true);
     api.containers.setVisible(false);
     const before = api.containers.statsAsked;
-    await new Promise((r) => setTimeout(r, 6000));
+    // How long to watch for an ask that must not come: as long as a shown view, on the same
+    // engine, takes to ask again. Then a hidden view that kept asking would have asked too.
+    const log = vscode.window.createOutputChannel('Strata test', { log: true });
+    const status = new EngineStatus(api.active, log);
+    const shown = new ContainersTreeProvider(api.active, status);
+    try {
+      await shown.getChildren();
+      shown.setVisible(true);
+      const firstAsks = shown.statsAsked;
+      assert.ok(firstAsks > 0, 'a shown view asks at once');
+      await until('the shown view to ask again', () => shown.statsAsked > firstAsks, 30_000);
+    } finally {
+      shown.dispose();
+      status.dispose();
+      log.dispose();
+    }
     assert.strictEqual(api.containers.statsAsked, before, 'nothing asked while hidden');
     api.containers.setVisible(true);
     try {

@@ -238,7 +238,16 @@ export interface BatchOptions {
   intervalMs: number;
   /** Flush at once when a batch holds this many characters. */
   maxChars: number;
+  /** The timers the interval is kept with: the real ones, or a test's, which it moves by hand. */
+  timers?: BatchTimers;
 }
+
+export interface BatchTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(timer: unknown): void;
+}
+
+const REAL_TIMERS: BatchTimers = { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (timer) => clearTimeout(timer as NodeJS.Timeout | undefined) };
 
 /**
  * Gathers lines and hands them on in batches (every `intervalMs` or `maxChars`, whichever
@@ -248,12 +257,15 @@ export interface BatchOptions {
 export class LineBatcher {
   private lines: string[] = [];
   private chars = 0;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: unknown;
+  private readonly timers: BatchTimers;
 
   constructor(
     private readonly flushTo: (text: string) => void,
     private readonly options: BatchOptions = { intervalMs: 50, maxChars: 64 * 1024 },
-  ) {}
+  ) {
+    this.timers = options.timers ?? REAL_TIMERS;
+  }
 
   add(line: string): void {
     this.lines.push(line);
@@ -261,12 +273,12 @@ export class LineBatcher {
     if (this.chars >= this.options.maxChars) {
       this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.options.intervalMs);
+      this.timer = this.timers.setTimeout(() => this.flush(), this.options.intervalMs);
     }
   }
 
   flush(): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.timer = undefined;
     if (this.lines.length === 0) {
       return;
@@ -278,7 +290,7 @@ export class LineBatcher {
   }
 
   dispose(): void {
-    clearTimeout(this.timer);
+    this.timers.clearTimeout(this.timer);
     this.timer = undefined;
   }
 }
