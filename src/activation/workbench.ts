@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { AnalysisCache } from '../analysis/analysisCache';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { CompareSelection } from '../commands/layers/compareImages';
-import { showLayerOf } from '../commands/layers/showLayers';
+import { showLayerOf, showSourceLayers } from '../commands/layers/showLayers';
 import { reportFailure } from '../commands/registerCommand';
 import { RunHistory } from '../commands/run/runHistory';
 import { runImageReference } from '../commands/run/runImage';
@@ -165,9 +165,9 @@ export class Workbench implements EngineRef {
     return { describe: (err) => this.engine.describeError(err).message, log: this.log };
   }
 
-  /** Opens one image's Layers panel (Compare's "Show Layers" on a side). */
-  readonly showLayers = (imageId: string, title: string): unknown => {
-    return showLayerOf(this, imageId, title);
+  /** Opens one image's Layers panel (Compare's "Show Layers" on a side): a side read from a source is read from it again, not asked of the engine. */
+  readonly showLayers = (imageId: string, title: string, source?: string): unknown => {
+    return source ? showSourceLayers(this, source, title) : showLayerOf(this, imageId, title);
   };
 
   /** The workspace Dockerfile lines that made an image's steps (the Layers panel's "Go to Dockerfile line"). */
