@@ -25,6 +25,7 @@ import { analyzeArchive } from '../commands/layers/analyzeArchive';
 import { compareImages, compareWith, compareWithPrevious, compareWithSelected, selectForCompare } from '../commands/layers/compareImages';
 import { showLayerOf, showLayers } from '../commands/layers/showLayers';
 import { commandRegistrar } from '../commands/registerCommand';
+import { compareWithRegistry } from '../commands/registries/compareWithRegistry';
 import { prune, pullImage, pushImage, tagImage } from '../commands/registries/registryCommands';
 import { addRegistry, addRepository } from '../commands/registries/registryList';
 import { compareTagWith, copyTagDigest, copyTagReference, pullTag, showTagLayers } from '../commands/registries/tagCommands';
@@ -83,6 +84,7 @@ export function registerCommands(w: Workbench): void {
     ['strata.image.tag', (node?: ImageNode) => tagImage(w, node)],
     ['strata.image.push', (node?: ImageNode) => pushImage(w, node)],
     ['strata.prune', () => prune(w)],
+    ['strata.image.compareWithRegistry', (node?: ImageNode) => compareWithRegistry(w, node)],
     // The Registries view.
     ['strata.registries.refresh', () => refreshRegistries()],
     ['strata.registries.add', () => addRegistry(w)],

@@ -28,10 +28,17 @@ export function registerViews(workbench: Workbench): RegisteredViews {
     containersView.description = selection.choice.candidate.name;
   };
   describeViews();
-  /** The registries listed changed (the setting, or the docker CLI's logins). */
+  /** The registries listed changed (the setting, or the docker CLI's logins): both views that show them. */
+  let listed = workbench.knownRegistries().map((r) => r.address).join(' ');
   const registriesChanged = () => {
     registries.reset();
     registriesTree.refresh();
+    // Images named on a registry have Compare with Registry Version: only when the list changed.
+    const now = workbench.knownRegistries().map((r) => r.address).join(' ');
+    if (now !== listed) {
+      listed = now;
+      images.refresh();
+    }
   };
   // A docker login or logout: the registries listed, and the credentials their clients use.
   const configWatch = watchDockerConfig(dockerConfigDir(), () => registriesChanged());
