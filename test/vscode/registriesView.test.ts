@@ -412,7 +412,10 @@ describe('Registries view (real extension host, real registries)', function () {
 
     // docker login: the registry is listed from the CLI's config alone, its catalog read with its credentials.
     await setRegistries([open]);
+    let redrawn = false;
+    const redraws = api.registries.onDidChangeTreeData(() => (redrawn = true));
     writeDockerConfig({ auths: { [guarded]: { auth: Buffer.from(`${regs.auth.username}:${regs.auth.password}`).toString('base64') } } });
+    await until('the view redrawn after the docker config changed', () => redrawn, 10_000).finally(() => redraws.dispose());
     const node = await registryNode(guarded);
     assert.strictEqual(node.description, 'logged in');
     const { children } = await everyChild(node);
