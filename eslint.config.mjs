@@ -35,6 +35,16 @@ export default tseslint.config(
     files: ['src/model/**/*.ts', 'src/shared/**/*.ts', 'src/analysis/**/*.ts', 'src/protocol/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', restricted('model, shared, analysis and protocol', ['vscode'], ['engine', 'sources', 'views', 'commands', 'panels'])] },
   },
+  // The Registries view is given its registries and clients: it may name the engine's types, never call into it.
+  {
+    files: ['src/views/registries/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/engine', '**/engine/**'], allowTypeImports: true, message: 'The Registries view takes what it needs from the Workbench: types of the engine only.' }] },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },

@@ -7,6 +7,7 @@ import type { Workbench } from './workbench';
 import type { ContainerFileNode } from '../views/containers/containerFiles';
 import type { ContainerNode } from '../views/containers/containerNode';
 import type { ImageNode } from '../views/images/imageNode';
+import type { LoadMoreNode, RegistryTagNode } from '../views/registries/registryNodes';
 import { changeContainerState } from '../commands/containers/containerLifecycle';
 import { copyContainerId } from '../commands/containers/copyContainerId';
 import { attachShell, downloadContainerPath, openContainerFile, runInteractive } from '../commands/containers/insideContainers';
@@ -24,12 +25,20 @@ import { analyzeArchive } from '../commands/layers/analyzeArchive';
 import { compareImages, compareWith, compareWithPrevious, compareWithSelected, selectForCompare } from '../commands/layers/compareImages';
 import { showLayerOf, showLayers } from '../commands/layers/showLayers';
 import { commandRegistrar } from '../commands/registerCommand';
+import { compareWithRegistry } from '../commands/registries/compareWithRegistry';
 import { prune, pullImage, pushImage, tagImage } from '../commands/registries/registryCommands';
+import { addRegistry, addRepository } from '../commands/registries/registryList';
+import { compareTagWith, copyTagDigest, copyTagReference, pullTag, showTagLayers } from '../commands/registries/tagCommands';
 import { runImage } from '../commands/run/runImage';
 import { runAgain, runImageWithOptions } from '../commands/run/runImageWithOptions';
 
 export function registerCommands(w: Workbench): void {
   const command = commandRegistrar(w.reporting);
+  // Clients anew too: their tokens, and the scheme each registry was found to speak.
+  const refreshRegistries = () => {
+    w.registries.reset();
+    w.registriesTree.refresh();
+  };
   const container = (action: 'start' | 'stop' | 'restart') => (node?: ContainerNode) => changeContainerState(w.engine, action, node);
   const commands: Array<[string, (...args: never[]) => unknown]> = [
     ['strata.refresh', () => w.refreshViews()],
@@ -75,6 +84,17 @@ export function registerCommands(w: Workbench): void {
     ['strata.image.tag', (node?: ImageNode) => tagImage(w, node)],
     ['strata.image.push', (node?: ImageNode) => pushImage(w, node)],
     ['strata.prune', () => prune(w)],
+    ['strata.image.compareWithRegistry', (node?: ImageNode) => compareWithRegistry(w, node)],
+    // The Registries view.
+    ['strata.registries.refresh', () => refreshRegistries()],
+    ['strata.registries.add', () => addRegistry(w)],
+    ['strata.registries.loadMore', (node?: LoadMoreNode) => node && w.registriesTree.loadMore(node)],
+    ['strata.registry.addRepository', (node?: { address: string }) => addRepository(w, node)],
+    ['strata.registryTag.showLayers', (node?: RegistryTagNode) => showTagLayers(w, node)],
+    ['strata.registryTag.compareWith', (node?: RegistryTagNode) => compareTagWith(w, node)],
+    ['strata.registryTag.pull', (node?: RegistryTagNode) => pullTag(w, node)],
+    ['strata.registryTag.copyReference', (node?: RegistryTagNode) => copyTagReference(node)],
+    ['strata.registryTag.copyDigest', (node?: RegistryTagNode) => copyTagDigest(w, node)],
   ];
   w.context.subscriptions.push(...commands.map(([id, fn]) => command(id, fn)));
 }

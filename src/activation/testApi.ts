@@ -15,6 +15,7 @@ import type { EngineSelection } from '../views/engines/engineSelection';
 import type { EngineStatus } from '../views/engines/engineStatus';
 import type { EngineStatusBar } from '../views/engines/engineStatusBar';
 import type { ImagesTreeProvider } from '../views/images/imagesTreeProvider';
+import type { RegistriesTreeProvider } from '../views/registries/registriesTreeProvider';
 import type { RegisteredViews } from './registerViews';
 import type { Workbench } from './workbench';
 
@@ -24,6 +25,8 @@ export interface StrataTestApi {
   readonly statusBar: EngineStatusBar;
   readonly imagesView: vscode.TreeView<unknown>;
   readonly containersView: vscode.TreeView<unknown>;
+  readonly registriesView: vscode.TreeView<unknown>;
+  readonly registries: RegistriesTreeProvider;
   readonly insight: DockerfileInsight;
   readonly index: ImageIndex;
   readonly images: ImagesTreeProvider;
@@ -48,6 +51,8 @@ export function testApi(w: Workbench, views: RegisteredViews): StrataTestApi {
     statusBar: views.statusBar,
     imagesView: w.imagesView,
     containersView: w.containersView,
+    registriesView: w.registriesView,
+    registries: w.registriesTree,
     insight: w.insight,
     index: w.index,
     images: w.images,

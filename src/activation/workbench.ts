@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { AnalysisCache } from '../analysis/analysisCache';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { CompareSelection } from '../commands/layers/compareImages';
-import { showLayerOf } from '../commands/layers/showLayers';
+import { showLayerOf, showSourceLayers } from '../commands/layers/showLayers';
 import { reportFailure } from '../commands/registerCommand';
 import { RunHistory } from '../commands/run/runHistory';
 import { runImageReference } from '../commands/run/runImage';
@@ -19,7 +19,7 @@ import { ImageIndex } from '../engine/imageIndex';
 import { PreviousBuildFinder } from '../model/previousBuild';
 import { Settings } from './settings';
 import { LayerCache, defaultCacheDir } from '../sources/layerCache';
-import { Registries } from '../sources/openSource';
+import { Registries, localPlatform } from '../sources/openSource';
 import type { ShellTerminal } from '../views/containers/shellTerminal';
 import { ContainerLogs } from '../views/containers/containerLogs';
 import { ContainersTreeProvider } from '../views/containers/containersTreeProvider';
@@ -27,6 +27,9 @@ import { DockerfileInsight } from '../views/dockerfileInsight';
 import { EngineSelection } from '../views/engines/engineSelection';
 import { EngineStatus } from '../views/engines/engineStatus';
 import { ImagesTreeProvider } from '../views/images/imagesTreeProvider';
+import { RegistriesTreeProvider } from '../views/registries/registriesTreeProvider';
+import { loggedInRegistries } from '../engine/connect/registryLogins';
+import { type KnownRegistry, knownRegistries } from '../model/registries';
 
 /**
  * Its callbacks are bound (arrow properties): the parts take them out of it
@@ -50,6 +53,9 @@ export class Workbench implements EngineRef {
   readonly compareSelection = new CompareSelection();
   /** Registry clients, with the settings' insecure registries and CAs (read again after a change). */
   readonly registries: Registries;
+  /** The Registries view: the registries of the docker CLI's logins and the setting, their repositories and tags. */
+  readonly registriesTree: RegistriesTreeProvider;
+  readonly registriesView: vscode.TreeView<unknown>;
   private readonly terminalOpened = new vscode.EventEmitter<{ terminal: vscode.Terminal; pty: ShellTerminal }>();
   /** Each terminal Attach Shell or Run Interactive opens, with its pseudoterminal. */
   readonly onDidOpenTerminal = this.terminalOpened.event;
@@ -104,6 +110,7 @@ export class Workbench implements EngineRef {
         sortBy: () => settings.sortBy(),
         showMetadataSteps: () => settings.showMetadataSteps(),
         analysedLayerSizes: (imageId) => this.analyses.get(imageId)?.layerSizes(),
+        registries: () => this.knownRegistries(),
       },
       this.previousBuilds,
     );
@@ -111,6 +118,12 @@ export class Workbench implements EngineRef {
     this.logs = new ContainerLogs(this, { timestamps: () => settings.logTimestamps(), markStderr: () => settings.markStderr() });
     this.containersView = vscode.window.createTreeView('strata.containers', { treeDataProvider: this.containers });
     this.imagesView = vscode.window.createTreeView('strata.images', { treeDataProvider: this.images, showCollapseAll: true });
+    this.registriesTree = new RegistriesTreeProvider({
+      knownRegistries: () => this.knownRegistries(),
+      client: (address) => this.registries.client(address),
+      platform: () => this.index.platform ?? localPlatform(),
+    });
+    this.registriesView = vscode.window.createTreeView('strata.registries', { treeDataProvider: this.registriesTree, showCollapseAll: true });
     this.insight = new DockerfileInsight({
       index: this.index,
       analyses: this.analyses,
@@ -125,6 +138,8 @@ export class Workbench implements EngineRef {
       this.logs,
       this.containersView,
       this.imagesView,
+      this.registriesTree,
+      this.registriesView,
       this.insight,
       this.terminalOpened,
     );
@@ -137,6 +152,11 @@ export class Workbench implements EngineRef {
   get extensionUri(): vscode.Uri {
     return this.context.extensionUri;
   }
+
+  /** The registries the Registries view lists: the docker CLI's logins (read now: a docker login shows at once) and the setting's. */
+  readonly knownRegistries = (): KnownRegistry[] => {
+    return knownRegistries(loggedInRegistries(), this.settings.registries());
+  };
 
   /** Both views drawn again (after a change the engine's events may not tell at once). */
   readonly refreshViews = (): void => {
@@ -165,9 +185,9 @@ export class Workbench implements EngineRef {
     return { describe: (err) => this.engine.describeError(err).message, log: this.log };
   }
 
-  /** Opens one image's Layers panel (Compare's "Show Layers" on a side). */
-  readonly showLayers = (imageId: string, title: string): unknown => {
-    return showLayerOf(this, imageId, title);
+  /** Opens one image's Layers panel (Compare's "Show Layers" on a side): a side read from a source is read from it again, not asked of the engine. */
+  readonly showLayers = (imageId: string, title: string, source?: string): unknown => {
+    return source ? showSourceLayers(this, source, title) : showLayerOf(this, imageId, title);
   };
 
   /** The workspace Dockerfile lines that made an image's steps (the Layers panel's "Go to Dockerfile line"). */

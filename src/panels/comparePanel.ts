@@ -27,8 +27,8 @@ export interface ComparePanelDeps extends PanelDeps {
   engine: Engine;
   index: ImageIndex;
   analyses: AnalysisCache;
-  /** Opens one image's Layers panel (the panel's "Show Layers" on a side). */
-  showLayers(imageId: string, title: string): unknown;
+  /** Opens one image's Layers panel (the panel's "Show Layers" on a side): the engine's by id, or read from its source. */
+  showLayers(imageId: string, title: string, source?: string): unknown;
 }
 
 /** One of the two images as the engine knows it now. */
@@ -107,7 +107,7 @@ export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, From
           retry: () => this.start(true),
           showLayers: (m) => {
             const side = m.side === 'b' ? this.state.b : this.state.a;
-            return this.deps.showLayers(side.id, side.title);
+            return this.deps.showLayers(side.id, side.title, side.source);
           },
           swap: () => ComparePanel.show(this.deps, ComparePanel.stateOf(this.state.b, this.state.a)),
         },

@@ -61,7 +61,7 @@ export interface BlobImageRead {
   bytesRead: number;
 }
 
-interface Descriptor {
+export interface Descriptor {
   mediaType?: string;
   digest: string;
   size?: number;
@@ -72,7 +72,8 @@ interface Descriptor {
 const INDEX_TYPES = new Set(['application/vnd.oci.image.index.v1+json', 'application/vnd.docker.distribution.manifest.list.v2+json']);
 const IMAGE_TYPES = new Set(['application/vnd.oci.image.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v2+json']);
 
-function isAttestation(d: Descriptor): boolean {
+/** An attestation manifest (provenance, SBOM) in an index: never an image of a platform. */
+export function isAttestation(d: Descriptor): boolean {
   return d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' || (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown');
 }
 

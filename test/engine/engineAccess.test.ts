@@ -164,9 +164,19 @@ describe("watching the docker CLI's config folder", function () {
       const docker = (...args: string[]) => execFileSync('docker', args, { env: { ...process.env, DOCKER_CONFIG: config }, stdio: 'pipe' });
       docker('context', 'create', 'watched', '--docker', 'host=tcp://127.0.0.1:1');
       await until('the new context to be seen', () => changes > 0);
-      const seen = changes;
+      let seen = changes;
       docker('context', 'use', 'watched');
       await until('the current context to be seen', () => changes > seen);
+      // The CLI replaces config.json (a new file renamed over it): every later change is seen too.
+      seen = changes;
+      docker('context', 'use', 'default');
+      await until('the second switch to be seen', () => changes > seen);
+      seen = changes;
+      docker('context', 'rm', '-f', 'watched');
+      await until('the context removed to be seen', () => changes > seen);
+      seen = changes;
+      fs.writeFileSync(path.join(config, 'config.json'), JSON.stringify({ auths: { '127.0.0.1:5000': {} } }));
+      await until('a login written after all that to be seen', () => changes > seen);
     } finally {
       watch.close();
     }

@@ -4,15 +4,19 @@
  * and an application, named as a user's would be (debian:bookworm, acme/shop-api:1.4.2),
  * on the harness's Docker 28 so that no test image crowds the view. Playwright drives
  * code-server with the packaged .vsix, as the e2e tests do. Writes media/screenshot-*.png.
+ * `npm run screenshots -- registries` (or `workbench`) takes only those.
  */
+import { spawn } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { DEBIAN_BASE, REALISTIC, prepareRealisticImage } from '../bench/analysisThroughput';
 import { prepareRebuilt } from '../bench/compareImages';
 import { clickMenuItem, openStrata, openVsCode, row, viewRow, widenSideBar } from '../e2e/workbench';
-import { REPO_ROOT, installStrata, launchBrowser, startCodeServer } from './codeServer';
+import { REPO_ROOT, freePort, installStrata, launchBrowser, startCodeServer, tempDir } from './codeServer';
 import { fixtureClient, testEngine } from './testEngines';
+import { until } from './until';
 
 const BASE = 'debian:bookworm';
 const APP = 'acme/shop-api:1.4.2';
@@ -79,14 +83,99 @@ async function prepare(docker: Docker): Promise<void> {
   }
 }
 
+async function push(docker: Docker, reference: string): Promise<void> {
+  const stream = (await docker.getImage(reference).push({ authconfig: {} } as object)) as NodeJS.ReadableStream;
+  await new Promise((resolve, reject) => docker.modem.followProgress(stream, (e: Error | null, out: Array<{ error?: string }>) => (e || out.some((o) => o.error) ? reject(e ?? new Error(out.find((o) => o.error)?.error)) : resolve(undefined))));
+}
+
+/**
+ * The Registries view: a registry of its own (a throwaway docker-registry on loopback, so
+ * that the harness registries' test repositories do not crowd it) holding the app's
+ * releases and its base, the app expanded to a tag whose tooltip is shown.
+ */
+async function registriesShot(browser: Browser, out: (name: string) => string): Promise<void> {
+  const host = new Docker({ socketPath: '/var/run/docker.sock' });
+  await prepareRealisticImage(host);
+  const address = `127.0.0.1:${await freePort()}`;
+  const dir = tempDir('shot-registry');
+  fs.writeFileSync(path.join(dir, 'config.yml'), `version: 0.1\nlog: { level: warn }\nstorage: { filesystem: { rootdirectory: ${dir}/data } }\nhttp: { addr: ${address} }\n`);
+  const registry = spawn('docker-registry', ['serve', path.join(dir, 'config.yml')], { stdio: 'ignore' });
+  const pushed: string[] = [];
+  let server: Awaited<ReturnType<typeof startCodeServer>> | undefined;
+  try {
+    await until('the screenshot registry', () => fetch(`http://${address}/v2/`).then((r) => r.ok, () => false), 15_000);
+    const releases: Array<[string, string]> = [
+      [REALISTIC, `${address}/acme/shop-api:1.4.2`],
+      [DEBIAN_BASE, `${address}/debian:bookworm`],
+    ];
+    for (const [source, name] of releases) {
+      const [repo, tag] = name.split(/:(?=[^:/]+$)/);
+      await host.getImage(source).tag({ repo, tag });
+      pushed.push(name);
+      await push(host, name);
+    }
+    // The next release: the app with more data on top, pushed as 1.4.3 and latest.
+    const next = `${address}/acme/shop-api:1.4.3`;
+    await prepareRebuilt(host, REALISTIC, next, 'org.opencontainers.image.version=1.4.3');
+    pushed.push(next);
+    await push(host, next);
+    await host.getImage(next).tag({ repo: `${address}/acme/shop-api`, tag: 'latest' });
+    pushed.push(`${address}/acme/shop-api:latest`);
+    await push(host, `${address}/acme/shop-api:latest`);
+
+    const extensionsDir = installStrata('shots-registries');
+    server = await startCodeServer({ extensionsDir, settings: { 'workbench.colorTheme': 'Default Light Modern', 'strata.registries': [address] } });
+    const page = await openVsCode(browser, server);
+    await openStrata(page);
+    await widenSideBar(page, 560);
+    // The Registries view alone: the Images and Containers views folded.
+    for (const view of ['Images', 'Containers']) {
+      await page.locator('.pane-header', { hasText: view }).first().click();
+    }
+    const registryRow = viewRow(page, 'Registries', address);
+    await registryRow.waitFor({ timeout: 30_000 });
+    await registryRow.click();
+    const repositoryRow = viewRow(page, 'Registries', 'acme/shop-api');
+    await repositoryRow.waitFor({ timeout: 30_000 });
+    await repositoryRow.click();
+    const tagRow = viewRow(page, 'Registries', '1.4.3');
+    await tagRow.waitFor({ timeout: 30_000 });
+    await tagRow.hover();
+    await page.locator('.monaco-hover', { hasText: 'Digest' }).waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(300);
+    // The side bar and the tooltip: the rest of the window is an empty editor.
+    await page.screenshot({ path: out('screenshot-registries-view.png'), clip: { x: 0, y: 0, width: 900, height: 380 } });
+    log('media/screenshot-registries-view.png');
+  } finally {
+    await server?.stop();
+    registry.kill();
+    for (const name of pushed) {
+      await host.getImage(name).remove().catch(() => undefined);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
+  const wanted = process.argv.slice(2);
+  const out = (name: string) => path.join(REPO_ROOT, 'media', name);
+  if (wanted.length === 0 || wanted.includes('registries')) {
+    const browser = await launchBrowser();
+    try {
+      await registriesShot(browser, out);
+    } finally {
+      await browser.close();
+    }
+  }
+  if (wanted.length > 0 && !wanted.includes('workbench')) {
+    return;
+  }
   const engine = testEngine('docker28');
   const docker = fixtureClient(engine);
   await prepare(docker);
   const extensionsDir = installStrata('shots');
   const browser = await launchBrowser();
   const server = await startCodeServer({ extensionsDir, env: { DOCKER_HOST: `unix://${engine.fixtureSocket}` }, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
-  const out = (name: string) => path.join(REPO_ROOT, 'media', name);
   try {
     const page = await openVsCode(browser, server);
     await openStrata(page);

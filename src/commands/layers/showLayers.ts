@@ -22,3 +22,9 @@ export function showLayerOf(deps: LayersPanelDeps, imageId: string, title: strin
   }
   return panel;
 }
+
+/** A side of the Compare panel read from a source: its Layers panel reads it from there too (a registry, a layout, an archive). */
+export function showSourceLayers(deps: LayersPanelDeps, source: string, title: string): LayersPanel {
+  const kind = /^(registry|oci-layout):\/\//.test(source) ? 'registry' : 'archive';
+  return LayersPanel.show(deps, LayersPanel.stateOf(source, kind, title));
+}

@@ -18,13 +18,14 @@ export interface RegistryAuth {
   serveraddress: string;
 }
 
-interface ConfigFile {
+export interface ConfigFile {
   auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
   credsStore?: string;
   credHelpers?: Record<string, string>;
 }
 
-function readConfig(dir: string): ConfigFile {
+/** $DOCKER_CONFIG/config.json, or nothing when it is missing or not JSON. */
+export function readConfig(dir: string): ConfigFile {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as ConfigFile;
   } catch {

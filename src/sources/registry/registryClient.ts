@@ -14,6 +14,7 @@
  * - 429 and 5xx are one sentence with the registry's Retry-After; nothing is retried busily.
  */
 import { createHash } from 'crypto';
+import * as l10n from '@vscode/l10n';
 import * as http from 'http';
 import * as https from 'https';
 import { PassThrough, type Readable } from 'stream';
@@ -217,16 +218,20 @@ export class RegistryClient {
     return out;
   }
 
-  /** One page of a repository's tags; `next` is the Link header's next page, when there is one. */
-  async tags(repository: string, page?: string): Promise<{ tags: string[]; next?: string }> {
-    const answer = await this.get(repository, page ?? `/v2/${repository}/tags/list?n=100`, {}, repository);
+  /**
+   * One page of a repository's tags (`pageSize` asked for; the next page's link has its own);
+   * `next` is the Link header's next page, when there is one. Registries before
+   * distribution 3.0 ignore the size and answer every tag at once, without a Link.
+   */
+  async tags(repository: string, page?: string, pageSize = 100): Promise<{ tags: string[]; next?: string }> {
+    const answer = await this.get(repository, page ?? `/v2/${repository}/tags/list?n=${pageSize}`, {}, repository);
     const body = JSON.parse((await readAll(answer.body, MAX_DOCUMENT_BYTES)).toString('utf8')) as { tags?: string[] | null };
     return { tags: body.tags ?? [], next: nextPage(answer.headers.link) };
   }
 
-  /** One page of the registry's repositories (`/v2/_catalog`, where the registry allows it). */
-  async catalog(page?: string): Promise<{ repositories: string[]; next?: string }> {
-    const answer = await this.get(undefined, page ?? '/v2/_catalog?n=100', {}, this.registry);
+  /** One page of the registry's repositories (`/v2/_catalog`, where the registry allows it), `pageSize` asked for. */
+  async catalog(page?: string, pageSize = 100): Promise<{ repositories: string[]; next?: string }> {
+    const answer = await this.get(undefined, page ?? `/v2/_catalog?n=${pageSize}`, {}, l10n.t('the list of its repositories'));
     const body = JSON.parse((await readAll(answer.body, MAX_DOCUMENT_BYTES)).toString('utf8')) as { repositories?: string[] | null };
     return { repositories: body.repositories ?? [], next: nextPage(answer.headers.link) };
   }

@@ -16,6 +16,8 @@ export class ImageNode extends vscode.TreeItem {
     readonly enginePlatform?: string,
     /** The image its tag named before (src/model/previousBuild.ts), when still on the engine. */
     readonly previousBuild?: string,
+    /** Its name is on a registry of the Registries view (Compare with Registry Version applies). */
+    readonly onRegistry = false,
   ) {
     super(entry.dangling ? entry.reference : entry.tag, vscode.TreeItemCollapsibleState.Collapsed);
     const { image } = entry;
@@ -31,8 +33,9 @@ export class ImageNode extends vscode.TreeItem {
     }
     this.description = parts.join(' · ');
     // `image`, `image.previousBuild` (Compare with Previous Build applies) and
-    // `image.dangling` are what package.json menus match.
-    this.contextValue = entry.dangling ? 'image.dangling' : previousBuild ? 'image.previousBuild' : 'image';
+    // `image.dangling` are what package.json menus match; `.onRegistry` after the first two
+    // when its name is on a registry of the Registries view (Compare with Registry Version).
+    this.contextValue = `${entry.dangling ? 'image.dangling' : previousBuild ? 'image.previousBuild' : 'image'}${onRegistry ? '.onRegistry' : ''}`;
     this.iconPath = new vscode.ThemeIcon(entry.dangling ? 'circle-outline' : 'package');
     const tooltip = new vscode.MarkdownString();
     const line = (text: string) => {

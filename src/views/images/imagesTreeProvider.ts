@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { attributeLayers, type BuiltOn } from '../../model/baseImages';
 import type { ImageIndex } from '../../engine/imageIndex';
 import { groupByRepository, type SortBy } from '../../model/images';
+import { type KnownRegistry, registryOf } from '../../model/registries';
 import { Disposable } from '../../shared/lifecycle';
 import { BaseGroupNode } from './baseGroupNode';
 import type { EngineStatus } from '../engines/engineStatus';
@@ -22,6 +23,8 @@ export interface ImagesViewSettings {
   showMetadataSteps(): boolean;
   /** Layer sizes (by diff id) from the image's analysis, when it has been analysed: the one source then. */
   analysedLayerSizes(imageId: string): Map<string, number> | undefined;
+  /** The Registries view's registries: an image named on one of them can be compared with the registry's. */
+  registries?(): readonly KnownRegistry[];
 }
 
 /** The Images view: repositories, their images, each image's layer stack from base to app. */
@@ -100,10 +103,12 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     }
     const byId = new Map(all.map((l) => [l.id, l]));
     const previous = await this.knownPreviousBuilds(node);
+    const registries = this.settings.registries?.() ?? [];
     return node.group.entries.map((entry) => {
       const layers = byId.get(entry.image.id);
       const builtOn: BuiltOn | undefined = layers ? attributeLayers(layers, all).builtOn : undefined;
-      return new ImageNode(entry, builtOn, now, this.index.platform, entry.dangling ? undefined : previous?.get(entry.image.id));
+      const onRegistry = !entry.dangling && registryOf(entry.reference, registries) !== undefined;
+      return new ImageNode(entry, builtOn, now, this.index.platform, entry.dangling ? undefined : previous?.get(entry.image.id), onRegistry);
     });
   }
 
