@@ -24,8 +24,6 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
   private nodes = new Map<string, ContainerNode>();
   private readonly figures = new Map<string, ContainerNode['figures']>();
   private timer: NodeJS.Timeout | undefined;
-  /** Stats requests made (tests check that none are made while hidden). */
-  statsAsked = 0;
   /** Folder listings, kept a while: the view redraws for live figures without reading archives again. */
   private readonly listings = new Map<string, { at: number; nodes: Promise<ContainerFileNode[]> }>();
 
@@ -56,7 +54,6 @@ export class ContainersTreeProvider extends Disposable implements vscode.TreeDat
     const running = [...this.nodes.values()].filter((n) => isRunning(n.container) && n.container.state !== 'paused');
     await Promise.all(
       running.map(async (n) => {
-        this.statsAsked++;
         try {
           this.figures.set(n.container.id, statsFigures(await this.ref.engine.containerStats(n.container.id)));
         } catch {

@@ -24,10 +24,6 @@ export class ShellTerminal implements vscode.Pseudoterminal {
   private ended = false;
   /** A character split across two chunks is written whole. */
   private readonly decoder = new StringDecoder('utf8');
-  /** Everything written to the terminal (tests read it; capped). */
-  transcript = '';
-  /** The size the terminal last gave. */
-  dimensions: vscode.TerminalDimensions | undefined;
 
   constructor(
     private readonly session: TtySession,
@@ -52,7 +48,6 @@ export class ShellTerminal implements vscode.Pseudoterminal {
   }
 
   setDimensions(dimensions: vscode.TerminalDimensions): void {
-    this.dimensions = dimensions;
     void this.session.resize(dimensions.columns, dimensions.rows);
   }
 
@@ -65,7 +60,6 @@ export class ShellTerminal implements vscode.Pseudoterminal {
   }
 
   private write(text: string): void {
-    this.transcript = (this.transcript + text).slice(-64 * 1024);
     this.written.fire(text);
   }
 
