@@ -6,7 +6,7 @@
  */
 import Docker from 'dockerode';
 import { performance } from 'perf_hooks';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 
 export interface BenchImages {
   /** Every image the bench built, by reference. */

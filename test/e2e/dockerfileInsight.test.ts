@@ -12,7 +12,7 @@ import * as path from 'path';
 import Docker from 'dockerode';
 import type { Locator, Page } from 'playwright-core';
 import { tempDir } from '../harness/codeServer';
-import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, runTag } from '../harness/fixtures/fixtureImages';
 import { ARTIFACTS, setUpVsCode } from './fixture';
 import { DARK, LIGHT, useTheme } from './workbench';
 

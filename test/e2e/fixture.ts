@@ -10,7 +10,7 @@ import * as path from 'path';
 import Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
 import { type CodeServer, type CodeServerOptions, REPO_ROOT, installStrata, launchBrowser, startCodeServer } from '../harness/codeServer';
-import { removeFixtureImages } from '../harness/fixtureImages';
+import { removeFixtureImages } from '../harness/fixtures/fixtureImages';
 import { openStrata, openVsCode, widenSideBar } from './workbench';
 
 /** Where the tests' screenshots go (not committed). */

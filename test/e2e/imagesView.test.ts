@@ -6,7 +6,7 @@ import * as assert from 'assert';
 import { execFileSync } from 'child_process';
 import * as path from 'path';
 import Docker from 'dockerode';
-import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { buildFixtureImage, runTag } from '../harness/fixtures/fixtureImages';
 import { ARTIFACTS, setUpVsCode } from './fixture';
 import { clickMenuItem, row, viewRow } from './workbench';
 

@@ -7,7 +7,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import Docker from 'dockerode';
-import { TEST_LABEL, buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, runTag } from '../harness/fixtures/fixtureImages';
 import { testRegistries } from '../harness/testEngines';
 import { ARTIFACTS, setUpVsCode } from './fixture';
 import { clickMenuItem, row, runCommand, viewRow } from './workbench';

@@ -7,7 +7,7 @@ import * as assert from 'assert';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { FrameLocator, Page } from 'playwright-core';
-import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { buildFixtureImage, runTag } from '../harness/fixtures/fixtureImages';
 import { ARTIFACTS, setUpVsCode } from './fixture';
 import { imageMenu, runCommand } from './workbench';
 

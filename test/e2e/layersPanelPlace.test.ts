@@ -9,8 +9,8 @@ import * as assert from 'assert';
 import * as path from 'path';
 import Docker from 'dockerode';
 import type { FrameLocator, Page } from 'playwright-core';
-import { FaultProxy } from '../harness/faultProxy';
-import { buildFixtureImage, runTag } from '../harness/fixtureImages';
+import { FaultProxy } from '../harness/proxies/faultProxy';
+import { buildFixtureImage, runTag } from '../harness/fixtures/fixtureImages';
 import { ARTIFACTS, setUpVsCode } from './fixture';
 import { imageMenu, runCommand } from './workbench';
 

@@ -9,7 +9,7 @@ import * as path from 'path';
 import type { FrameLocator, Page } from 'playwright-core';
 import { formatBytes } from '../../src/shared/format';
 import { REPO_ROOT } from '../harness/codeServer';
-import { buildWithBuildKit, runTag } from '../harness/fixtureImages';
+import { buildWithBuildKit, runTag } from '../harness/fixtures/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 import { ARTIFACTS, setUpVsCode } from './fixture';
 import { imageMenu, row, viewRow } from './workbench';

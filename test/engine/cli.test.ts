@@ -8,7 +8,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { contextDigest } from '../../src/engine/connect/dockerContexts';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 
 const CLI = path.resolve(__dirname, '..', '..', '..', 'dist', 'cli.js');

@@ -7,7 +7,7 @@ import { type LogSink, followContainerLogs } from '../../src/engine/streams/foll
 import type { LogLine } from '../../src/engine/streams/logStream';
 import { type RunOptions, parseRunOptions } from '../../src/model/runOptions';
 import { hostEngine } from '../harness/testEngines';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 
 const LABELS = { [TEST_LABEL]: String(process.pid) };
 

@@ -14,10 +14,10 @@ import { type EngineEvent, EngineEvents } from '../../src/engine/streams/engineE
 import { type LogSink, followContainerLogs } from '../../src/engine/streams/followLogs';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import type { LogLine } from '../../src/engine/streams/logStream';
-import { CONTRACT_IMAGE, type ContractSubject, type WrittenLine, engineContract } from '../harness/engineContract';
-import { TEST_LABEL, buildFixtureImage, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { historyFromExport } from '../harness/imageExport';
-import { SocketProxy } from '../harness/socketProxy';
+import { CONTRACT_IMAGE, type ContractSubject, type WrittenLine, engineContract } from '../harness/twin/engineContract';
+import { TEST_LABEL, buildFixtureImage, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
+import { historyFromExport } from '../harness/fixtures/imageExport';
+import { SocketProxy } from '../harness/proxies/socketProxy';
 import { type TestEngine, fixtureClient, named, strataEngine, testEngines } from '../harness/testEngines';
 import { until } from '../harness/until';
 

@@ -14,7 +14,7 @@ import { watchDockerConfig } from '../../src/engine/connect/configWatcher';
 import { discoverEngines } from '../../src/engine/connect/engineDiscovery';
 import { parseEngineUrl } from '../../src/engine/connect/endpoint';
 import Docker from 'dockerode';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { type TestEngine, clientOptions, fixtureClient, strataEngine, testEngine } from '../harness/testEngines';
 import { until as waitUntil } from '../harness/until';
 

@@ -19,8 +19,8 @@ import { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { type LogSink, followContainerLogs } from '../../src/engine/streams/followLogs';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import { REPO_ROOT } from '../harness/codeServer';
-import { FaultProxy } from '../harness/faultProxy';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { FaultProxy } from '../harness/proxies/faultProxy';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 import { until } from '../harness/until';
 

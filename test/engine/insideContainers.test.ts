@@ -11,7 +11,7 @@ import * as path from 'path';
 import Docker from 'dockerode';
 import { extractTo, listChildren, readFile } from '../../src/engine/api/containerFiles';
 import { statsFigures } from '../../src/model/containers';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { until } from '../harness/until';
 import { hostEngine } from '../harness/testEngines';
 

@@ -10,8 +10,8 @@ import * as assert from 'assert';
 import Docker from 'dockerode';
 import { ImageIndex } from '../../src/engine/imageIndex';
 import { LiveUpdates } from '../../src/views/liveUpdates';
-import { FakeClock } from '../harness/fakeClock';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { FakeClock } from '../harness/twin/fakeClock';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { hostEngine } from '../harness/testEngines';
 
 const DEBOUNCE_MS = 30;

@@ -15,7 +15,7 @@ import { readImageArchive } from '../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../src/analysis/imageAnalysis';
 import { type EngineEvent, EngineEvents } from '../../src/engine/streams/engineEvents';
 import { imageAttestations, imagePlatforms, imageSizes } from '../../src/model/imageSizes';
-import { TEST_LABEL, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildWithBuildKit, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { fixtureClient, strataEngine, testEngine } from '../harness/testEngines';
 import { until } from '../harness/until';
 

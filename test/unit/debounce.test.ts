@@ -4,7 +4,7 @@
  */
 import * as assert from 'assert';
 import { debounce } from '../../src/views/liveUpdates';
-import { FakeClock } from '../harness/fakeClock';
+import { FakeClock } from '../harness/twin/fakeClock';
 
 describe('debounce', () => {
   it('a burst makes one call, after the last', () => {

@@ -9,8 +9,8 @@ import * as path from 'path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
-import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { activateStrata } from './treeHelpers';
+import { TEST_LABEL, buildFixtureImage, busyboxDockerfile, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
+import { activateStrata } from './helpers/treeHelpers';
 import { until as waitUntil } from '../harness/until';
 
 /** Lenses wait for an export and an analysis: a longer wait than elsewhere. */

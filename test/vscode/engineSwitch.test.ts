@@ -12,10 +12,10 @@ import * as vscode from 'vscode';
 import { contextDigest } from '../../src/engine/connect/dockerContexts';
 import type { StrataApi } from '../../src/extension';
 import type { ContainerNode } from '../../src/views/containers/containerNode';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { until } from '../harness/until';
 import { fixtureClient, testEngine } from '../harness/testEngines';
-import { activateStrata, imageNodes } from './treeHelpers';
+import { activateStrata, imageNodes } from './helpers/treeHelpers';
 
 describe('switching engines in a real extension host', function () {
   this.timeout(120_000);

@@ -14,11 +14,11 @@ import * as path from 'path';
 import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { SocketProxy } from '../harness/socketProxy';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
+import { SocketProxy } from '../harness/proxies/socketProxy';
 import { fixtureClient, named, testEngine } from '../harness/testEngines';
 import { until } from '../harness/until';
-import { activateStrata, imageNodes } from './treeHelpers';
+import { activateStrata, imageNodes } from './helpers/treeHelpers';
 
 /** A proxy Strata must never use for an engine: it counts connections and closes them. */
 function refusingProxy(): Promise<{ url: string; connections: () => number; close: () => void }> {

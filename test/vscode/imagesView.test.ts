@@ -7,9 +7,9 @@ import { ImageIndex } from '../../src/engine/imageIndex';
 import { ImageNode } from '../../src/views/images/imageNode';
 import { EngineStatus } from '../../src/views/engines/engineStatus';
 import { ImagesTreeProvider } from '../../src/views/images/imagesTreeProvider';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { until } from '../harness/until';
-import { activateStrata, imageNodes } from './treeHelpers';
+import { activateStrata, imageNodes } from './helpers/treeHelpers';
 
 describe('Images view in a real extension host', () => {
   const docker = new Docker();

@@ -1,7 +1,7 @@
 /**
  * The extension tests module: VS Code's extension host calls `run()` after loading the
  * development extension (test-electron and code-server alike). Mocha runs every
- * *.test.js beside this file with the counting reporter, whose results file the runner
+ * *.test.js beside this file and in the folders below it, with the counting reporter, whose results file the runner
  * waits for. The host's console is not visible under code-server, so the reporter's output
  * is also written to STRATA_TEST_LOG, which the runner prints.
  */
@@ -38,7 +38,9 @@ export async function run(): Promise<void> {
   if (process.env.STRATA_TEST_GREP) {
     mocha.grep(new RegExp(process.env.STRATA_TEST_GREP));
   }
-  for (const file of fs.readdirSync(__dirname).filter((f) => f.endsWith('.test.js'))) {
+  // Every *.test.js here and in the folders below (panels/…), in a stable order.
+  const files = (fs.readdirSync(__dirname, { recursive: true }) as string[]).filter((f) => f.endsWith('.test.js')).sort();
+  for (const file of files) {
     mocha.addFile(path.join(__dirname, file));
   }
   const failures = await new Promise<number>((resolve) => mocha.run(resolve));

@@ -16,9 +16,9 @@ import type { ContainerNode } from '../../src/views/containers/containerNode';
 import { ContainersTreeProvider } from '../../src/views/containers/containersTreeProvider';
 import { EngineStatus } from '../../src/views/engines/engineStatus';
 import type { ShellTerminal } from '../../src/views/containers/shellTerminal';
-import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { testRegistries } from '../harness/testEngines';
-import { activateStrata, imageNodes } from './treeHelpers';
+import { activateStrata, imageNodes } from './helpers/treeHelpers';
 
 type Window = Record<'showErrorMessage' | 'showInformationMessage' | 'showWarningMessage' | 'showQuickPick', unknown>;
 

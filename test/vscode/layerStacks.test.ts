@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import type { BaseGroupNode } from '../../src/views/images/baseGroupNode';
 import type { ImagesTreeNode } from '../../src/views/images/imagesTreeProvider';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
-import { activateStrata, imageNode, imageNodes } from './treeHelpers';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
+import { activateStrata, imageNode, imageNodes } from './helpers/treeHelpers';
 
 function describeNodes(api: StrataApi, nodes: ImagesTreeNode[]): Array<[string, string, string]> {
   return nodes.map((n) => {

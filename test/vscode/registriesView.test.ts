@@ -18,12 +18,12 @@ import type { LayersPanel } from '../../src/panels/layersPanel';
 import type { ToWebview as LayersMessage } from '../../src/protocol/layersProtocol';
 import type { RegistriesTreeNode } from '../../src/views/registries/registriesTreeProvider';
 import type { LoadMoreNode, RegistryNode, RegistryRepositoryNode, RegistryTagNode } from '../../src/views/registries/registryNodes';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { testRegistries } from '../harness/testEngines';
 import { until } from '../harness/until';
-import { nextPosted } from './panelMessages';
-import { activateStrata, imageNode } from './treeHelpers';
-import { menuCommands, welcomeContents } from './whenClauses';
+import { nextPosted } from './helpers/panelMessages';
+import { activateStrata, imageNode } from './helpers/treeHelpers';
+import { menuCommands, welcomeContents } from './helpers/whenClauses';
 
 /** A tooltip's text: Markdown with its punctuation escaped and its spaces as &nbsp;. */
 const text = (tooltip: vscode.TreeItem['tooltip']) => (tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? '')).replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');

@@ -3,9 +3,9 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../src/extension';
 import type { ContainerNode } from '../../src/views/containers/containerNode';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtureImages';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { until } from '../harness/until';
-import { activateStrata, imageNode } from './treeHelpers';
+import { activateStrata, imageNode } from './helpers/treeHelpers';
 
 /** The text of an Output channel, from the documents VS Code keeps for shown channels. */
 function outputChannelText(name: string): string | undefined {

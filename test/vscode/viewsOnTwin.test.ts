@@ -1,6 +1,6 @@
 /**
  * The Images and Containers views and the commands over them in a real extension host,
- * against the in-memory engine (test/harness/memoryEngine.ts) instead of a real one: the
+ * against the in-memory engine (test/harness/twin/memoryEngine.ts) instead of a real one: the
  * tree's grouping, sorting, dangling images and layer stacks; which menu items each node's
  * contextValue enables in package.json; an engine that fails (the empty tree, the problem,
  * the welcome content for it, a message node); Remove Image and Stop Container end to end
@@ -25,10 +25,10 @@ import { ImageNode } from '../../src/views/images/imageNode';
 import { type ImagesTreeNode, ImagesTreeProvider } from '../../src/views/images/imagesTreeProvider';
 import { RepositoryNode } from '../../src/views/images/repositoryNode';
 import { MessageNode } from '../../src/views/messageNode';
-import { MemoryEngine, type StepSpec, connectionError, engineAnswer } from '../harness/memoryEngine';
+import { MemoryEngine, type StepSpec, connectionError, engineAnswer } from '../harness/twin/memoryEngine';
 import { until } from '../harness/until';
-import { EXTENSION_ID } from './treeHelpers';
-import { menuCommands, welcomeContents } from './whenClauses';
+import { EXTENSION_ID } from './helpers/treeHelpers';
+import { menuCommands, welcomeContents } from './helpers/whenClauses';
 
 const DAY = 86_400_000;
 const RUN = { ports: [], env: [], mounts: [], removeWhenStopped: false };

@@ -1,7 +1,7 @@
 /**
  * The engine contract: what the views, commands, panels and the CLI need of a container
  * engine, and the shapes of its answers. DockerEngine implements it over the Engine API
- * (Docker and Podman alike); the tests' in-memory twin (test/harness/memoryEngine.ts)
+ * (Docker and Podman alike); the tests' in-memory twin (test/harness/twin/memoryEngine.ts)
  * implements it with no engine at all, so the VS Code side can be tested against it.
  */
 import type { Readable } from 'stream';
