@@ -4,6 +4,7 @@
  * the documents and files the views open, the engine's events that keep them fresh, and the
  * setting and docker logins the Registries view lists.
  */
+import { affectsRegistries } from './settings';
 import * as vscode from 'vscode';
 import type { Workbench } from './workbench';
 import { watchDockerConfig } from '../engine/connect/configWatcher';
@@ -74,7 +75,7 @@ export function registerViews(workbench: Workbench): RegisteredViews {
       if (e.affectsConfiguration('strata.images') || e.affectsConfiguration('strata.layers')) {
         images.refresh();
       }
-      if (e.affectsConfiguration('strata.registries')) {
+      if (affectsRegistries(e)) {
         registriesChanged();
       }
     }),

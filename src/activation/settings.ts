@@ -64,12 +64,12 @@ export class Settings {
 
   /** Registries reached over plain HTTP (and without certificate checks), besides loopback ones. */
   insecureRegistries(): string[] {
-    return this.config.get<string[]>('registries.insecure', []).filter((x) => typeof x === 'string');
+    return this.config.get<string[]>('insecureRegistries', []).filter((x) => typeof x === 'string');
   }
 
   /** CA files (PEM) trusted for registries besides the system's. */
   registryCaFiles(): string[] {
-    return this.config.get<string[]>('registries.ca', []).filter((x) => typeof x === 'string');
+    return this.config.get<string[]>('registryCaFiles', []).filter((x) => typeof x === 'string');
   }
 
   wasteSeverity(): vscode.DiagnosticSeverity {
@@ -83,4 +83,15 @@ export class Settings {
   analyzeForDockerfiles(): boolean {
     return this.config.get<boolean>('dockerfile.analyzeImages', true);
   }
+}
+
+/**
+ * The settings a registry client is made from. The insecure and CA lists are not named
+ * strata.registries.*: VS Code keeps settings as a tree, so a key under strata.registries
+ * (a list) is lost whenever the list is set.
+ */
+export const REGISTRY_SETTINGS = ['strata.registries', 'strata.insecureRegistries', 'strata.registryCaFiles'] as const;
+
+export function affectsRegistries(e: { affectsConfiguration(section: string): boolean }): boolean {
+  return REGISTRY_SETTINGS.some((s) => e.affectsConfiguration(s));
 }

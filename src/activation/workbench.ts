@@ -17,7 +17,7 @@ import type { EngineRef } from '../engine/activeEngine';
 import type { Engine } from '../engine/api/engine';
 import { ImageIndex } from '../engine/imageIndex';
 import { PreviousBuildFinder } from '../model/previousBuild';
-import { Settings } from './settings';
+import { Settings, affectsRegistries } from './settings';
 import { LayerCache, defaultCacheDir } from '../sources/layerCache';
 import { Registries, localPlatform } from '../sources/openSource';
 import type { ShellTerminal } from '../views/containers/shellTerminal';
@@ -94,12 +94,12 @@ export class Workbench implements EngineRef {
         try {
           return [fs.readFileSync(file)];
         } catch (err) {
-          log.warn(`The registry CA file ${file} (strata.registries.ca) cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
+          log.warn(`The registry CA file ${file} (strata.registryCaFiles) cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}.`);
           return [];
         }
       }),
     }));
-    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('strata.registries') && this.registries.reset()));
+    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => affectsRegistries(e) && this.registries.reset()));
     this.previousBuilds = new PreviousBuildFinder(this.index);
     this.history = new RunHistory(context.globalState);
     this.images = new ImagesTreeProvider(

@@ -19,6 +19,7 @@ import type { ToWebview as LayersMessage } from '../../src/protocol/layersProtoc
 import type { RegistriesTreeNode } from '../../src/views/registries/registriesTreeProvider';
 import type { LoadMoreNode, RegistryNode, RegistryRepositoryNode, RegistryTagNode } from '../../src/views/registries/registryNodes';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
+import { pushFixtureImage, registryCredentials } from '../harness/fixtures/registryFixtures';
 import { testRegistries } from '../harness/testEngines';
 import { until } from '../harness/until';
 import { nextPosted } from './helpers/panelMessages';
@@ -427,6 +428,45 @@ describe('Registries view (real extension host, real registries)', function () {
     assert.ok(!everything.includes(regs.auth.password) && !everything.includes(Buffer.from(`${regs.auth.username}:${regs.auth.password}`).toString('base64')), 'no credential in the view');
     writeDockerConfig(undefined);
     assert.deepStrictEqual(shown, [], 'no pop-up');
+  });
+
+  it('the token registry over HTTPS in this extension host, default settings: untrusted until strata.registryCaFiles names its CA, then its tags (Bearer tokens from the docker login), the digest skopeo reads, and Show Layers read from it', async () => {
+    const token = regs.token.address;
+    const tlsRepository = `strata-test/rv-tls-${runTag('t')}`;
+    const pushedTls = await pushFixtureImage('token', tlsRepository, 'tls', { unique: true, payloadBytes: 30_000 });
+    const login = registryCredentials('token');
+    assert.ok(login);
+    writeDockerConfig({ auths: { [token]: { auth: Buffer.from(`${login.username}:${login.password}`).toString('base64') } } });
+    const strata = vscode.workspace.getConfiguration('strata');
+    const savedCa = strata.inspect('registryCaFiles')?.globalValue;
+    try {
+      await strata.update('registryCaFiles', undefined, vscode.ConfigurationTarget.Global);
+      await setRegistries([{ address: token, repositories: [tlsRepository] }]);
+      const untrusted = await api.registries.getChildren(await registryNode(token));
+      assert.ok(untrusted.length === 1 && is.message(untrusted[0]), `one node says why (${untrusted.map((n) => n.label).join(' | ')})`);
+      assert.match(String(untrusted[0].label), new RegExp(`^The registry ${token.replace(/\./g, '\\.')} has a certificate Strata does not trust \\(.+\\): give its CA in strata\\.registryCaFiles`));
+
+      await strata.update('registryCaFiles', [regs.token.caFile], vscode.ConfigurationTarget.Global);
+      const repositories = await api.registries.getChildren(await registryNode(token));
+      const repoNode = repositories.find((c): c is RegistryRepositoryNode => is.repository(c) && c.repository === tlsRepository);
+      assert.ok(repoNode, `${tlsRepository} is under ${token} (${repositories.map((n) => n.label).join(', ')})`);
+      const tag = (await api.registries.getChildren(repoNode)).find((c): c is RegistryTagNode => is.tag(c) && c.tag === 'tls');
+      assert.ok(tag, 'the pushed tag is listed');
+      const inspected = JSON.parse(
+        await skopeo('inspect', '--cert-dir', regs.token.certDir, '--creds', `${login.username}:${login.password}`, `docker://${token}/${tlsRepository}:tls`),
+      ) as SkopeoInspect;
+      assert.strictEqual(inspected.Digest, pushedTls.digest);
+      await api.registries.resolveTreeItem(tag, tag, new vscode.CancellationTokenSource().token);
+      assert.ok(text(tag.tooltip).includes(`Digest: ${inspected.Digest}`), `the tooltip names ${inspected.Digest}: ${text(tag.tooltip)}`);
+
+      const panel = await vscode.commands.executeCommand<LayersPanel>('strata.registryTag.showLayers', tag);
+      assert.ok(panel, 'the command returned the panel');
+      panels.push(panel);
+      const { analysis } = await nextPosted(api, panel, 'analysis');
+      assert.ok(analysis.layers.at(-1)?.added === 1 && analysis.layers.at(-1)?.size === 30_000, `the payload's layer, read over HTTPS (${JSON.stringify(analysis.layers.at(-1))})`);
+    } finally {
+      await strata.update('registryCaFiles', savedCa, vscode.ConfigurationTarget.Global);
+    }
   });
 
   it('a registry that cannot be reached is one node with its sentence; Add Registry… adds to the setting; with none, the welcome offers it', async () => {

@@ -40,11 +40,11 @@ function phrase(p: RegistryProblem): string {
     case 'unreachable':
       return l10n.t('The registry {0} cannot be reached ({1}): check that it is up and that its address is right.', p.registry, p.detail);
     case 'plainHttp':
-      return l10n.t('The registry {0} answers plain HTTP, not HTTPS: if you trust it, add it to strata.registries.insecure.', p.registry);
+      return l10n.t('The registry {0} answers plain HTTP, not HTTPS: if you trust it, add it to strata.insecureRegistries.', p.registry);
     case 'notHttps':
-      return l10n.t('The registry {0} speaks HTTPS, not plain HTTP: remove it from strata.registries.insecure.', p.registry);
+      return l10n.t('The registry {0} speaks HTTPS, not plain HTTP: remove it from strata.insecureRegistries.', p.registry);
     case 'unknownCertificate':
-      return l10n.t('The registry {0} has a certificate Strata does not trust ({1}): give its CA in strata.registries.ca (or the CLI\'s --ca).', p.registry, p.detail);
+      return l10n.t('The registry {0} has a certificate Strata does not trust ({1}): give its CA in strata.registryCaFiles (or the CLI\'s --ca).', p.registry, p.detail);
     case 'needsLogin':
       return l10n.t('The registry {0} needs you to log in to read {1}: run docker login {0}, then retry.', p.registry, p.reference);
     case 'badCredentials':

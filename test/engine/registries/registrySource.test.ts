@@ -368,7 +368,7 @@ describe('images read straight from registries, no engine (real registries)', fu
       const url = `registry://${forward.path}/strata-test/source:${tag}`;
       const refused = await strataAsync(['analyze', url], { XDG_CACHE_HOME: temp('xdg') });
       assert.strictEqual(refused.status, 2);
-      assert.strictEqual(refused.stderr.trim(), `strata: The registry ${forward.path} answers plain HTTP, not HTTPS: if you trust it, add it to strata.registries.insecure.`);
+      assert.strictEqual(refused.stderr.trim(), `strata: The registry ${forward.path} answers plain HTTP, not HTTPS: if you trust it, add it to strata.insecureRegistries.`);
       const allowed = await strataAsync(['analyze', url, '--insecure', forward.path], { XDG_CACHE_HOME: temp('xdg') });
       assert.strictEqual(allowed.status, 0, allowed.stderr);
     } finally {
