@@ -13,6 +13,7 @@ import * as tar from 'tar-stream';
 import type { LayerEntry } from '../model/layerEntries';
 import { CancelledError } from '../shared/errors';
 import { ArchiveError } from './archiveError';
+import type { LayerFacts } from './layerFacts';
 import { type Compression, type ParsedLayer, parseLayerTar, sniff, zstdTransform } from './layerReader';
 
 export { ArchiveError } from './archiveError';
@@ -33,6 +34,8 @@ export interface ArchiveLayer {
   entries: LayerEntry[];
   /** Σ of the entries' sizes, as dive counts a layer's size. */
   size: number;
+  /** What the content readers found in it (layerFacts.ts). */
+  facts?: LayerFacts;
 }
 
 /** One image manifest of a multi-platform archive, as "os/arch[/variant]". */

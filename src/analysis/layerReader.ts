@@ -11,6 +11,7 @@ import { Decompress as ZstdDecompress } from 'fzstd';
 import * as tar from 'tar-stream';
 import { type EntryType, type LayerEntry, UnsafePathError, normalizeEntryPath } from '../model/layerEntries';
 import { ArchiveError } from './archiveError';
+import { type ContentReaders, type LayerFacts, MAX_READ_BYTES, defaultContentReaders } from './layerFacts';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 
@@ -78,11 +79,20 @@ function typeOf(header: tar.Header): EntryType {
   }
 }
 
-/** Parses one layer's tar (already decompressed) into entries; with `hash`, each file's content digest too. */
-export function parseLayerTar(source: string, input: Readable, hash = false): Promise<{ entries: LayerEntry[]; size: number }> {
+/**
+ * Parses one layer's tar (already decompressed) into entries; with `hash`, each file's
+ * content digest too; and the facts the content readers find in the few files they want.
+ */
+export function parseLayerTar(
+  source: string,
+  input: Readable,
+  hash = false,
+  readers: ContentReaders = defaultContentReaders,
+): Promise<{ entries: LayerEntry[]; size: number; facts?: LayerFacts }> {
   return new Promise((resolve, reject) => {
     const entries: LayerEntry[] = [];
     let size = 0;
+    const layerReaders = readers();
     const extract = tar.extract();
     let failed = false;
     const fail = (err: Error) => {
@@ -108,6 +118,17 @@ export function parseLayerTar(source: string, input: Readable, hash = false): Pr
             body.on('data', (chunk: unknown) => digest.update(chunk as Buffer));
             body.on('end', () => (entry.hash = digest.digest('hex')));
           }
+          const wanting = entry.type === 'file' && entry.size <= MAX_READ_BYTES ? layerReaders.filter((r) => r.wants(path, entry.size)) : [];
+          if (wanting.length) {
+            const chunks: Buffer[] = [];
+            body.on('data', (chunk: unknown) => chunks.push(chunk as Buffer));
+            body.on('end', () => {
+              const content = Buffer.concat(chunks);
+              for (const r of wanting) {
+                r.read(path, content);
+              }
+            });
+          }
         }
       } catch (err) {
         fail(new ArchiveError({ code: 'unsafePath', layer: source, detail: err instanceof UnsafePathError ? err.message : String(err) }));
@@ -119,7 +140,11 @@ export function parseLayerTar(source: string, input: Readable, hash = false): Pr
     });
     extract.on('finish', () => {
       if (!failed) {
-        resolve({ entries, size });
+        const facts: LayerFacts = {};
+        for (const r of layerReaders) {
+          r.finish(facts);
+        }
+        resolve(Object.keys(facts).length ? { entries, size, facts } : { entries, size });
       }
     });
     extract.on('error', (err: Error) => fail(new ArchiveError({ code: 'layerNotTar', layer: source, detail: err.message })));
@@ -132,13 +157,15 @@ export interface ParsedLayer {
   compression: Compression;
   entries: LayerEntry[];
   size: number;
+  /** What the content readers found (packages, secrets…), when they found anything. */
+  facts?: LayerFacts;
 }
 
 /**
  * Reads one layer blob (plain, gzip or zstd, as its first bytes say) to its entries.
  * `source` names it in errors.
  */
-export function readLayer(source: string, blob: Readable, hash = false): Promise<ParsedLayer> {
+export function readLayer(source: string, blob: Readable, hash = false, readers: ContentReaders = defaultContentReaders): Promise<ParsedLayer> {
   return new Promise((resolve, reject) => {
     let head = Buffer.alloc(0);
     // The blob's own failure (a digest that does not match, a download broken off) is the story, not the parser's.
@@ -165,7 +192,7 @@ export function readLayer(source: string, blob: Readable, hash = false): Promise
       if (input !== feed) {
         feed.on('error', (err) => input.destroy(err));
       }
-      parseLayerTar(source, input, hash).then(
+      parseLayerTar(source, input, hash, readers).then(
         (parsed) => (blobError ? reject(blobError) : resolve({ compression: kind === 'tar' ? 'none' : kind, ...parsed })),
         (err) => reject(blobError ?? err),
       );

@@ -24,7 +24,7 @@ const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
 /** Raised when the format of what is kept changes: older entries are then simply not found. */
-const FORMAT = 'v2';
+const FORMAT = 'v3';
 
 /** An image as kept: its archive without the layers' entries, which are kept by diff id. */
 interface ImageRecord {
@@ -34,7 +34,7 @@ interface ImageRecord {
   configDigest?: string;
   repoTags: string[];
   config: ImageArchive['config'];
-  layers: Array<Omit<ArchiveLayer, 'entries'>>;
+  layers: Array<Omit<ArchiveLayer, 'entries' | 'facts'>>;
   platform?: string;
   platforms: ImageArchive['platforms'];
   attestations: string[];
@@ -146,7 +146,7 @@ export class LayerCache {
       if (layer.diffId !== diffId || !Array.isArray(layer.entries) || typeof layer.size !== 'number') {
         throw new Error('not this layer');
       }
-      return { compression: layer.compression, entries: layer.entries, size: layer.size };
+      return { compression: layer.compression, entries: layer.entries, size: layer.size, ...(layer.facts ? { facts: layer.facts } : {}) };
     })) as ParsedLayer | undefined;
   }
 
@@ -186,7 +186,7 @@ export class LayerCache {
       }
       const file = this.file('layers', `${hex(layer.diffId)}.json.gz`);
       if (!fs.existsSync(file)) {
-        const json = JSON.stringify({ diffId: layer.diffId, compression: layer.compression, size: layer.size, entries: layer.entries });
+        const json = JSON.stringify({ diffId: layer.diffId, compression: layer.compression, size: layer.size, entries: layer.entries, facts: layer.facts });
         await this.writeEntry(file, await gzip(json, { level: 1 }));
       }
       const blob = blobs[i] ?? (/^blobs\/sha256\/[0-9a-f]{64}$/.test(layer.source) ? `sha256:${layer.source.slice(13)}` : undefined);

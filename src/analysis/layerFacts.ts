@@ -1,0 +1,34 @@
+/**
+ * What the contents of a few files in a layer tell, read in the same single pass as the
+ * layer's entries: a ContentReader says by path and size which files it wants (most are
+ * not read at all), gets each one's bytes, and at the end of the layer adds what it found
+ * to the layer's facts. The facts are kept with the layer (in memory and on disk), so an
+ * image analysed before has them without reading a byte again.
+ */
+
+/** What the readers found in one layer. Each reader fills its own field. */
+export interface LayerFacts {
+  /** Sentences about what could not be read (a corrupt package database…); the rest stands. */
+  problems?: string[];
+}
+
+export interface ContentReader {
+  /** Whether this file's content is wanted (by its normalised path, no leading '/', and size). */
+  wants(path: string, size: number): boolean;
+  /** The whole content of a file wanted. */
+  read(path: string, content: Buffer): void;
+  /** The layer ended: add what was found to its facts. */
+  finish(facts: LayerFacts): void;
+}
+
+/** The readers a layer is read with: a fresh set per layer. */
+export type ContentReaders = () => ContentReader[];
+
+/** Files above this are never read whole, whatever a reader says (a layer's reading stays flat in memory). */
+export const MAX_READ_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The readers every analysis uses. Each kind of fact (packages, secrets) adds its reader
+ * here; a cheap `wants` matters, as it is asked of every file of every layer.
+ */
+export const defaultContentReaders: ContentReaders = () => [];
