@@ -6,8 +6,12 @@
  * image analysed before has them without reading a byte again.
  */
 
+import type { PackageDatabase } from '../model/packages';
+
 /** What the readers found in one layer. Each reader fills its own field. */
 export interface LayerFacts {
+  /** The package databases this layer wrote, each read whole (analysis/packages/). */
+  packages?: PackageDatabase[];
   /** Sentences about what could not be read (a corrupt package database…); the rest stands. */
   problems?: string[];
 }
