@@ -24,7 +24,7 @@ const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
 /** Raised when the format of what is kept changes: older entries are then simply not found. */
-const FORMAT = 'v3';
+export const CACHE_FORMAT = 'v3';
 
 /** An image as kept: its archive without the layers' entries, which are kept by diff id. */
 interface ImageRecord {
@@ -81,7 +81,7 @@ export class LayerCache {
     private readonly maxBytes: () => number = () => 2 * 1024 * 1024 * 1024,
   ) {
     this.dir = dir;
-    this.root = path.join(dir, FORMAT);
+    this.root = path.join(dir, CACHE_FORMAT);
   }
 
   private file(kind: 'layers' | 'blobs' | 'images', name: string): string {

@@ -17,7 +17,7 @@ import type { ImageAnalysis } from '../../../src/analysis/imageAnalysis';
 import { DockerEngine } from '../../../src/engine/api/dockerEngine';
 import { parseReference } from '../../../src/model/reference';
 import { EngineSource } from '../../../src/sources/engineSource';
-import { LayerCache } from '../../../src/sources/layerCache';
+import { CACHE_FORMAT, LayerCache } from '../../../src/sources/layerCache';
 import { analyzeSource } from '../../../src/sources/openSource';
 import { RegistryClient, type RegistryClientOptions } from '../../../src/sources/registry/registryClient';
 import { RegistryError } from '../../../src/sources/registry/registryError';
@@ -290,9 +290,9 @@ describe('images read straight from registries, no engine (real registries)', fu
         const err = await rejection(remote(damaged.url, { cacheDir }));
         assert.ok(err instanceof RegistryError && err.problem.code === 'digestMismatch', String(err));
         assert.match(err.message, new RegExp(`^The registry ${registries.open.address.replace(/\./g, '\\.')} sent a blob that is not ${damaged.payloadLayer.digest}`));
-        const images = path.join(cacheDir, 'v2', 'images');
+        const images = path.join(cacheDir, CACHE_FORMAT, 'images');
         assert.ok(!fs.existsSync(images) || fs.readdirSync(images).length === 0, 'no image record');
-        const layers = path.join(cacheDir, 'v2', 'layers');
+        const layers = path.join(cacheDir, CACHE_FORMAT, 'layers');
         assert.ok(!fs.existsSync(layers) || fs.readdirSync(layers).length === 0, 'no layer of it');
       } finally {
         damage.restore();
@@ -384,14 +384,14 @@ describe('images read straight from registries, no engine (real registries)', fu
       assert.strictEqual(b.status, 0, b.stderr);
       const third = strata(['analyze', small.url, '--json'], { XDG_CACHE_HOME: xdg });
       assert.strictEqual((JSON.parse(third.stdout) as { source: { fromCache: boolean } }).source.fromCache, true);
-      const leftovers = fs.readdirSync(path.join(xdg, 'strata', 'analysis', 'v2', 'layers')).filter((f) => f.endsWith('.tmp'));
+      const leftovers = fs.readdirSync(path.join(xdg, 'strata', 'analysis', CACHE_FORMAT, 'layers')).filter((f) => f.endsWith('.tmp'));
       assert.deepStrictEqual(leftovers, []);
     });
 
     it('a corrupt entry is dropped and read again', () => {
       const xdg = temp('xdg');
       assert.strictEqual(strata(['analyze', small.url], { XDG_CACHE_HOME: xdg }).status, 0);
-      const layers = path.join(xdg, 'strata', 'analysis', 'v2', 'layers');
+      const layers = path.join(xdg, 'strata', 'analysis', CACHE_FORMAT, 'layers');
       for (const f of fs.readdirSync(layers)) {
         fs.writeFileSync(path.join(layers, f), 'not a layer');
       }

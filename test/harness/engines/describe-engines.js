@@ -18,7 +18,7 @@ const env = (/** @type {string} */ k) => {
 /** @returns {Promise<any>} */
 function get(socketPath, p) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ socketPath, path: p, timeout: 15000 }, (res) => {
+    const req = http.get({ socketPath, path: p, timeout: 30000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c) => (body += c));
@@ -31,7 +31,7 @@ function get(socketPath, p) {
         }
       });
     });
-    req.on('timeout', () => req.destroy(new Error(`${p}: no answer within 15 s`)));
+    req.on('timeout', () => req.destroy(new Error(`${p}: no answer within 30 s`)));
     req.on('error', reject);
   });
 }
@@ -152,14 +152,30 @@ async function describe(name) {
 
 (async () => {
   const results = await Promise.allSettled(names.map(describe));
+  // An engine that pings but is slow to describe itself (Podman's /info on a loaded machine)
+  // keeps the description written before: restarting one engine must not drop another.
+  let before = [];
+  try {
+    before = JSON.parse(fs.readFileSync(out, 'utf8'));
+  } catch {
+    before = [];
+  }
   const list = [];
+  let missing = 0;
   results.forEach((r, i) => {
+    const kept = Array.isArray(before) ? before.find((e) => e && e.name === names[i]) : undefined;
     if (r.status === 'fulfilled') list.push(r.value);
-    else console.error(`setup: engine ${names[i]} answers /_ping but not /version or /info: ${r.reason.message}`);
+    else if (kept) {
+      list.push(kept);
+      console.error(`setup: engine ${names[i]} answers /_ping but not yet /version or /info (${r.reason.message}): its earlier description is kept`);
+    } else {
+      missing++;
+      console.error(`setup: engine ${names[i]} answers /_ping but not /version or /info: ${r.reason.message}`);
+    }
   });
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.writeFileSync(`${out}.tmp`, JSON.stringify(list, null, 2) + '\n');
   fs.renameSync(`${out}.tmp`, out);
   console.error(`setup: ${out} lists ${list.map((e) => e.name).join(', ') || 'no engine'}`);
-  process.exit(list.length === names.length ? 0 : 1);
+  process.exit(missing === 0 ? 0 : 1);
 })();
