@@ -17,7 +17,27 @@ import {
 import { until } from './until';
 
 const TESTS_MODULE = path.join(REPO_ROOT, 'out', 'test', 'vscode', 'index.js');
+/** How long the extension tests may go without reporting a test (not the whole run's length, which grows with the suite). */
 const TIMEOUT_MS = Number(process.env.STRATA_VSCODE_TIMEOUT_MS ?? 300_000);
+
+/** A probe that is true once `file` exists, and throws when `log` has not grown for TIMEOUT_MS. */
+function doneOrStalled(file: string, log: string): () => boolean {
+  let size = -1;
+  let since = Date.now();
+  return () => {
+    if (fs.existsSync(file)) {
+      return true;
+    }
+    const now = fs.existsSync(log) ? fs.statSync(log).size : 0;
+    if (now !== size) {
+      size = now;
+      since = Date.now();
+    } else if (Date.now() - since > TIMEOUT_MS) {
+      throw new Error('stalled');
+    }
+    return false;
+  };
+}
 
 async function runWithElectron(executable: string, env: NodeJS.ProcessEnv): Promise<void> {
   // Loaded only here: its download path is unusable on machines without internet.
@@ -66,11 +86,11 @@ async function runWithCodeServer(env: NodeJS.ProcessEnv, results: string): Promi
     server = await startCodeServer({ env, logFile: path.join(logDir, 'code-server.log') });
     const page = await browser.newPage();
     await page.goto(extensionTestUrl(server, REPO_ROOT, TESTS_MODULE));
-    await until('the extension tests to write their results', () => fs.existsSync(results), TIMEOUT_MS, 250).catch(async () => {
+    await until('the extension tests to write their results', doneOrStalled(results, env.STRATA_TEST_LOG as string), 4 * 3600_000, 250).catch(async () => {
       const shot = path.join(REPO_ROOT, 'artifacts', 'vscode-timeout.png');
       fs.mkdirSync(path.dirname(shot), { recursive: true });
       await page.screenshot({ path: shot }).catch(() => undefined);
-      throw new Error(`the extension tests wrote no results within ${TIMEOUT_MS / 1000} s (screenshot: ${shot}; code-server log: ${logDir})`);
+      throw new Error(`the extension tests reported no test for ${TIMEOUT_MS / 1000} s (screenshot: ${shot}; code-server log: ${logDir})`);
     });
   } finally {
     stopFollowing();
