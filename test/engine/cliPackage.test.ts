@@ -9,6 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
+import { type PushedImage, pushFixtureImage, registryAddress, registryCredentials } from '../harness/fixtures/registryFixtures';
 import { fixturePath } from '../harness/fixtures/sharedFixtures';
 import { fixtureClient, testEngine } from '../harness/testEngines';
 
@@ -37,10 +38,13 @@ describe('the CLI as an npm package (strata-cli.tgz installed offline, run outsi
     return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
   };
 
+  let pushed: PushedImage;
+
   before(async () => {
     execFileSync('node', [path.join(ROOT, 'src', 'cli', 'package', 'pack.js')], { cwd: ROOT, stdio: 'pipe' });
     execFileSync('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, TGZ], { cwd: elsewhere, stdio: 'pipe' });
     await buildFixtureImage(docker, reference, { steps: ['RUN echo one > /one.txt', 'RUN echo two > /two.txt'] });
+    pushed = await pushFixtureImage('auth', 'strata-test/cli-package', runTag('pkg'));
   });
   after(async () => {
     await removeFixtureImages(docker);
@@ -97,5 +101,20 @@ describe('the CLI as an npm package (strata-cli.tgz installed offline, run outsi
     } finally {
       fs.rmSync(path.join(elsewhere, '.strata-ci.yaml'));
     }
+  });
+
+  it('gate a registry image with no engine at all, logged in by a config.json written by hand (README, "Strata in CI")', () => {
+    const { username, password } = registryCredentials('auth') ?? assert.fail('the auth registry has credentials');
+    const config = path.join(elsewhere, 'ci-docker');
+    fs.mkdirSync(config, { recursive: true });
+    fs.writeFileSync(path.join(config, 'config.json'), JSON.stringify({ auths: { [registryAddress('auth')]: { auth: Buffer.from(`${username}:${password}`).toString('base64') } } }));
+    const noEngine = { DOCKER_CONFIG: config, DOCKER_HOST: `unix://${path.join(elsewhere, 'no-engine.sock')}` };
+    const run = (...args: string[]) => spawnSync(bin, args, { cwd: elsewhere, env: { ...env, ...noEngine }, encoding: 'utf8' });
+    const pass = run('analyze', pushed.url, '--ci');
+    assert.strictEqual(pass.status, 0, pass.stderr);
+    assert.match(pass.stdout, /PASS: lowestEfficiency/);
+    const fail = run('analyze', pushed.url, '--ci', '--max-layers', '2');
+    assert.strictEqual(fail.status, 1, fail.stderr);
+    assert.match(fail.stdout, /FAIL: maxLayers: 3 layers \(most allowed 2\)/);
   });
 });
