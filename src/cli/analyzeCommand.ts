@@ -5,7 +5,7 @@
 import { evaluateRules } from '../analysis/ciRules';
 import { formatBytes } from '../shared/format';
 import { REGISTRY_FLAGS, UsageError, out, parse } from './args';
-import { RULE_FLAGS, readRulesFile, resolveThresholds, rulesFileNotes, settingsFromFlags } from './ciConfig';
+import { RULE_FLAGS, readRulesFile, resolveThresholds, rulesFileNotes, settingsFromFlags } from './ci/rulesFile';
 import { CliImages } from './readImages';
 import { report } from './report';
 

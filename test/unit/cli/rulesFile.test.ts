@@ -1,10 +1,10 @@
-/** The CI rules files (src/cli/ciConfig.ts): dive's own examples, Strata's keys, mistakes with their line, precedence. */
+/** The CI rules files (src/cli/ci/rulesFile.ts): dive's own examples, Strata's keys, mistakes with their line, precedence. */
 import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { InputError, UsageError } from '../../../src/cli/args';
-import { CI_DEFAULTS, parseRulesFile, readRulesFile, resolveThresholds, settingsFromFlags } from '../../../src/cli/ciConfig';
+import { CI_DEFAULTS, parseRulesFile, readRulesFile, resolveThresholds, settingsFromFlags } from '../../../src/cli/ci/rulesFile';
 
 const DIVE_FILES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'harness', 'fixtures', 'dive-ci');
 const diveFile = (name: string) => fs.readFileSync(path.join(DIVE_FILES, name), 'utf8');

@@ -8,12 +8,12 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
-import { type PushedImage, pushFixtureImage, registryAddress, registryCredentials } from '../harness/fixtures/registryFixtures';
-import { fixturePath } from '../harness/fixtures/sharedFixtures';
-import { fixtureClient, testEngine } from '../harness/testEngines';
+import { buildFixtureImage, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';
+import { type PushedImage, pushFixtureImage, registryAddress, registryCredentials } from '../../harness/fixtures/registryFixtures';
+import { fixturePath } from '../../harness/fixtures/sharedFixtures';
+import { fixtureClient, testEngine } from '../../harness/testEngines';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const TGZ = path.join(ROOT, 'dist', 'strata-cli.tgz');
 const FILES = ['LICENSE', 'README.md', 'THIRD-PARTY-NOTICES.md', 'package.json', 'strata.js'];
 

@@ -9,9 +9,9 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { fixturePath } from '../harness/fixtures/sharedFixtures';
+import { fixturePath } from '../../harness/fixtures/sharedFixtures';
 
-const ROOT = path.resolve(__dirname, '..', '..', '..');
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
 const DIVE_FILES = path.join(ROOT, 'test', 'harness', 'fixtures', 'dive-ci');
 
