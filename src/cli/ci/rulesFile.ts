@@ -119,6 +119,12 @@ export interface RulesFile {
   ignored: string[];
 }
 
+/** The rule a key means when only its case or dashes differ (dive's own config writes lowest-efficiency). */
+function closeRule(key: string): string | undefined {
+  const plain = (k: string) => k.replace(/[-_]/g, '').toLowerCase();
+  return Object.keys(RULES).find((rule) => plain(rule) === plain(key));
+}
+
 /** Reads and checks a rules file's text; `file` is the name its sentences use. */
 export function parseRulesFile(text: string, file: string): RulesFile {
   const lineCounter = new LineCounter();
@@ -158,7 +164,8 @@ export function parseRulesFile(text: string, file: string): RulesFile {
             ignored.push(`${at(rule.key)}: "${key}" is ignored, as dive ignores plugin rules.`);
             continue;
           }
-          throw new InputError(`${at(rule.key)}: "${key}" is not a rule; the rules are ${Object.keys(RULES).join(', ')}.`);
+          const near = closeRule(key);
+          throw new InputError(`${at(rule.key)}: "${key}" is not a rule; ${near ? `write ${near}` : `the rules are ${Object.keys(RULES).join(', ')}`}.`);
         }
         const raw = isScalar(rule.value) ? rule.value.value : rule.value === null ? null : rule.value.toJSON();
         const parsed = spec.parse(raw);

@@ -73,6 +73,8 @@ describe('rules files: a mistake names the file, the line and what was expected'
   it('a key twice', () => assert.match(mistake('rules:\n  maxLayers: 3\n  maxLayers: 4\n'), /^\.strata-ci\.yaml, line 3: this is not YAML .*unique/));
   it('an unknown rule, with the rules there are', () =>
     assert.strictEqual(mistake('rules:\n  maxLayers: 3\n  lowestEfficency: 0.9\n'), '.strata-ci.yaml, line 3: "lowestEfficency" is not a rule; the rules are lowestEfficiency, highestWastedBytes, highestUserWastedPercent, maxImageSize, maxLayers, secrets.'));
+  it('a rule in another spelling (dive\'s own config writes lowest-efficiency): the spelling to use', () =>
+    assert.strictEqual(mistake('rules:\n  lowest-efficiency: 0.9\n'), '.strata-ci.yaml, line 2: "lowest-efficiency" is not a rule; write lowestEfficiency.'));
   it('an unknown key at the top', () => assert.strictEqual(mistake('rule:\n  maxLayers: 3\n', '.dive-ci'), '.dive-ci, line 1: "rule" is not a key of a rules file; the rules go under "rules:".'));
   it('a ratio above 1, as dive refuses it', () =>
     assert.strictEqual(mistake('rules:\n\n  lowestEfficiency: 95\n'), '.strata-ci.yaml, line 3: lowestEfficiency must be a ratio between 0 and 1 such as 0.95, or disabled; it is 95.'));
