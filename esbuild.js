@@ -63,6 +63,27 @@ const unusedDockerodeParts = {
   },
 };
 
+/**
+ * The CLI, one self-contained file: dist/cli.js here, and the npm package's strata.js
+ * (src/cli/package/pack.js builds it with these options and its own outfile). The shebang
+ * lets npm's bin link run it; the version is package.json's, for `strata --version`.
+ */
+function cliBundle(overrides = {}) {
+  return {
+    ...common,
+    entryPoints: ['src/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20',
+    external: nodeExternals,
+    banner: { js: '#!/usr/bin/env node' },
+    define: { STRATA_VERSION: JSON.stringify(require('./package.json').version) },
+    plugins: [...common.plugins, unusedDockerodeParts],
+    ...overrides,
+  };
+}
+
 /** The codicon font and its stylesheet, for the webview (it cannot reach node_modules). */
 function copyCodicons() {
   const fs = require('fs');
@@ -105,16 +126,7 @@ async function main() {
       platform: 'browser',
       target: 'es2022',
     }),
-    esbuild.context({
-      ...common,
-      entryPoints: ['src/cli/main.ts'],
-      outfile: 'dist/cli.js',
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      external: nodeExternals,
-      plugins: [...common.plugins, unusedDockerodeParts],
-    }),
+    esbuild.context(cliBundle()),
   ]);
   copyCodicons();
   if (watch) {
@@ -132,5 +144,5 @@ if (require.main === module) {
   });
 }
 
-// The unit tests build the extension bundle in memory to hold its size.
-module.exports = { unusedDockerodeParts, nodeExternals };
+// The unit tests build the extension bundle in memory to hold its size; the CLI package script builds the CLI.
+module.exports = { unusedDockerodeParts, nodeExternals, cliBundle };

@@ -9,6 +9,12 @@ export interface CiThresholds {
   lowestEfficiency?: number;
   highestWastedBytes?: number;
   highestUserWastedPercent?: number;
+  /** Strata's: the analysed size (the files, as dive counts them) at most this many bytes. */
+  maxImageSize?: number;
+  /** Strata's: at most this many layers. */
+  maxLayers?: number;
+  /** Strata's: fail when a layer holds a secret. Only the switch here; the detection and its rule come with secret scanning. */
+  secrets?: boolean;
 }
 
 export interface RuleResult {
@@ -17,9 +23,14 @@ export interface RuleResult {
   detail: string;
 }
 
-const UNITS: Record<string, number> = { '': 1, B: 1, KB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3 };
+// The units dive reads (go-humanize's ParseBytes, any case): K, KB = 1000; Ki, KiB = 1024.
+const UNITS: Record<string, number> = {
+  '': 1, B: 1,
+  K: 1e3, KB: 1e3, M: 1e6, MB: 1e6, G: 1e9, GB: 1e9, T: 1e12, TB: 1e12, P: 1e15, PB: 1e15,
+  KI: 1024, KIB: 1024, MI: 1024 ** 2, MIB: 1024 ** 2, GI: 1024 ** 3, GIB: 1024 ** 3, TI: 1024 ** 4, TIB: 1024 ** 4,
+};
 
-/** "20MB", "1.5 GB", "300kB", "1048576" → bytes; undefined when not a size. */
+/** "20MB", "20Mb", "1.5 GB", "300kB", "512MiB", "1048576" → bytes; undefined when not a size. */
 export function parseByteSize(text: string): number | undefined {
   const m = /^\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*$/.exec(text);
   const factor = m ? UNITS[m[2].toUpperCase()] : undefined;
@@ -47,6 +58,20 @@ export function evaluateRules(m: ImageMetrics, t: CiThresholds): RuleResult[] {
       rule: 'highestUserWastedPercent',
       pass: m.wastedUserPercent <= t.highestUserWastedPercent,
       detail: `wasted ${(m.wastedUserPercent * 100).toFixed(2)}% of the user size (highest allowed ${(t.highestUserWastedPercent * 100).toFixed(2)}%)`,
+    });
+  }
+  if (t.maxImageSize !== undefined) {
+    results.push({
+      rule: 'maxImageSize',
+      pass: m.sizeBytes <= t.maxImageSize,
+      detail: `image size ${m.sizeBytes} bytes (largest allowed ${t.maxImageSize})`,
+    });
+  }
+  if (t.maxLayers !== undefined) {
+    results.push({
+      rule: 'maxLayers',
+      pass: m.layerSizes.length <= t.maxLayers,
+      detail: `${m.layerSizes.length} layers (most allowed ${t.maxLayers})`,
     });
   }
   return results;

@@ -2,36 +2,12 @@
  * strata analyze IMAGE [--json] [--ci …] [--platform OS/ARCH]: an image from any source
  * (an engine, an archive, an OCI layout, a registry), with dive's figures and CI rules.
  */
-import { type CiThresholds, evaluateRules, parseByteSize } from '../analysis/ciRules';
+import { evaluateRules } from '../analysis/ciRules';
 import { formatBytes } from '../shared/format';
-import { REGISTRY_FLAGS, UsageError, type Values, out, parse } from './args';
+import { REGISTRY_FLAGS, UsageError, out, parse } from './args';
+import { RULE_FLAGS, readRulesFile, resolveThresholds, rulesFileNotes, settingsFromFlags } from './ci/rulesFile';
 import { CliImages } from './readImages';
 import { report } from './report';
-
-export function thresholds(values: Values): CiThresholds {
-  const number = (name: string) => {
-    const v = values[name] as string | undefined;
-    if (v === undefined) {
-      return undefined;
-    }
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) {
-      throw new UsageError(`--${name} must be a number, not "${v}"`);
-    }
-    return n;
-  };
-  const bytesText = values['highest-wasted-bytes'] as string | undefined;
-  const bytes = bytesText === undefined ? undefined : parseByteSize(bytesText);
-  if (bytesText !== undefined && bytes === undefined) {
-    throw new UsageError(`--highest-wasted-bytes must be a size such as 20MB, not "${bytesText}"`);
-  }
-  return {
-    lowestEfficiency: number('lowest-efficiency'),
-    highestWastedBytes: bytes,
-    highestUserWastedPercent: number('highest-user-wasted-percent'),
-  };
-}
-
 
 export async function analyze(args: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -39,9 +15,8 @@ export async function analyze(args: string[]): Promise<number> {
     {
       json: { type: 'boolean' },
       ci: { type: 'boolean' },
-      'lowest-efficiency': { type: 'string' },
-      'highest-wasted-bytes': { type: 'string' },
-      'highest-user-wasted-percent': { type: 'string' },
+      'ci-config': { type: 'string' },
+      ...RULE_FLAGS,
       platform: { type: 'string' },
       ...REGISTRY_FLAGS,
     },
@@ -51,7 +26,15 @@ export async function analyze(args: string[]): Promise<number> {
   if (!target || positionals.length > 1) {
     throw new UsageError(target ? `analyze takes one image or archive, not ${positionals.length}` : 'analyze needs an image: a name on the engine, an archive file, oci-layout://PATH or registry://HOST/REPO:TAG');
   }
-  const rules = thresholds(values);
+  const ci = Boolean(values.ci);
+  const flagRules = settingsFromFlags(values);
+  if (!ci && (values['ci-config'] !== undefined || Object.keys(flagRules).length > 0)) {
+    throw new UsageError('rules and --ci-config apply with --ci');
+  }
+  // The file is read (and any mistake in it said) before an image is: a pipeline fails fast.
+  const rulesFile = ci ? readRulesFile(process.cwd(), values['ci-config'] as string | undefined) : undefined;
+  rulesFileNotes(rulesFile);
+  const rules = resolveThresholds(rulesFile?.settings ?? {}, flagRules);
   const images = new CliImages(values);
   let read;
   try {
@@ -60,7 +43,6 @@ export async function analyze(args: string[]): Promise<number> {
     await images.close();
   }
   const { analysis, source } = read;
-  const ci = Boolean(values.ci);
   const results = ci ? evaluateRules(analysis.metrics, rules) : [];
   const cost = analysis.cost;
   if (values.json) {
@@ -77,7 +59,7 @@ export async function analyze(args: string[]): Promise<number> {
           ...metrics,
           layers: analysis.layers,
           wastedPaths: wastedPaths.slice(0, 20),
-          ...(ci ? { rules: results } : {}),
+          ...(ci ? { rules: results, rulesFile: rulesFile?.file ?? null, thresholds: rules } : {}),
         },
         null,
         2,
@@ -88,11 +70,12 @@ export async function analyze(args: string[]): Promise<number> {
     out(`  read ${source.origin}: ${cost?.fromKept ? 'kept from an earlier analysis, nothing read' : `${formatBytes(cost?.bytesRead ?? 0)} in ${cost?.blobsRead ?? 0} layer${cost?.blobsRead === 1 ? '' : 's'}`}`);
     if (ci) {
       out('');
+      out(`CI rules (${rulesFile ? `from ${rulesFile.file}, ` : ''}defaults otherwise; flags first):`);
       for (const r of results) {
         out(`  ${r.pass ? 'PASS' : 'FAIL'}: ${r.rule}: ${r.detail}`);
       }
       if (results.length === 0) {
-        out('  (no rule given: --lowest-efficiency, --highest-wasted-bytes, --highest-user-wasted-percent)');
+        out('  (every rule disabled)');
       }
     }
   }

@@ -1,7 +1,8 @@
 /**
  * Command-line entry for pipelines: the same code as the extension, no VS Code.
+ *   strata --version | --help | COMMAND --help
  *   strata images [--json] [--all]
- *   strata analyze IMAGE [--json] [--ci …] [--platform OS/ARCH]
+ *   strata analyze IMAGE [--json] [--ci [--ci-config PATH] …] [--platform OS/ARCH]
  *   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
  *   strata engines [--json]
  *   strata cache [--clear] [--json]
@@ -16,45 +17,40 @@ import { UsageError, out } from './args';
 import { cache } from './cacheCommand';
 import { diff } from './diffCommand';
 import { engines } from './enginesCommand';
+import { COMMAND_HELP, USAGE } from './help';
 import { images } from './imagesCommand';
 
-const USAGE = `usage:
-  strata images [--json] [--all]
-  strata analyze IMAGE [--json] [--ci] [--platform OS/ARCH] [--lowest-efficiency N]
-                 [--highest-wasted-bytes SIZE] [--highest-user-wasted-percent N]
-  strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
-  strata engines [--json]
-  strata cache [--clear] [--json]
-IMAGE: a name on the engine, an archive file (docker save), oci-layout://PATH[:TAG],
-       or registry://HOST[:PORT]/REPO:TAG | registry://HOST/REPO@sha256:… (no engine needed)
-every command: [--context NAME | --host URL]  (unix://, tcp://, ssh://user@host)
-analyze, diff: [--insecure HOST]... (plain HTTP, no certificate checks) [--ca FILE]... (trusted besides the system's)`;
+/** The package's version, set by esbuild.js from package.json (`define`). */
+declare const STRATA_VERSION: string;
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { images, analyze, diff, engines, cache };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
-    switch (command) {
-      case 'images':
-        return await images(rest);
-      case 'analyze':
-        return await analyze(rest);
-      case 'diff':
-        return await diff(rest);
-      case 'engines':
-        return await engines(rest);
-      case 'cache':
-        return await cache(rest);
-      case undefined:
-      case '--help':
-      case '-h':
-        out(USAGE);
-        return 0;
-      default:
-        throw new UsageError(`unknown command "${command}"`);
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      out(command === 'help' && rest[0] !== undefined && Object.hasOwn(COMMAND_HELP, rest[0]) ? COMMAND_HELP[rest[0]] : USAGE);
+      return 0;
     }
+    if (command === '--version' || command === '-v') {
+      out(STRATA_VERSION);
+      return 0;
+    }
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) {
+      throw new UsageError(`unknown command "${command}"`);
+    }
+    // --help anywhere before a "--" asks for help, whatever else is on the line.
+    const flags = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+    if (flags.includes('--help') || flags.includes('-h')) {
+      out(COMMAND_HELP[command]);
+      return 0;
+    }
+    return await run(rest);
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`strata: ${err.message}\n${USAGE}\n`);
+      const help = command !== undefined && Object.hasOwn(COMMAND_HELP, command) ? COMMAND_HELP[command] : undefined;
+      process.stderr.write(`strata: ${err.message}\n${help ? `${help.split('\n')[0]}\n(strata ${command} --help says more)` : USAGE}\n`);
       return 2;
     }
     // Bad input, an image that cannot be read, a cache that cannot be written: one sentence.

@@ -271,7 +271,21 @@ describe('CI rules', () => {
         ['highestUserWastedPercent', true],
       ],
     ));
-  it('sizes as dive writes them', () => {
+  it('Strata\'s maxImageSize (the analysed size) and maxLayers: at the limit passes, above it fails', () =>
+    assert.deepStrictEqual(
+      [300, 299].flatMap((size) => evaluateRules(m, { maxImageSize: size, maxLayers: size === 300 ? 2 : 1 })).map((r) => [r.rule, r.pass]),
+      [
+        ['maxImageSize', true],
+        ['maxLayers', true],
+        ['maxImageSize', false],
+        ['maxLayers', false],
+      ],
+    ));
+  it('sizes as dive writes them (go-humanize: K = 1000, Ki = 1024, any case)', () => {
+    assert.strictEqual(parseByteSize('20Mb'), 20_000_000);
+    assert.strictEqual(parseByteSize('512MiB'), 512 * 1024 ** 2);
+    assert.strictEqual(parseByteSize('2k'), 2000);
+    assert.strictEqual(parseByteSize('2Ki'), 2048);
     assert.strictEqual(parseByteSize('20MB'), 20_000_000);
     assert.strictEqual(parseByteSize('1.5 GB'), 1_500_000_000);
     assert.strictEqual(parseByteSize('300kb'), 300_000);
