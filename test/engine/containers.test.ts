@@ -5,7 +5,7 @@ import { describeRunError } from '../../src/engine/api/engineError';
 import { DockerEngine } from '../../src/engine/api/dockerEngine';
 import { type LogSink, followContainerLogs } from '../../src/engine/streams/followLogs';
 import type { LogLine } from '../../src/engine/streams/logStream';
-import { type RunOptions, parseRunOptions } from '../../src/model/runOptions';
+import { type RunOptions, parseRunOptions } from '../../src/model/containers/runOptions';
 import { hostEngine } from '../harness/testEngines';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 

@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import Docker from 'dockerode';
 import { extractTo, listChildren, readFile } from '../../src/engine/api/containerFiles';
-import { statsFigures } from '../../src/model/containers';
+import { statsFigures } from '../../src/model/containers/containers';
 import { TEST_LABEL, buildFixtureImage, removeFixtureImages, runTag } from '../harness/fixtures/fixtureImages';
 import { until } from '../harness/until';
 import { hostEngine } from '../harness/testEngines';

@@ -6,7 +6,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { extractTo } from '../../engine/api/containerFiles';
-import { isRunning } from '../../model/containers';
+import { isRunning } from '../../model/containers/containers';
 import type { Engine } from '../../engine/api/engine';
 import { formatBytes } from '../../shared/format';
 import type { ImageIndex } from '../../engine/imageIndex';

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { browserUrl } from '../../model/containers';
+import { browserUrl } from '../../model/containers/containers';
 import type { ContainerNode } from '../../views/containers/containerNode';
 
 /** Strata: Open in Browser — a published TCP port (asked when there are several). */

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isRunning } from '../../model/containers';
+import { isRunning } from '../../model/containers/containers';
 import type { Engine } from '../../engine/api/engine';
 import type { ContainerNode } from '../../views/containers/containerNode';
 import { failed } from '../registerCommand';

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { RunOptionsInput } from '../../model/runOptions';
+import type { RunOptionsInput } from '../../model/containers/runOptions';
 
 const KEY = 'strata.runOptions';
 

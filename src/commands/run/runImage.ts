@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { imageRef } from '../../model/images';
 import type { ImageIndex } from '../../engine/imageIndex';
-import { defaultPortMappings, parseRunOptions } from '../../model/runOptions';
+import { defaultPortMappings, parseRunOptions } from '../../model/containers/runOptions';
 import type { ImageNode } from '../../views/images/imageNode';
 import { imageFromNodeOrPick } from '../images/pickImage';
 import { type RunDeps, startRun } from './startRun';

@@ -13,7 +13,7 @@ import {
   parseEnvironment,
   parsePortMappings,
   parseRunOptions,
-} from '../../model/runOptions';
+} from '../../model/containers/runOptions';
 import type { ImageNode } from '../../views/images/imageNode';
 import { imageFromNodeOrPick } from '../images/pickImage';
 import type { RunHistory } from './runHistory';

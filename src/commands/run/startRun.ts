@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { describeRunError } from '../../engine/api/engineError';
 import type { Engine } from '../../engine/api/engine';
-import type { RunOptions } from '../../model/runOptions';
+import type { RunOptions } from '../../model/containers/runOptions';
 import type { ContainerLogs } from '../../views/containers/containerLogs';
 import { CommandError } from '../registerCommand';
 

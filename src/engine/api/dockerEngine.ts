@@ -2,10 +2,10 @@ import * as l10n from '@vscode/l10n';
 import { Readable } from 'stream';
 import type Docker from 'dockerode';
 import type { DialOptions } from 'docker-modem';
-import { type ContainerSummary, type RawContainerSummary, toContainerSummary } from '../../model/containers';
+import { type ContainerSummary, type RawContainerSummary, toContainerSummary } from '../../model/containers/containers';
 import { type ImageSummary, type RawImageSummary, toImageSummary } from '../../model/images';
 import type { RawHistoryEntry } from '../../model/layerAlignment';
-import { type RunOptions, toCreateBody } from '../../model/runOptions';
+import { type RunOptions, toCreateBody } from '../../model/containers/runOptions';
 import { type EngineEndpoint, EndpointError, describePlace, parseEngineUrl } from '../connect/endpoint';
 import { ForwardClosedError } from '../connect/sshTransport';
 import type {

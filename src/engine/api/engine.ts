@@ -8,10 +8,10 @@ import type { Readable } from 'stream';
 import type Docker from 'dockerode';
 import type { EngineEndpoint } from '../connect/endpoint';
 import type { RegistryAuth } from '../connect/credentials';
-import type { ContainerSummary } from '../../model/containers';
+import type { ContainerSummary } from '../../model/containers/containers';
 import type { ImageSummary } from '../../model/images';
 import type { RawHistoryEntry } from '../../model/layerAlignment';
-import type { RunOptions } from '../../model/runOptions';
+import type { RunOptions } from '../../model/containers/runOptions';
 import type { EngineProblem } from './engineError';
 import type { TransferEvent } from './transfer';
 

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { type ContainerSummary, formatPorts, isRunning } from '../../model/containers';
+import { type ContainerSummary, formatPorts, isRunning } from '../../model/containers/containers';
 import { formatBytes } from '../../shared/format';
 
 const ICONS: Record<string, [string, string?]> = {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { isRunning, sortContainers, statsFigures } from '../../model/containers';
+import { isRunning, sortContainers, statsFigures } from '../../model/containers/containers';
 import type { EngineRef } from '../../engine/activeEngine';
 import { Disposable } from '../../shared/lifecycle';
 import { ContainerFileNode, folderChildren } from './containerFiles';

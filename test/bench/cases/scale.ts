@@ -14,7 +14,7 @@ import * as tar from 'tar-stream';
 import { AnalysisCache } from '../../../src/analysis/analysisCache';
 import type { DockerEngine } from '../../../src/engine/api/dockerEngine';
 import { ImageIndex } from '../../../src/engine/imageIndex';
-import { sortContainers } from '../../../src/model/containers';
+import { sortContainers } from '../../../src/model/containers/containers';
 import { groupByRepository } from '../../../src/model/images';
 import { LiveUpdates } from '../../../src/views/liveUpdates';
 import { TEST_LABEL, runTag } from '../../harness/fixtures/fixtureImages';

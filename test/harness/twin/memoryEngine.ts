@@ -27,10 +27,10 @@ import type {
 import { EngineRefusal } from '../../../src/engine/api/engineData';
 import { type EngineProblem, describeEngineError } from '../../../src/engine/api/engineError';
 import type { EngineEndpoint } from '../../../src/engine/connect/endpoint';
-import { type ContainerSummary, toContainerSummary } from '../../../src/model/containers';
+import { type ContainerSummary, toContainerSummary } from '../../../src/model/containers/containers';
 import { type ImageSummary, toImageSummary } from '../../../src/model/images';
 import type { RawHistoryEntry } from '../../../src/model/layerAlignment';
-import type { RunOptions } from '../../../src/model/runOptions';
+import type { RunOptions } from '../../../src/model/containers/runOptions';
 
 export const MEMORY_SOCKET = '/memory/docker.sock';
 

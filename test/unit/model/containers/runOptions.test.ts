@@ -11,7 +11,7 @@ import {
   parseRunOptions,
   splitList,
   toCreateBody,
-} from '../../../src/model/runOptions';
+} from '../../../../src/model/containers/runOptions';
 
 type Row<T> = [string, T | string];
 

@@ -1,6 +1,6 @@
 import * as assert from 'assert';
-import { browserUrl, formatPorts, sortContainers, toContainerSummary } from '../../../src/model/containers';
-import { describeRunError } from '../../../src/engine/api/engineError';
+import { browserUrl, formatPorts, sortContainers, toContainerSummary } from '../../../../src/model/containers/containers';
+import { describeRunError } from '../../../../src/engine/api/engineError';
 
 describe('containers', () => {
   const raw = (name: string, state: string, created: number, ports: Array<{ IP?: string; PrivatePort: number; PublicPort?: number; Type: string }> = []) =>
