@@ -4,7 +4,8 @@ import type { CodeServer } from '../harness/codeServer';
 
 export async function openVsCode(browser: Browser, server: CodeServer): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
-  await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`);
+  // The first load fetches the whole workbench: on a loaded CI machine that has taken over 30 s.
+  await page.goto(`${server.url}/?folder=${encodeURIComponent(server.workspace)}`, { timeout: 120_000 });
   await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
   return page;
 }
