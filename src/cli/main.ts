@@ -3,6 +3,7 @@
  *   strata images [--json] [--all]
  *   strata analyze IMAGE [--json] [--ci …] [--platform OS/ARCH]
  *   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
+ *   strata cat IMAGE PATH [--layer N]
  *   strata engines [--json]
  *   strata cache [--clear] [--json]
  * An IMAGE is a name on the engine, an archive file, oci-layout://PATH[:TAG] or
@@ -14,6 +15,7 @@
 import { analyze } from './analyzeCommand';
 import { UsageError, out } from './args';
 import { cache } from './cacheCommand';
+import { cat } from './catCommand';
 import { diff } from './diffCommand';
 import { engines } from './enginesCommand';
 import { images } from './imagesCommand';
@@ -23,12 +25,13 @@ const USAGE = `usage:
   strata analyze IMAGE [--json] [--ci] [--platform OS/ARCH] [--lowest-efficiency N]
                  [--highest-wasted-bytes SIZE] [--highest-user-wasted-percent N]
   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
+  strata cat IMAGE PATH [--layer N]  (N: 1 at the base; the file as it is after that layer)
   strata engines [--json]
   strata cache [--clear] [--json]
 IMAGE: a name on the engine, an archive file (docker save), oci-layout://PATH[:TAG],
        or registry://HOST[:PORT]/REPO:TAG | registry://HOST/REPO@sha256:… (no engine needed)
 every command: [--context NAME | --host URL]  (unix://, tcp://, ssh://user@host)
-analyze, diff: [--insecure HOST]... (plain HTTP, no certificate checks) [--ca FILE]... (trusted besides the system's)`;
+analyze, diff, cat: [--insecure HOST]... (plain HTTP, no certificate checks) [--ca FILE]... (trusted besides the system's)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
         return await analyze(rest);
       case 'diff':
         return await diff(rest);
+      case 'cat':
+        return await cat(rest);
       case 'engines':
         return await engines(rest);
       case 'cache':
