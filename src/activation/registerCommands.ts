@@ -24,7 +24,7 @@ import { removeImage } from '../commands/images/removeImage';
 import { analyzeArchive } from '../commands/layers/analyzeArchive';
 import { compareImages, compareWith, compareWithPrevious, compareWithSelected, selectForCompare } from '../commands/layers/compareImages';
 import { showLayerOf, showLayers } from '../commands/layers/showLayers';
-import { compareWithPreviousVersion, openLayerFile } from '../commands/layers/openLayerFile';
+import { compareImagesFile, compareWithPreviousVersion, openLayerFile } from '../commands/layers/openLayerFile';
 import { commandRegistrar } from '../commands/registerCommand';
 import { compareWithRegistry } from '../commands/registries/compareWithRegistry';
 import { prune, pullImage, pushImage, tagImage } from '../commands/registries/registryCommands';
@@ -70,6 +70,7 @@ export function registerCommands(w: Workbench): void {
     // A file of a layer (the Layers panel's file tree and its context menu).
     ['strata.layerFile.open', (target?: unknown) => openLayerFile(w, target)],
     ['strata.layerFile.compareWithPrevious', (target?: unknown) => compareWithPreviousVersion(w, target)],
+    ['strata.layerFile.compareImages', (target?: unknown) => compareImagesFile(w, target)],
     // Containers.
     ['strata.container.start', container('start')],
     ['strata.container.stop', container('stop')],

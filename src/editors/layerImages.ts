@@ -79,6 +79,11 @@ export class LayerImages {
     }
   }
 
+  /** Whether the file's layer is on this disk already (reading it then takes no export or download). */
+  isLocal(image: OpenedImage, found: FoundFile): Promise<boolean> {
+    return this.deps.files.isLocal(image, found);
+  }
+
   read(image: OpenedImage, found: FoundFile, options?: FileReadOptions): Promise<Buffer> {
     return this.deps.files.read(image, found, options);
   }

@@ -44,6 +44,13 @@ export class LayerBlobs {
     return fs.createReadStream(file);
   }
 
+  async has(id: string): Promise<boolean> {
+    return fs.promises.access(this.file(id)).then(
+      () => true,
+      () => false,
+    );
+  }
+
   /** Keeps a blob whole or not at all; then the oldest go until the folder is under its bound (never this one). */
   async put(id: string, blob: Readable): Promise<void> {
     const file = this.file(id);

@@ -121,6 +121,15 @@ export class LayerFiles {
     return content;
   }
 
+  /** Whether the layer that wrote a file can be read from this disk now (no export, no download). */
+  async isLocal(image: OpenedImage, found: FoundFile): Promise<boolean> {
+    const layer = image.analysis.archiveLayers[found.layer];
+    if (image.source.kind === 'oci-layout' && /^sha256:[0-9a-f]{64}$/.test(layer.source)) {
+      return true;
+    }
+    return this.blobs.has(blobId(image, layer));
+  }
+
   private async blob(image: OpenedImage, layer: ArchiveLayer, signal?: AbortSignal): Promise<Readable> {
     const source = image.source;
     const digest = /^sha256:[0-9a-f]{64}$/.test(layer.source) ? layer.source : undefined;

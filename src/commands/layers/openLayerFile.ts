@@ -7,7 +7,7 @@
  * from the layer blobs kept on disk.
  */
 import * as vscode from 'vscode';
-import { type FoundFile } from '../../sources/layerFiles';
+import { type FoundFile, LayerFileError, findFile } from '../../sources/layerFiles';
 import { previousVersion } from '../../analysis/pathHistory';
 import { formatBytes } from '../../shared/format';
 import type { LayerImages } from '../../editors/layerImages';
@@ -54,11 +54,16 @@ async function mayOpen(deps: LayerFileDeps, uris: vscode.Uri[], path: string, si
 }
 
 /**
- * The layer blob read once with a notification, so that the editor's read is from disk;
- * false when the user cancelled (nothing opens, nothing is lost: a blob half kept is dropped).
+ * A layer not on disk yet is read once with a notification, so that the editor's read is
+ * from disk; false when the user cancelled (nothing opens, nothing is lost: a blob half
+ * kept is dropped).
  */
 async function readAhead(deps: LayerFileDeps, ref: LayerFileRef, found: FoundFile, maxBytes: number): Promise<boolean> {
   const { image } = await deps.layerImages.find(ref);
+  if (await deps.layerImages.isLocal(image, found)) {
+    // Kept on disk: the editor's own read takes milliseconds, no notification needed.
+    return true;
+  }
   try {
     await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Reading /{0} from {1}…', found.path, layerFileLabel(ref)), cancellable: true },
@@ -123,6 +128,58 @@ export async function compareWithPreviousVersion(deps: LayerFileDeps, target?: u
   }
   const name = found.path.slice(found.path.lastIndexOf('/') + 1);
   const title = vscode.l10n.t('{0} (layer {1} ↔ layer {2} of {3})', name, left.layer, ref.layer, ref.name ?? ref.image);
+  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true });
+  return uris;
+}
+
+export interface ImagesFileTarget {
+  a: { image: string; name?: string };
+  b: { image: string; name?: string };
+  path: string;
+}
+
+function isImagesTarget(t: unknown): t is ImagesFileTarget {
+  const r = t as ImagesFileTarget | undefined;
+  return typeof r?.a?.image === 'string' && typeof r.b?.image === 'string' && typeof r.path === 'string';
+}
+
+/**
+ * The Compare panel's file: in both images, a diff of A's version (left) and B's (right);
+ * in one only (added or removed), that image's version.
+ */
+export async function compareImagesFile(deps: LayerFileDeps, target?: unknown): Promise<vscode.Uri[] | undefined> {
+  if (!isImagesTarget(target)) {
+    return undefined;
+  }
+  const side = async (s: ImagesFileTarget['a']) => {
+    const image = await deps.layerImages.open(s.image, s.name);
+    try {
+      // The file as the image has it (its top layer), named by the layer that wrote it.
+      const found = findFile(image, target.path);
+      return { ref: { image: s.image, name: s.name, layer: found.layer + 1, path: found.path }, found };
+    } catch (err) {
+      // Not in this image: the other side alone is shown.
+      if (err instanceof LayerFileError && (err.problem.code === 'absent' || err.problem.code === 'removed')) {
+        return undefined;
+      }
+      throw err;
+    }
+  };
+  const [a, b] = await Promise.all([side(target.a), side(target.b)]);
+  if (!a || !b) {
+    const only = a ?? b;
+    return only ? [(await openLayerFile(deps, only.ref)) as vscode.Uri].filter(Boolean) : undefined;
+  }
+  const uris = [layerFileUri(a.ref), layerFileUri(b.ref)];
+  if (!(await mayOpen(deps, uris, b.found.path, Math.max(a.found.entry.size, b.found.entry.size)))) {
+    return undefined;
+  }
+  const max = Math.max(a.found.entry.size, b.found.entry.size, deps.openLimit());
+  if (!(await readAhead(deps, a.ref, a.found, max)) || !(await readAhead(deps, b.ref, b.found, max))) {
+    return undefined;
+  }
+  const name = b.found.path.slice(b.found.path.lastIndexOf('/') + 1);
+  const title = vscode.l10n.t('{0} ({1} ↔ {2})', name, a.ref.name ?? a.ref.image, b.ref.name ?? b.ref.image);
   await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true });
   return uris;
 }
