@@ -37,7 +37,8 @@ export type LayerFileProblem =
   | { code: 'directory'; path: string }
   | { code: 'notAFile'; path: string }
   | { code: 'loop'; path: string }
-  | { code: 'notInLayer'; path: string; layer: number };
+  | { code: 'notInLayer'; path: string; layer: number }
+  | { code: 'layerNotFound'; image: string; layer: number };
 
 /** A file that cannot be given, said in one sentence; layers are numbered from 1 at the base, as the panel shows them. */
 export class LayerFileError extends Error {
@@ -61,6 +62,8 @@ function describe(p: LayerFileProblem): string {
       return l10n.t('/{0} is not a regular file (a device or a pipe): it has no content to show.', p.path);
     case 'loop':
       return l10n.t('/{0} is a symbolic link that leads back to itself.', p.path);
+    case 'layerNotFound':
+      return l10n.t("Layer {0} of {1} was not in what the source gave: analyse the image again.", p.layer, p.image);
     case 'notInLayer':
       return l10n.t("/{0} is not in layer {1}'s tar, although the analysis says that layer wrote it: analyse the image again.", p.path, p.layer);
   }
@@ -149,7 +152,7 @@ export class LayerFiles {
     }
     const now = await this.blobs.open(id);
     if (!now) {
-      throw new LayerFileError({ code: 'notInLayer', path: '', layer: image.analysis.archiveLayers.indexOf(layer) + 1 });
+      throw new LayerFileError({ code: 'layerNotFound', image: image.name, layer: image.analysis.archiveLayers.indexOf(layer) + 1 });
     }
     return now;
   }
