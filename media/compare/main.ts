@@ -46,6 +46,8 @@ const diff = new DiffTree(
     },
     expanded: (path, open) => store.setExpanded(path, open),
     scrolled: (top) => store.setTreeScroll(top),
+    // A file opens in an editor: a modified one as a diff of the two images' versions.
+    activate: (row) => channel.post({ type: 'openFile', path: row.path }),
   },
   state,
 );

@@ -23,13 +23,21 @@ export class FileTreeView {
   private readonly tree: LazyTree<TreeRowView, TreeQuery>;
   readonly element: HTMLElement;
 
-  constructor(actions: FileTreeActions, place: () => LayersPanelPlace) {
+  constructor(actions: FileTreeActions, place: () => LayersPanelPlace, image?: () => { key: string; title: string } | undefined) {
     this.tree = new LazyTree(actions, {
       className: 'tree',
       label: 'Files',
       marks: CHANGE_MARK,
       cells: (row) => [el('span', 'size', bytes(row.size))],
       openFolders: () => place().expanded,
+      // The context menu's Open File and Compare with Previous Version are given the file (strata.layerFile.*).
+      context: (row) => {
+        const shown = image?.();
+        const layer = place().selected;
+        return row.type === 'dir' || !shown || layer === undefined
+          ? undefined
+          : { strataRow: 'file', image: shown.key, name: shown.title, layer: layer + 1, path: row.path, preventDefaultContextMenuItems: true };
+      },
     });
     this.element = this.tree.element;
   }

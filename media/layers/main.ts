@@ -38,8 +38,11 @@ const tree = new FileTreeView(
     listChildren: (query, path) => messaging.listChildren(query, path),
     expanded: (path, open) => store.setExpanded(path, open),
     scrolled: (top) => store.setTreeScroll(top),
+    // A file opens in an editor as the selected layer has it (strata.layerFile.open).
+    activate: (row) => state.place.selected !== undefined && messaging.post({ type: 'openFile', layer: state.place.selected, path: row.path }),
   },
   () => state.place,
+  () => state.panel,
 );
 const details = new LayerDetails({ setMode, setSort, setFilter, openDockerfile: (file, line) => messaging.post({ type: 'openDockerfile', file, line }) }, tree.element);
 const wasted = new WastedSpace({ showWasted });

@@ -17,6 +17,8 @@ export interface LazyTreeActions<Row, Query> {
   /** A folder opened or closed by the user. */
   expanded(path: string, open: boolean): void;
   scrolled(top: number): void;
+  /** A row that is not a folder was double-clicked, or Enter pressed on it (open it). */
+  activate?(row: Row): void;
 }
 
 /** What makes one panel's tree its own. */
@@ -29,6 +31,8 @@ export interface LazyTreeLook<Row> {
   cells(row: Row): Node[];
   /** The folders the place has open, read as each slice is drawn. */
   openFolders(): readonly string[];
+  /** What VS Code's context menu on a row is given (`data-vscode-context`), if anything. */
+  context?(row: Row): Record<string, unknown> | undefined;
 }
 
 /** Rows drawn at a time in one folder: a folder of 50,000 entries is drawn in slices. */
@@ -192,9 +196,21 @@ export class LazyTree<Row extends TreeRowView, Query> {
     if (isFolder) {
       r.setAttribute('aria-expanded', 'false');
     }
+    const context = this.look.context?.(row);
+    if (context) {
+      r.dataset.vscodeContext = JSON.stringify(context);
+    }
+    // A file (not a folder, even an empty one) opens on double-click or Enter.
+    const activate = !isFolder && row.type !== 'dir' && this.actions.activate ? () => this.actions.activate?.(row) : undefined;
+    if (activate) {
+      r.addEventListener('dblclick', activate);
+    }
     r.addEventListener('click', toggle);
     r.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter' || e.key === ' ' || (e.key === 'ArrowRight' && !isOpen) || (e.key === 'ArrowLeft' && isOpen)) {
+      if (e.key === 'Enter' && activate) {
+        e.preventDefault();
+        activate();
+      } else if (e.key === 'Enter' || e.key === ' ' || (e.key === 'ArrowRight' && !isOpen) || (e.key === 'ArrowLeft' && isOpen)) {
         e.preventDefault();
         toggle();
       } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {

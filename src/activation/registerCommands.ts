@@ -24,6 +24,7 @@ import { removeImage } from '../commands/images/removeImage';
 import { analyzeArchive } from '../commands/layers/analyzeArchive';
 import { compareImages, compareWith, compareWithPrevious, compareWithSelected, selectForCompare } from '../commands/layers/compareImages';
 import { showLayerOf, showLayers } from '../commands/layers/showLayers';
+import { compareImagesFile, compareWithPreviousVersion, openLayerFile } from '../commands/layers/openLayerFile';
 import { commandRegistrar } from '../commands/registerCommand';
 import { compareWithRegistry } from '../commands/registries/compareWithRegistry';
 import { prune, pullImage, pushImage, tagImage } from '../commands/registries/registryCommands';
@@ -66,6 +67,10 @@ export function registerCommands(w: Workbench): void {
     ['strata.image.compareWithSelected', (node?: ImageNode) => compareWithSelected(w, node)],
     ['strata.image.compareWith', (node?: ImageNode) => compareWith(w, node)],
     ['strata.image.compareWithPrevious', (node?: ImageNode) => compareWithPrevious(w, node)],
+    // A file of a layer (the Layers panel's file tree and its context menu).
+    ['strata.layerFile.open', (target?: unknown) => openLayerFile(w, target)],
+    ['strata.layerFile.compareWithPrevious', (target?: unknown) => compareWithPreviousVersion(w, target)],
+    ['strata.layerFile.compareImages', (target?: unknown) => compareImagesFile(w, target)],
     // Containers.
     ['strata.container.start', container('start')],
     ['strata.container.stop', container('stop')],

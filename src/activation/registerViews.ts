@@ -13,6 +13,8 @@ import { CONTAINER_FILE_SCHEME, ContainerFileSystem } from '../views/containers/
 import { EngineStatusBar } from '../views/engines/engineStatusBar';
 import { INSPECT_SCHEME, InspectDocumentProvider } from '../views/images/inspectDocumentProvider';
 import { LiveUpdates } from '../views/liveUpdates';
+import { LayerFileSystem } from '../editors/layerFileSystem';
+import { LAYER_FILE_SCHEME } from '../editors/layerFileUri';
 
 export interface RegisteredViews {
   liveUpdates: LiveUpdates;
@@ -68,6 +70,11 @@ export function registerViews(workbench: Workbench): RegisteredViews {
     analyses.onDidAnalyze(() => images.refresh()),
     vscode.workspace.registerTextDocumentContentProvider(INSPECT_SCHEME, new InspectDocumentProvider(workbench)),
     vscode.workspace.registerFileSystemProvider(CONTAINER_FILE_SCHEME, new ContainerFileSystem(workbench, (uri) => workbench.openLimit(uri)), {
+      isReadonly: true,
+      isCaseSensitive: true,
+    }),
+    // Files as a layer wrote them (issue 18), read-only.
+    vscode.workspace.registerFileSystemProvider(LAYER_FILE_SCHEME, new LayerFileSystem(workbench.layerImages, (uri) => workbench.openLimit(uri)), {
       isReadonly: true,
       isCaseSensitive: true,
     }),

@@ -11,6 +11,7 @@ import type { ContainerLogs } from '../views/containers/containerLogs';
 import type { ContainersTreeProvider } from '../views/containers/containersTreeProvider';
 import type { ShellTerminal } from '../views/containers/shellTerminal';
 import type { DockerfileInsight } from '../views/dockerfileInsight';
+import type { LayerImages } from '../editors/layerImages';
 import type { EngineSelection } from '../views/engines/engineSelection';
 import type { EngineStatus } from '../views/engines/engineStatus';
 import type { EngineStatusBar } from '../views/engines/engineStatusBar';
@@ -35,6 +36,8 @@ export interface StrataTestApi {
   readonly status: EngineStatus;
   readonly analyses: AnalysisCache;
   readonly previousBuilds: PreviousBuildFinder;
+  /** The images the strata-layer: editors read files of (issue 18: how long a file takes, apart from the workbench's part). */
+  readonly layerImages: LayerImages;
   /** Each terminal Attach Shell or Run Interactive opens, with its pseudoterminal. */
   readonly onDidOpenTerminal: vscode.Event<{ terminal: vscode.Terminal; pty: ShellTerminal }>;
   /** Every message a Layers or Compare panel posts to its webview. */
@@ -61,6 +64,7 @@ export function testApi(w: Workbench, views: RegisteredViews): StrataTestApi {
     status: w.status,
     analyses: w.analyses,
     previousBuilds: w.previousBuilds,
+    layerImages: w.layerImages,
     onDidOpenTerminal: w.onDidOpenTerminal,
     onDidPostToPanel: posted.event,
   };

@@ -9,6 +9,8 @@ export function wireEngineSwitch(workbench: Workbench, views: RegisteredViews): 
       index.clear();
       analyses.clear();
       previousBuilds.forget();
+      // An image opened for its files is the old engine's.
+      workbench.layerImages.forget();
       // An image selected on the old engine names nothing on the new one.
       void compareSelection.select(undefined);
       status.reset();

@@ -30,6 +30,10 @@ import { ImagesTreeProvider } from '../views/images/imagesTreeProvider';
 import { RegistriesTreeProvider } from '../views/registries/registriesTreeProvider';
 import { loggedInRegistries } from '../engine/connect/registryLogins';
 import { type KnownRegistry, knownRegistries } from '../model/registries';
+// Files of a layer (issue 18).
+import { LayerImages } from '../editors/layerImages';
+import { LayerBlobs, defaultLayersDir } from '../sources/layerBlobs';
+import { LayerFiles } from '../sources/layerFiles';
 
 /**
  * Its callbacks are bound (arrow properties): the parts take them out of it
@@ -56,6 +60,8 @@ export class Workbench implements EngineRef {
   /** The Registries view: the registries of the docker CLI's logins and the setting, their repositories and tags. */
   readonly registriesTree: RegistriesTreeProvider;
   readonly registriesView: vscode.TreeView<unknown>;
+  /** Images whose layers' files the editors open (the strata-layer: file system), their layer blobs kept on disk. */
+  readonly layerImages: LayerImages;
   private readonly terminalOpened = new vscode.EventEmitter<{ terminal: vscode.Terminal; pty: ShellTerminal }>();
   /** Each terminal Attach Shell or Run Interactive opens, with its pseudoterminal. */
   readonly onDidOpenTerminal = this.terminalOpened.event;
@@ -100,6 +106,14 @@ export class Workbench implements EngineRef {
       }),
     }));
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((e) => affectsRegistries(e) && this.registries.reset()));
+    // Layer blobs sit beside the analyses, held to the same setting on their own.
+    this.layerImages = new LayerImages({
+      analyses: this.analyses,
+      registries: this.registries,
+      engine: () => this.engine,
+      platform: () => this.index.platform ?? localPlatform(),
+      files: new LayerFiles(new LayerBlobs(defaultLayersDir(), () => settings.cacheMaxBytes())),
+    });
     this.previousBuilds = new PreviousBuildFinder(this.index);
     this.history = new RunHistory(context.globalState);
     this.images = new ImagesTreeProvider(

@@ -42,13 +42,21 @@ ${IMAGE}
   --platform OS/ARCH  which image of a multi-platform index
 ${REGISTRY}
 ${ENGINE}`,
+  cat: `usage: strata cat IMAGE PATH [--layer N]
+A file of the image, printed as it is; with --layer, as it is after layer N (1 at the base, as
+the Layers panel numbers them), also a file a later layer removed or overwrote.
+${IMAGE}
+  --layer N           the file as layer N left it
+${REGISTRY}
+${ENGINE}`,
   engines: `usage: strata engines [--json]
 Every engine Strata finds (sockets, docker contexts, DOCKER_HOST), whether it answers, and which
 one is used.
   --json              as JSON`,
   cache: `usage: strata cache [--clear] [--json]
-The analyses kept on disk (shared with the VS Code extension): where, how large; --clear empties it.
-  --clear             remove every kept analysis
+The analyses and layers kept on disk (shared with the VS Code extension): where, how large;
+--clear empties them.
+  --clear             remove every kept analysis and layer
   --json              as JSON`,
 };
 
@@ -56,6 +64,7 @@ export const USAGE = `usage: strata COMMAND [FLAGS]   (strata COMMAND --help for
   images     the engine's images
   analyze    one image, layer by layer, with dive's figures; --ci gates a pipeline
   diff       two images compared
+  cat        a file of an image, or of one of its layers
   engines    the engines Strata finds, and which one it uses
   cache      the analyses kept on disk
   --version  the version of strata

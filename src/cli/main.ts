@@ -4,6 +4,7 @@
  *   strata images [--json] [--all]
  *   strata analyze IMAGE [--json] [--ci [--ci-config PATH] …] [--platform OS/ARCH]
  *   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
+ *   strata cat IMAGE PATH [--layer N]
  *   strata engines [--json]
  *   strata cache [--clear] [--json]
  * An IMAGE is a name on the engine, an archive file, oci-layout://PATH[:TAG] or
@@ -15,6 +16,7 @@
 import { analyze } from './analyzeCommand';
 import { UsageError, out } from './args';
 import { cache } from './cacheCommand';
+import { cat } from './catCommand';
 import { diff } from './diffCommand';
 import { engines } from './enginesCommand';
 import { COMMAND_HELP, USAGE } from './help';
@@ -23,7 +25,7 @@ import { images } from './imagesCommand';
 /** The package's version, set by esbuild.js from package.json (`define`). */
 declare const STRATA_VERSION: string;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { images, analyze, diff, engines, cache };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { images, analyze, diff, cat, engines, cache };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

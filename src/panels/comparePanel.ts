@@ -110,6 +110,13 @@ export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, From
             return this.deps.showLayers(side.id, side.title, side.source);
           },
           swap: () => ComparePanel.show(this.deps, ComparePanel.stateOf(this.state.b, this.state.a)),
+          // Through the command, so that its failures are reported as every command's are.
+          openFile: (m) =>
+            vscode.commands.executeCommand('strata.layerFile.compareImages', {
+              a: { image: this.state.a.source ?? this.state.a.id, name: this.state.a.title },
+              b: { image: this.state.b.source ?? this.state.b.id, name: this.state.b.title },
+              path: m.path,
+            }),
         },
         requests: {
           listChildren: (m) => ({ type: 'children', rows: this.children(m.path, m) }),

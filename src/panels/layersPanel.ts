@@ -92,6 +92,14 @@ export class LayersPanel extends StrataPanel<LayersPanelState, ToWebview, FromWe
         ready: () => this.load(),
         retry: () => this.load(),
         run: () => (this.state.kind === 'image' ? this.deps.run(this.state.title) : undefined),
+        // Through the command, so that its failures are reported as every command's are.
+        openFile: (m) =>
+          vscode.commands.executeCommand(m.compare ? 'strata.layerFile.compareWithPrevious' : 'strata.layerFile.open', {
+            image: this.state.key,
+            name: this.state.title,
+            layer: m.layer + 1,
+            path: m.path,
+          }),
         openDockerfile: async (m) => {
           const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.file));
           const at = new vscode.Position(m.line, 0);

@@ -81,7 +81,9 @@ export type FromWebview =
   /** Open one side's Layers panel. */
   | { type: 'showLayers'; side: Side }
   /** The same two images, A and B the other way round. */
-  | { type: 'swap' };
+  | { type: 'swap' }
+  /** Open a file of the tree: a modified one as a diff of the two images' versions, else the side's that has it. */
+  | { type: 'openFile'; path: string };
 
 /** Where the user was in the panel: saved by the webview, given back to it after a reload. */
 export interface ComparePanelPlace extends DiffQuery {

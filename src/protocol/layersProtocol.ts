@@ -107,7 +107,9 @@ export type FromWebview =
   | { type: 'run' }
   | { type: 'retry' }
   /** Open the Dockerfile at the line that made this step. */
-  | { type: 'openDockerfile'; file: string; line: number };
+  | { type: 'openDockerfile'; file: string; line: number }
+  /** Open a file of the tree in an editor, as it is after `layer` (base = 0); `compare`: beside the layer before's version. */
+  | { type: 'openFile'; layer: number; path: string; compare?: boolean };
 
 /** Where the user was in the panel: saved by the webview, given back to it after a reload. */
 export interface LayersPanelPlace {

@@ -1,3 +1,4 @@
+import type { Readable } from 'stream';
 import * as l10n from '@vscode/l10n';
 import { readImageArchive } from '../analysis/archiveReader';
 import type { Engine } from '../engine/api/engine';
@@ -23,6 +24,10 @@ export class EngineSource implements ImageSource {
 
   async key(): Promise<string> {
     return (await this.engine.inspectImage(this.name)).Id;
+  }
+
+  openArchive(): Promise<Readable> {
+    return this.engine.exportImage(this.name, this.exportPlatform);
   }
 
   async read(options: SourceReadOptions): Promise<SourceRead> {

@@ -26,6 +26,10 @@ export class ArchiveSource implements ImageSource {
     return `archive:${path.resolve(this.name)}:${stat.size}:${stat.mtimeMs}`;
   }
 
+  async openArchive(): Promise<Readable> {
+    return fs.createReadStream(this.name);
+  }
+
   async read(options: SourceReadOptions): Promise<SourceRead> {
     const key = await this.key();
     let bytesRead = 0;
@@ -123,6 +127,10 @@ export class OciLayoutSource implements ImageSource {
       throw new SourceError(l10n.t('The OCI layout {0} has no image tagged {1}: it has {2}.', this.dir, tag, tags.join(', ') || l10n.t('no tags')));
     }
     return this.store.manifest(found.digest);
+  }
+
+  layerBlob(digest: string, signal?: AbortSignal): Promise<Readable> {
+    return this.store.blob(digest, { signal });
   }
 
   async read(options: SourceReadOptions): Promise<SourceRead> {

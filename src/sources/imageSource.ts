@@ -9,6 +9,7 @@
  *   a file's path                                                    an archive
  *   anything else                                                    an image on the engine
  */
+import type { Readable } from 'stream';
 import * as l10n from '@vscode/l10n';
 import type { ImageArchive, ParsedLayer } from '../analysis/archiveReader';
 import { type ImageReference, parseReference } from '../model/reference';
@@ -43,6 +44,10 @@ export interface ImageSource {
   /** What identifies the content before reading it, when that costs little (a manifest request); undefined when only reading tells. */
   key?(signal?: AbortSignal): Promise<string | undefined>;
   read(options: SourceReadOptions): Promise<SourceRead>;
+  /** One layer's blob by its digest, where the source names blobs so (a registry, an OCI layout): a file opened from a layer reads that layer alone. */
+  layerBlob?(digest: string, signal?: AbortSignal): Promise<Readable>;
+  /** The archive again (an engine's export, an archive file), for sources whose layers are found only in it. */
+  openArchive?(signal?: AbortSignal): Promise<Readable>;
 }
 
 export type SourceSpec =

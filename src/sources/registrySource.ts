@@ -2,6 +2,7 @@
  * An image read straight from a registry, no engine involved: the manifest (an index
  * followed to one platform), the config, and the layer blobs not known already.
  */
+import type { Readable } from 'stream';
 import * as l10n from '@vscode/l10n';
 import { type BlobImageProblem, type BlobStore, readBlobImage } from './blobImage';
 import { type ImageSource, type SourceRead, type SourceReadOptions, referenceText } from './imageSource';
@@ -33,6 +34,10 @@ export class RegistrySource implements ImageSource {
   /** The digest the reference names now (a tag moves): one manifest request. */
   async key(signal?: AbortSignal): Promise<string> {
     return this.reference.digest ?? (await this.client.manifest(this.reference.repository, this.reference.tag ?? 'latest', signal)).digest;
+  }
+
+  layerBlob(digest: string, signal?: AbortSignal): Promise<Readable> {
+    return this.store.blob(digest, { signal });
   }
 
   async read(options: SourceReadOptions): Promise<SourceRead> {

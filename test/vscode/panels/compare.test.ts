@@ -119,6 +119,19 @@ describe('comparing two images (real extension host)', function () {
     assert.deepStrictEqual([shrinks.sizeA, shrinks.sizeB], [3000, 10]);
   });
 
+  it("a modified file opens as a diff of the two images' versions (issue 18)", async () => {
+    const panel = panels[0];
+    await panel.channel.receive({ type: 'openFile', path: 'app/same-size' });
+    const input = await until('a diff editor of /app/same-size', () => {
+      const i = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+      return i instanceof vscode.TabInputTextDiff && i.modified.path === '/app/same-size' ? i : undefined;
+    });
+    assert.strictEqual((await vscode.workspace.openTextDocument(input.original)).getText(), 'one\n', "A's version on the left");
+    assert.strictEqual((await vscode.workspace.openTextDocument(input.modified)).getText(), 'two\n', "B's on the right");
+    assert.deepStrictEqual([input.original, input.modified].map((u) => new URLSearchParams(u.query).get('layer')), ['5', '5']);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it('every request is answered: a filter, the kinds shown, and errors as sentences', async () => {
     const panel = panels[0];
     const filtered = await askFolder(api, panel, 10, 'app', { filter: 'old' });
