@@ -2,7 +2,9 @@
  * strata analyze IMAGE [--json] [--ci …] [--platform OS/ARCH]: an image from any source
  * (an engine, an archive, an OCI layout, a registry), with dive's figures and CI rules.
  */
-import { type CiThresholds, evaluateRules, parseByteSize } from '../analysis/ciRules';
+import { type CiThresholds, evaluateRules, parseByteSize, secretsRule } from '../analysis/ciRules';
+import { SECRET_KIND_NAMES } from '../analysis/secrets/secretDetectors';
+import { imageSecrets } from '../analysis/secrets/imageSecrets';
 import { formatBytes } from '../shared/format';
 import { REGISTRY_FLAGS, UsageError, type Values, out, parse } from './args';
 import { CliImages } from './readImages';
@@ -32,6 +34,16 @@ export function thresholds(values: Values): CiThresholds {
   };
 }
 
+/** `--secrets`: the rule is on unless `disabled` (dive's word for a rule turned off). */
+function secretsSetting(value: string | undefined): boolean {
+  if (value === undefined || value === 'fail') {
+    return true;
+  }
+  if (value === 'disabled') {
+    return false;
+  }
+  throw new UsageError(`--secrets takes "disabled" (or "fail", the default), not "${value}"`);
+}
 
 export async function analyze(args: string[]): Promise<number> {
   const { values, positionals } = parse(
@@ -42,6 +54,7 @@ export async function analyze(args: string[]): Promise<number> {
       'lowest-efficiency': { type: 'string' },
       'highest-wasted-bytes': { type: 'string' },
       'highest-user-wasted-percent': { type: 'string' },
+      secrets: { type: 'string' },
       platform: { type: 'string' },
       ...REGISTRY_FLAGS,
     },
@@ -52,6 +65,7 @@ export async function analyze(args: string[]): Promise<number> {
     throw new UsageError(target ? `analyze takes one image or archive, not ${positionals.length}` : 'analyze needs an image: a name on the engine, an archive file, oci-layout://PATH or registry://HOST/REPO:TAG');
   }
   const rules = thresholds(values);
+  const secretsRuleOn = secretsSetting(values.secrets as string | undefined);
   const images = new CliImages(values);
   let read;
   try {
@@ -61,7 +75,8 @@ export async function analyze(args: string[]): Promise<number> {
   }
   const { analysis, source } = read;
   const ci = Boolean(values.ci);
-  const results = ci ? evaluateRules(analysis.metrics, rules) : [];
+  const secrets = imageSecrets(analysis);
+  const results = ci ? [...evaluateRules(analysis.metrics, rules), ...(secretsRuleOn ? [secretsRule(secrets)] : [])] : [];
   const cost = analysis.cost;
   if (values.json) {
     const { wastedPaths, ...metrics } = analysis.metrics;
@@ -77,6 +92,8 @@ export async function analyze(args: string[]): Promise<number> {
           ...metrics,
           layers: analysis.layers,
           wastedPaths: wastedPaths.slice(0, 20),
+          // Kinds, paths, layers and fingerprints: a secret's value is never written.
+          secrets: secrets.map((s) => ({ ...s, name: SECRET_KIND_NAMES[s.kind] })),
           ...(ci ? { rules: results } : {}),
         },
         null,
@@ -84,7 +101,7 @@ export async function analyze(args: string[]): Promise<number> {
       ),
     );
   } else {
-    report(target, analysis);
+    report(target, analysis, secrets);
     out(`  read ${source.origin}: ${cost?.fromKept ? 'kept from an earlier analysis, nothing read' : `${formatBytes(cost?.bytesRead ?? 0)} in ${cost?.blobsRead ?? 0} layer${cost?.blobsRead === 1 ? '' : 's'}`}`);
     if (ci) {
       out('');
@@ -92,7 +109,7 @@ export async function analyze(args: string[]): Promise<number> {
         out(`  ${r.pass ? 'PASS' : 'FAIL'}: ${r.rule}: ${r.detail}`);
       }
       if (results.length === 0) {
-        out('  (no rule given: --lowest-efficiency, --highest-wasted-bytes, --highest-user-wasted-percent)');
+        out('  (no rule given: --lowest-efficiency, --highest-wasted-bytes, --highest-user-wasted-percent; --secrets disabled)');
       }
     }
   }
