@@ -6,8 +6,7 @@
  * as dive's rules are turned off in .dive-ci).
  */
 import type { ImageMetrics } from './diveMetrics';
-import type { ImageSecret } from './secrets/imageSecrets';
-import { SECRET_KIND_NAMES } from './secrets/secretDetectors';
+import { type ImageSecret, secretKindName } from './secrets/imageSecrets';
 
 export interface CiThresholds {
   lowestEfficiency?: number;
@@ -64,7 +63,7 @@ export function secretsRule(secrets: ImageSecret[]): RuleResult {
   const hidden = secrets.filter((s) => s.hidden).length;
   const listed = secrets
     .slice(0, 5)
-    .map((s) => `${SECRET_KIND_NAMES[s.kind]} ${s.path} (layer ${s.layer + 1})`)
+    .map((s) => `${secretKindName(s.kind)} ${s.path} (layer ${s.layer + 1})`)
     .join(', ');
   return {
     rule: 'secrets',

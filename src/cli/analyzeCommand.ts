@@ -3,8 +3,7 @@
  * (an engine, an archive, an OCI layout, a registry), with dive's figures and CI rules.
  */
 import { type CiThresholds, evaluateRules, parseByteSize, secretsRule } from '../analysis/ciRules';
-import { SECRET_KIND_NAMES } from '../analysis/secrets/secretDetectors';
-import { imageSecrets } from '../analysis/secrets/imageSecrets';
+import { imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
 import { formatBytes } from '../shared/format';
 import { REGISTRY_FLAGS, UsageError, type Values, out, parse } from './args';
 import { CliImages } from './readImages';
@@ -93,7 +92,7 @@ export async function analyze(args: string[]): Promise<number> {
           layers: analysis.layers,
           wastedPaths: wastedPaths.slice(0, 20),
           // Kinds, paths, layers and fingerprints: a secret's value is never written.
-          secrets: secrets.map((s) => ({ ...s, name: SECRET_KIND_NAMES[s.kind] })),
+          secrets: secrets.map((s) => ({ ...s, name: secretKindName(s.kind) })),
           ...(ci ? { rules: results } : {}),
         },
         null,

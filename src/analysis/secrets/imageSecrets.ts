@@ -4,8 +4,9 @@
  * overwrote it). Hidden or not, it is still in the image: anyone who pulls the image can
  * extract the layer that added it.
  */
+import * as l10n from '@vscode/l10n';
 import type { ImageAnalysis } from '../imageAnalysis';
-import { SECRET_KIND_NAMES, type SecretFinding } from './secretDetectors';
+import type { SecretFinding, SecretKind } from './secretDetectors';
 
 export interface ImageSecret extends Omit<SecretFinding, 'path'> {
   /** The file, with a leading '/'. */
@@ -46,5 +47,37 @@ function hiddenAfter(analysis: ImageAnalysis, path: string, layer: number): Imag
 /** One line for people, never the value: "GitHub token in /app/.env line 2 (fingerprint 1a2b3c4d)". */
 export function describeSecret(s: ImageSecret): string {
   const hidden = s.hidden ? `; ${s.hidden.how} by layer ${s.hidden.layer + 1}, but still in layer ${s.layer + 1}` : '';
-  return `${SECRET_KIND_NAMES[s.kind]} in ${s.path} line ${s.line} (fingerprint ${s.fingerprint}), added by layer ${s.layer + 1}${hidden}`;
+  return `${secretKindName(s.kind)} in ${s.path} line ${s.line} (fingerprint ${s.fingerprint}), added by layer ${s.layer + 1}${hidden}`;
+}
+
+/** A kind as people read it (in the user's language in VS Code, English in the CLI). */
+export function secretKindName(kind: SecretKind): string {
+  switch (kind) {
+    case 'private-key':
+      return l10n.t('private key');
+    case 'aws-access-key':
+      return l10n.t('AWS access key and secret');
+    case 'gcp-service-account':
+      return l10n.t('GCP service-account key');
+    case 'github-token':
+      return l10n.t('GitHub token');
+    case 'gitlab-token':
+      return l10n.t('GitLab token');
+    case 'slack-token':
+      return l10n.t('Slack token');
+    case 'npm-token':
+      return l10n.t('npm token');
+    case 'pypi-token':
+      return l10n.t('PyPI token');
+    case 'git-credentials':
+      return l10n.t('git credentials');
+    case 'npmrc-auth':
+      return l10n.t('.npmrc credentials');
+    case 'pypirc-password':
+      return l10n.t('.pypirc password');
+    case 'docker-config-auth':
+      return l10n.t('Docker registry credentials');
+    case 'env-secret':
+      return l10n.t('.env secret');
+  }
 }

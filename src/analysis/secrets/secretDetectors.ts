@@ -37,23 +37,6 @@ export interface SecretFinding {
   fingerprint: string;
 }
 
-/** English names of the kinds (the CLI's; the extension names them through l10n). */
-export const SECRET_KIND_NAMES: Record<SecretKind, string> = {
-  'private-key': 'private key',
-  'aws-access-key': 'AWS access key and secret',
-  'gcp-service-account': 'GCP service-account key',
-  'github-token': 'GitHub token',
-  'gitlab-token': 'GitLab token',
-  'slack-token': 'Slack token',
-  'npm-token': 'npm token',
-  'pypi-token': 'PyPI token',
-  'git-credentials': 'git credentials',
-  'npmrc-auth': '.npmrc credentials',
-  'pypirc-password': '.pypirc password',
-  'docker-config-auth': 'Docker registry credentials',
-  'env-secret': '.env secret',
-};
-
 export function fingerprint(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 8);
 }
