@@ -49,7 +49,9 @@ export class SecretsSection {
       const fate = s.hidden
         ? `layer ${s.layer + 1}, ${s.hidden.how} by layer ${s.hidden.layer + 1}: still in the image`
         : `layer ${s.layer + 1}, in the final filesystem`;
-      b.append(icon('key'), el('span', 'secret-kind', s.name), where, el('span', 'secret-layer', fate), el('span', 'secret-fingerprint', `sha256 ${s.fingerprint}…`));
+      const detail = el('span', 'secret-detail');
+      detail.append(el('span', 'secret-layer', fate), el('span', 'secret-fingerprint', `sha256 ${s.fingerprint}…`));
+      b.append(icon('key'), el('span', 'secret-kind', s.name), where, detail);
       b.title = `Select layer ${s.layer + 1} and show ${s.path}`;
       b.addEventListener('click', () => this.actions.showSecret(s));
       const li = el('li');
