@@ -126,10 +126,19 @@ describe('secrets left in layers, on a real engine', function () {
     assert.deepStrictEqual([out.source.fromCache, out.secrets.length], [true, 3]);
   });
 
-  it('a real Debian (bookworm minbase, about 6,800 files) has none', async () => {
+  it('a real Debian (bookworm minbase, about 6,800 files) has none, nor do the real public certificates added to it', async () => {
     await debianImage(docker);
     const analysis = new ImageAnalysis(await readImageArchive(await hostEngine().exportImage(DEBIAN_TEST_IMAGE)));
     assert.ok(analysis.layers[0].entryCount > 5000);
     assert.deepStrictEqual(imageSecrets(analysis), []);
+    // Debian's ca-certificates on this machine (minbase has none): each as a .pem, which the reader reads.
+    const mozilla = '/usr/share/ca-certificates/mozilla';
+    const certs = Object.fromEntries(fs.readdirSync(mozilla).map((f) => [`certs/${f.replace(/\.crt$/, '.pem')}`, fs.readFileSync(path.join(mozilla, f))]));
+    assert.ok(Object.keys(certs).length > 100, 'the machine has ca-certificates');
+    const withCerts = `strata-test/secrets-certs:${runTag('c')}`;
+    await buildFixtureImage(docker, withCerts, { dockerfile: `FROM ${DEBIAN_TEST_IMAGE}\nCOPY certs /etc/ssl/certs\n`, files: certs });
+    const certified = new ImageAnalysis(await readImageArchive(await hostEngine().exportImage(withCerts)));
+    assert.ok(certified.changesOf(1).filter((c) => c.path.endsWith('.pem')).length > 100);
+    assert.deepStrictEqual(imageSecrets(certified), []);
   });
 });
