@@ -87,6 +87,25 @@ describe('secrets left in layers, in a real extension host', function () {
     assert.ok(found);
   });
 
+  it('a secret from the base image: on the FROM line', async () => {
+    const baseRef = `strata-test/secrets-base:${runTag('sb')}`;
+    const appRef = `strata-test/secrets-app:${runTag('sa')}`;
+    await buildFixtureImage(docker, baseRef, { dockerfile: busyboxDockerfile(['COPY id_ed25519 /root/.ssh/id_ed25519'], true), files: { id_ed25519: key } });
+    const appBase = `FROM ${baseRef}\nRUN echo hello > /hello.txt`;
+    await buildFixtureImage(docker, appRef, { dockerfile: appBase });
+    const appUri = vscode.Uri.joinPath(uri, '..', 'app', 'Dockerfile');
+    await vscode.workspace.fs.writeFile(appUri, Buffer.from(`${appBase}\nLABEL ${TEST_LABEL}="${process.pid}"\n`));
+    await api.index.list();
+    await vscode.window.showTextDocument(appUri);
+    const [d] = await until('the base image\'s secret in Problems', () => {
+      const all = vscode.languages.getDiagnostics(appUri).filter((x) => x.code === 'secret-in-layer');
+      return all.length ? all : undefined;
+    });
+    assert.strictEqual(d.range.start.line, 0);
+    assert.match(d.message, /^The base image carries private key in \/root\/.ssh\/id_ed25519 \(fingerprint [0-9a-f]{8}\), added by its layer 4: anyone who pulls this image can extract it\.$/);
+    noValueIn('Problems', d.message);
+  });
+
   it('the Layers panel lists them (kind, file, line, layers, fingerprint) and marks nothing with a value', async () => {
     const node = await imageNode(api, reference);
     panel = await vscode.commands.executeCommand<LayersPanel>('strata.image.showLayers', node);
