@@ -33,15 +33,15 @@ export function thresholds(values: Values): CiThresholds {
   };
 }
 
-/** `--secrets`: the rule is on unless `disabled` (dive's word for a rule turned off). */
+/** `--secrets`: the rule is on unless `false` or `disabled` (dive's word for a rule turned off), as main's rules files read it. */
 function secretsSetting(value: string | undefined): boolean {
-  if (value === undefined || value === 'fail') {
+  if (value === undefined || value === 'true') {
     return true;
   }
-  if (value === 'disabled') {
+  if (value === 'false' || value === 'disabled') {
     return false;
   }
-  throw new UsageError(`--secrets takes "disabled" (or "fail", the default), not "${value}"`);
+  throw new UsageError(`--secrets must be true, false or disabled; it is "${value}"`);
 }
 
 export async function analyze(args: string[]): Promise<number> {

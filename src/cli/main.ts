@@ -22,7 +22,7 @@ const USAGE = `usage:
   strata images [--json] [--all]
   strata analyze IMAGE [--json] [--ci] [--platform OS/ARCH] [--lowest-efficiency N]
                  [--highest-wasted-bytes SIZE] [--highest-user-wasted-percent N]
-                 [--secrets disabled]  (--ci fails on any secret left in a layer unless disabled)
+                 [--secrets true|false|disabled]  (--ci fails on a secret left in a layer unless false)
   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
   strata engines [--json]
   strata cache [--clear] [--json]

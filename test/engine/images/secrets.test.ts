@@ -113,7 +113,7 @@ describe('secrets left in layers, on a real engine', function () {
     assert.doesNotMatch(off.stdout, /: secrets:/);
     const bad = strata(['analyze', reference, '--ci', '--secrets', 'off']);
     assert.strictEqual(bad.status, 2);
-    assert.match(bad.stderr, /^strata: --secrets takes "disabled" \(or "fail", the default\), not "off"\n/);
+    assert.match(bad.stderr, /^strata: --secrets must be true, false or disabled; it is "off"\n/);
   });
 
   it('the analysis kept on disk holds the findings but no value, and gives them back without reading the image', () => {
