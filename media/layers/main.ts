@@ -1,18 +1,19 @@
 /**
  * The Layers panel's script (bundled as dist/webview.js): draws the image as a stack
  * (base at the bottom), the selected layer's files as a tree fetched one folder at a
- * time, and the wasted paths. The page is built once; each message from the host
+ * time, the wasted paths and the secrets left in layers. The page is built once; each message from the host
  * updates the part it concerns, and the user's place (layer, tree controls, open
  * folders, scroll) is kept in the state and saved with the panel.
  * Every string from the host came from an image or the engine: it is only ever put in
  * the page as text (textContent), never as HTML.
  */
-import type { TreeMode, TreeSort, WastedPathView } from '../../src/protocol/layersProtocol';
+import type { SecretView, TreeMode, TreeSort, WastedPathView } from '../../src/protocol/layersProtocol';
 import { el } from '../shared/dom';
 import { vscodeApi } from '../shared/requestChannel';
 import { FileTreeView } from './fileTree';
 import { LayerDetails } from './layerDetails';
 import { Messaging, type Notice, type VsCodeApi } from './messaging';
+import { SecretsSection } from './secrets';
 import { Stack } from './stack';
 import { Store, stepOfLayer } from './state';
 import { Summary } from './summary';
@@ -30,6 +31,7 @@ const summary = new Summary({
     messaging.post({ type: 'retry' });
     summary.showStatus(state);
     wasted.show(state);
+    secrets.show(state);
   },
 });
 const stack = new Stack({ select });
@@ -46,9 +48,10 @@ const tree = new FileTreeView(
 );
 const details = new LayerDetails({ setMode, setSort, setFilter, openDockerfile: (file, line) => messaging.post({ type: 'openDockerfile', file, line }) }, tree.element);
 const wasted = new WastedSpace({ showWasted });
+const secrets = new SecretsSection({ showSecret });
 
 const detailsSection = el('section', 'details');
-detailsSection.append(details.element, wasted.element);
+detailsSection.append(details.element, secrets.element, wasted.element);
 const body = el('main', 'body');
 body.append(stack.element, detailsSection);
 (document.getElementById('app') as HTMLElement).replaceChildren(summary.element, body);
@@ -93,6 +96,14 @@ function showWasted(p: WastedPathView): void {
   select(p.layers[p.layers.length - 1]);
 }
 
+function showSecret(s: SecretView): void {
+  state.place.highlighted = [s.layer];
+  state.place.filter = s.path.replace(/^\//, '');
+  state.place.mode = 'changes';
+  details.showControls(state.place);
+  select(s.layer);
+}
+
 // --- what the host sends --------------------------------------------------------------
 
 function receive(m: Notice): void {
@@ -129,6 +140,7 @@ function receive(m: Notice): void {
       stack.showSelection(state.place);
       details.show(state);
       wasted.show(state);
+      secrets.show(state);
       // The same tree drawn again: the open folders open, the scroll where it was.
       void tree.load(state, true).finally(restorePage);
       break;
@@ -142,6 +154,7 @@ function receive(m: Notice): void {
       state.error = m.message;
       summary.showStatus(state);
       wasted.show(state);
+      secrets.show(state);
       restorePage();
       break;
   }
@@ -151,5 +164,6 @@ details.showControls(state.place);
 summary.showImage(state);
 summary.showStatus(state);
 wasted.show(state);
+secrets.show(state);
 void tree.load(state, false);
 messaging.post({ type: 'ready' });

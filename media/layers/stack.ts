@@ -62,13 +62,20 @@ export class Stack {
     }
   }
 
-  /** Each block's height and size line: the analysis's figures once there are some. */
+  /** Each block's height and size line: the analysis's figures once there are some; a layer holding secrets marked. */
   showSizes(state: UiState): void {
+    const secrets = new Map<number, number>();
+    for (const s of state.analysis?.secrets ?? []) {
+      secrets.set(s.layer, (secrets.get(s.layer) ?? 0) + 1);
+    }
     for (const [index, { button, meta, step }] of this.blocks) {
       const stat = state.analysis?.layers[index];
       const size = stat?.size ?? step.size;
       setBlockHeight(button, size, SCALE);
-      setText(meta, stat ? `${bytes(size)} · +${stat.added} ~${stat.modified} −${stat.removed}` : bytes(size));
+      const held = secrets.get(index) ?? 0;
+      const secretText = held ? ` · ${held} secret${held === 1 ? '' : 's'}` : '';
+      setText(meta, stat ? `${bytes(size)} · +${stat.added} ~${stat.modified} −${stat.removed}${secretText}` : bytes(size));
+      button.classList.toggle('has-secrets', held > 0);
     }
   }
 

@@ -76,6 +76,11 @@ export class Settings {
     return SEVERITIES[this.config.get<string>('dockerfile.wasteSeverity', 'warning')] ?? vscode.DiagnosticSeverity.Warning;
   }
 
+  /** How Problems lists a secret left in a layer; an error unless the user says otherwise. */
+  secretsSeverity(): vscode.DiagnosticSeverity {
+    return SEVERITIES[this.config.get<string>('secrets.severity', 'error')] ?? vscode.DiagnosticSeverity.Error;
+  }
+
   wasteThreshold(): number {
     return this.config.get<number>('dockerfile.wasteThreshold', 1_000_000);
   }

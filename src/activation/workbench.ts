@@ -142,7 +142,7 @@ export class Workbench implements EngineRef {
       index: this.index,
       analyses: this.analyses,
       analyze: (imageId) => this.analyzeForDockerfile(imageId),
-      settings: { severity: () => settings.wasteSeverity(), threshold: () => settings.wasteThreshold(), analyze: () => settings.analyzeForDockerfiles() },
+      settings: { severity: () => settings.wasteSeverity(), secretSeverity: () => settings.secretsSeverity(), threshold: () => settings.wasteThreshold(), analyze: () => settings.analyzeForDockerfiles() },
     });
     context.subscriptions.push(
       selection,

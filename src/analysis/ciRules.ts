@@ -1,9 +1,12 @@
 /**
  * dive's CI rules over the metrics: each rule PASS or FAIL, with the number it judged.
  * Thresholds are given as on dive's command line: `--lowest-efficiency 0.95`,
- * `--highest-wasted-bytes 20MB`, `--highest-user-wasted-percent 0.2`.
+ * `--highest-wasted-bytes 20MB`, `--highest-user-wasted-percent 0.2`. And Strata's own
+ * rule `secrets`: any secret left in a layer fails, unless turned off (`--secrets disabled`,
+ * as dive's rules are turned off in .dive-ci).
  */
 import type { ImageMetrics } from './diveMetrics';
+import { type ImageSecret, secretKindName } from './secrets/imageSecrets';
 
 export interface CiThresholds {
   lowestEfficiency?: number;
@@ -75,4 +78,21 @@ export function evaluateRules(m: ImageMetrics, t: CiThresholds): RuleResult[] {
     });
   }
   return results;
+}
+
+/** The rule `secrets`: passes when no layer holds a secret. Its detail names kinds and paths, never a value. */
+export function secretsRule(secrets: ImageSecret[]): RuleResult {
+  if (secrets.length === 0) {
+    return { rule: 'secrets', pass: true, detail: 'no secret found in any layer' };
+  }
+  const hidden = secrets.filter((s) => s.hidden).length;
+  const listed = secrets
+    .slice(0, 5)
+    .map((s) => `${secretKindName(s.kind)} ${s.path} (layer ${s.layer + 1})`)
+    .join(', ');
+  return {
+    rule: 'secrets',
+    pass: false,
+    detail: `${secrets.length} secret${secrets.length === 1 ? '' : 's'} left in layers${hidden ? `, ${hidden} of them hidden by a later layer but still extractable` : ''}: ${listed}${secrets.length > 5 ? ', …' : ''}`,
+  };
 }

@@ -7,11 +7,15 @@
  */
 
 import type { PackageDatabase } from '../model/packages';
+import type { SecretFinding } from './secrets/secretDetectors';
+import { secretsReader } from './secrets/secretsReader';
 
 /** What the readers found in one layer. Each reader fills its own field. */
 export interface LayerFacts {
   /** The package databases this layer wrote, each read whole (analysis/packages/). */
   packages?: PackageDatabase[];
+  /** Secrets in this layer's files (analysis/secrets/): kind, path, line and fingerprint, never a value. */
+  secrets?: SecretFinding[];
   /** Sentences about what could not be read (a corrupt package database…); the rest stands. */
   problems?: string[];
 }
@@ -35,4 +39,4 @@ export const MAX_READ_BYTES = 8 * 1024 * 1024;
  * The readers every analysis uses. Each kind of fact (packages, secrets) adds its reader
  * here; a cheap `wants` matters, as it is asked of every file of every layer.
  */
-export const defaultContentReaders: ContentReaders = () => [];
+export const defaultContentReaders: ContentReaders = () => [secretsReader()];

@@ -2,7 +2,8 @@
  * strata analyze IMAGE [--json] [--ci …] [--platform OS/ARCH]: an image from any source
  * (an engine, an archive, an OCI layout, a registry), with dive's figures and CI rules.
  */
-import { evaluateRules } from '../analysis/ciRules';
+import { evaluateRules, secretsRule } from '../analysis/ciRules';
+import { imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
 import { formatBytes } from '../shared/format';
 import { REGISTRY_FLAGS, UsageError, out, parse } from './args';
 import { RULE_FLAGS, readRulesFile, resolveThresholds, rulesFileNotes, settingsFromFlags } from './ci/rulesFile';
@@ -43,7 +44,8 @@ export async function analyze(args: string[]): Promise<number> {
     await images.close();
   }
   const { analysis, source } = read;
-  const results = ci ? evaluateRules(analysis.metrics, rules) : [];
+  const secrets = imageSecrets(analysis);
+  const results = ci ? [...evaluateRules(analysis.metrics, rules), ...(rules.secrets === true ? [secretsRule(secrets)] : [])] : [];
   const cost = analysis.cost;
   if (values.json) {
     const { wastedPaths, ...metrics } = analysis.metrics;
@@ -59,6 +61,8 @@ export async function analyze(args: string[]): Promise<number> {
           ...metrics,
           layers: analysis.layers,
           wastedPaths: wastedPaths.slice(0, 20),
+          // Kinds, paths, layers and fingerprints: a secret's value is never written.
+          secrets: secrets.map((s) => ({ ...s, name: secretKindName(s.kind) })),
           ...(ci ? { rules: results, rulesFile: rulesFile?.file ?? null, thresholds: rules } : {}),
         },
         null,
@@ -66,7 +70,7 @@ export async function analyze(args: string[]): Promise<number> {
       ),
     );
   } else {
-    report(target, analysis);
+    report(target, analysis, secrets);
     out(`  read ${source.origin}: ${cost?.fromKept ? 'kept from an earlier analysis, nothing read' : `${formatBytes(cost?.bytesRead ?? 0)} in ${cost?.blobsRead ?? 0} layer${cost?.blobsRead === 1 ? '' : 's'}`}`);
     if (ci) {
       out('');

@@ -1,11 +1,12 @@
 /** The analysis of one image as text, for people: the figures dive prints, the layers, the wasted paths. */
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
+import { type ImageSecret, describeSecret } from '../analysis/secrets/imageSecrets';
 import { parseBuildStep } from '../model/buildStep';
 import { SIZE_NAMES } from '../model/imageSizes';
 import { formatBytes } from '../shared/format';
 import { out } from './args';
 
-export function report(target: string, a: ImageAnalysis): void {
+export function report(target: string, a: ImageAnalysis, secrets: ImageSecret[] = []): void {
   const m = a.metrics;
   out(`Image: ${target}${a.repoTags.length ? ` (${a.repoTags.join(', ')})` : ''}`);
   if (a.platforms.length > 1 || a.attestations.length) {
@@ -26,6 +27,13 @@ export function report(target: string, a: ImageAnalysis): void {
     out('Top wasted paths:');
     for (const w of m.wastedPaths.slice(0, 10)) {
       out(`  ${formatBytes(w.cumulativeSize).padStart(9)}  ${w.count}×  ${w.path}`);
+    }
+  }
+  if (secrets.length) {
+    out('');
+    out('Secrets left in layers (anyone who pulls the image can extract them):');
+    for (const s of secrets) {
+      out(`  ${describeSecret(s)}`);
     }
   }
 }

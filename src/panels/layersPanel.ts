@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
 import { ArchiveError } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
+import { imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
 import type { Engine } from '../engine/api/engine';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../model/imageSizes';
@@ -39,6 +40,16 @@ function toAnalysisView(a: ImageAnalysis): AnalysisView {
     wastedUserPercent: m.wastedUserPercent,
     layers: a.layers.map((l) => ({ index: l.index, size: l.size, ...l.counts })),
     wastedPaths: m.wastedPaths.slice(0, 50).map((w) => ({ path: w.path, count: w.count, size: w.cumulativeSize, layers: w.layers })),
+    // What and where only: the value never leaves the layer pass.
+    secrets: imageSecrets(a).map((s) => ({
+      kind: s.kind,
+      name: secretKindName(s.kind),
+      path: s.path,
+      line: s.line,
+      fingerprint: s.fingerprint,
+      layer: s.layer,
+      ...(s.hidden ? { hidden: s.hidden } : {}),
+    })),
     platform: a.platform,
     attestations: a.attestations,
     ...(a.cost ? { read: readView(a.cost) } : {}),

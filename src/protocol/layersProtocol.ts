@@ -69,6 +69,22 @@ export interface WastedPathView {
   layers: number[];
 }
 
+/** A secret left in a layer: what and where, never its value. */
+export interface SecretView {
+  kind: string;
+  /** The kind as people read it ("GitHub token"). */
+  name: string;
+  /** The file, with a leading '/'. */
+  path: string;
+  line: number;
+  /** The first 8 hex of the value's sha256. */
+  fingerprint: string;
+  /** The layer that added it (0 = base). */
+  layer: number;
+  /** A later layer that removed or overwrote it: still in `layer`, extractable by anyone who pulls. */
+  hidden?: { layer: number; how: 'removed' | 'overwritten' };
+}
+
 export interface AnalysisView {
   sizeBytes: number;
   userSizeBytes: number;
@@ -77,6 +93,8 @@ export interface AnalysisView {
   wastedUserPercent: number;
   layers: LayerStat[];
   wastedPaths: WastedPathView[];
+  /** Secrets left in the layers, in layer order. */
+  secrets: SecretView[];
   /** The platform the archive's layers are for, when it says. */
   platform?: string;
   /** Attestation manifests read past ("provenance", "SBOM"). */

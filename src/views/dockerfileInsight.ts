@@ -4,7 +4,9 @@
  *   a click opens the Layers panel at that layer), "no layer" above those that made none,
  *   and from the first line changed since the build, that it changed instead of numbers;
  * - a hover with the layer's ten largest files;
- * - diagnostics for space a later line removes or overwrites but the image still carries.
+ * - diagnostics for space a later line removes or overwrites but the image still carries;
+ * - diagnostics for secrets left in a layer, on the line that put them there (kind, path
+ *   and fingerprint: never the value).
  * All of it follows the engine: rebuilt, the new image; removed, nothing.
  */
 import * as path from 'path';
@@ -13,6 +15,7 @@ import type { AnalysisCache } from '../analysis/analysisCache';
 import { type Dockerfile, type Instruction, parseDockerfile } from '../analysis/dockerfile/dockerfile';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import { type LayerWaste, layerWaste } from '../analysis/layerWaste';
+import { type ImageSecret, imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
 import { type BuiltImage, findBuiltImage } from '../analysis/dockerfile/builtImage';
 import { formatAge, formatBytes } from '../shared/format';
 import type { ImageIndex } from '../engine/imageIndex';
@@ -29,6 +32,8 @@ export function isDockerfile(uri: vscode.Uri): boolean {
 
 export interface InsightSettings {
   severity(): vscode.DiagnosticSeverity;
+  /** How Problems lists a secret left in a layer (strata.secrets.severity). */
+  secretSeverity(): vscode.DiagnosticSeverity;
   /** Findings below this many bytes are not reported. */
   threshold(): number;
   /** Whether a matched image is analysed in the background (its export read) for the numbers. */
@@ -49,6 +54,7 @@ export interface Insight {
   built?: BuiltImage;
   analysis?: ImageAnalysis;
   waste?: LayerWaste;
+  secrets?: ImageSecret[];
 }
 
 interface LayerAt {
@@ -88,7 +94,7 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
     );
     this._register(deps.analyses.onDidAnalyze(() => void this.refreshAll()));
     // The threshold, severity and analysis settings apply at once: Problems and lenses drawn again.
-    this._register(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('strata.dockerfile') && void this.refreshAll()));
+    this._register(vscode.workspace.onDidChangeConfiguration((e) => (e.affectsConfiguration('strata.dockerfile') || e.affectsConfiguration('strata.secrets')) && void this.refreshAll()));
     this._register({ dispose: () => this.timers.forEach((t) => clearTimeout(t)) });
     void this.refreshAll();
   }
@@ -156,7 +162,7 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
       void this.deps.analyze(built.image.id);
     }
     analysis = built ? this.deps.analyses.get(built.image.id) : undefined;
-    const insight: Insight = { dockerfile, built, analysis, waste: analysis ? layerWaste(analysis) : undefined };
+    const insight: Insight = { dockerfile, built, analysis, waste: analysis ? layerWaste(analysis) : undefined, secrets: analysis ? imageSecrets(analysis) : undefined };
     this.insights.set(uri.toString(), insight);
     this.diagnostics.set(uri, this.diagnosticsOf(insight));
     this.lensesChanged.fire();
@@ -283,7 +289,44 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
       d.code = 'wasted-space';
       out.push(d);
     }
-    return out;
+    return [...out, ...this.secretDiagnostics(insight, lineOf)];
+  }
+
+  /**
+   * Each secret on the line whose layer added it; one from a base image's layer on the
+   * stage's FROM line. Kind, path and fingerprint only: the value is never in a message.
+   */
+  private secretDiagnostics(insight: Insight, lineOf: (layer: number) => Instruction | undefined): vscode.Diagnostic[] {
+    const fromLine = insight.built?.match.stage.fromLine;
+    return (insight.secrets ?? []).flatMap((s) => {
+      const added = lineOf(s.layer);
+      const what = secretKindName(s.kind);
+      let message: string;
+      let range: vscode.Range;
+      if (added) {
+        range = new vscode.Range(added.line, 0, added.endLine, Number.MAX_SAFE_INTEGER);
+        const hider = s.hidden ? lineOf(s.hidden.layer) : undefined;
+        if (!s.hidden) {
+          message = vscode.l10n.t('{0} in {1} (fingerprint {2}) is added here and stays in the image: anyone who pulls it can read it. Give it to the build as a secret (RUN --mount=type=secret) instead.', what, s.path, s.fingerprint);
+        } else if (hider) {
+          message =
+            s.hidden.how === 'removed'
+              ? vscode.l10n.t('{0} in {1} (fingerprint {2}) is added here; line {3} removes it, but it stays in this layer: anyone who pulls the image can extract it. Give it to the build as a secret (RUN --mount=type=secret) instead.', what, s.path, s.fingerprint, hider.line + 1)
+              : vscode.l10n.t('{0} in {1} (fingerprint {2}) is added here; line {3} overwrites it, but it stays in this layer: anyone who pulls the image can extract it. Give it to the build as a secret (RUN --mount=type=secret) instead.', what, s.path, s.fingerprint, hider.line + 1);
+        } else {
+          message = vscode.l10n.t('{0} in {1} (fingerprint {2}) is added here; layer {3} hides it, but it stays in this layer: anyone who pulls the image can extract it. Give it to the build as a secret (RUN --mount=type=secret) instead.', what, s.path, s.fingerprint, s.hidden.layer + 1);
+        }
+      } else if (fromLine !== undefined) {
+        range = new vscode.Range(fromLine, 0, fromLine, Number.MAX_SAFE_INTEGER);
+        message = vscode.l10n.t('The base image carries {0} in {1} (fingerprint {2}), added by its layer {3}: anyone who pulls this image can extract it.', what, s.path, s.fingerprint, s.layer + 1);
+      } else {
+        return [];
+      }
+      const d = new vscode.Diagnostic(range, message, this.deps.settings.secretSeverity());
+      d.source = 'Strata';
+      d.code = 'secret-in-layer';
+      return [d];
+    });
   }
 }
 

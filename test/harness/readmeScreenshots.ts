@@ -4,14 +4,16 @@
  * and an application, named as a user's would be (debian:bookworm, acme/shop-api:1.4.2),
  * on the harness's Docker 28 so that no test image crowds the view. Playwright drives
  * code-server with the packaged .vsix, as the e2e tests do. Writes media/screenshot-*.png.
- * `npm run screenshots -- registries` (or `workbench`) takes only those.
+ * `npm run screenshots -- registries` (or `workbench`, or `secrets`) takes only those.
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import Docker from 'dockerode';
+import * as tar from 'tar-stream';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { DEBIAN_BASE, REALISTIC, prepareRealisticImage } from '../bench/cases/analysisThroughput';
+import { opensshKey, token } from './fixtures/fakeSecrets';
 import { prepareRebuilt } from '../bench/cases/compareImages';
 import { clickMenuItem, openStrata, openVsCode, row, viewRow, widenSideBar } from '../e2e/workbench';
 import { REPO_ROOT, freePort, installStrata, launchBrowser, startCodeServer, tempDir } from './codeServer';
@@ -156,6 +158,61 @@ async function registriesShot(browser: Browser, out: (name: string) => string): 
   }
 }
 
+/**
+ * The Layers panel's Secrets section: a worker image whose build COPYs a deploy key and a
+ * .env with a token and an .npmrc, then removes or overwrites them in the next step.
+ * The secrets are made now (fakes, well-shaped); the panel shows none of their values.
+ */
+async function secretsShot(browser: Browser, out: (name: string) => string): Promise<void> {
+  const engine = testEngine('docker28');
+  const docker = fixtureClient(engine);
+  const host = new Docker({ socketPath: '/var/run/docker.sock' });
+  await prepareRealisticImage(host);
+  await copyFromHost(host, docker, DEBIAN_BASE, BASE);
+  const leaky = 'acme/billing-worker:2.0.1';
+  const pack = tar.pack();
+  pack.entry(
+    { name: 'Dockerfile' },
+    [
+      `FROM ${BASE}`,
+      'WORKDIR /srv/app',
+      'COPY deploy_key /root/.ssh/id_ed25519',
+      'COPY app.env /srv/app/.env',
+      'COPY npmrc /root/.npmrc',
+      `RUN echo "console.log('billing')" > /srv/app/index.js`,
+      'RUN rm -rf /root/.ssh /root/.npmrc && echo PORT=8080 > /srv/app/.env',
+      'CMD ["node", "index.js"]',
+    ].join('\n'),
+  );
+  pack.entry({ name: 'deploy_key' }, opensshKey());
+  pack.entry({ name: 'npmrc' }, `//registry.npmjs.org/:_authToken=${token.npm()}\n`);
+  pack.entry({ name: 'app.env' }, `NODE_ENV=production\nGITHUB_TOKEN=${token.github()}\n`);
+  pack.finalize();
+  const stream = await docker.buildImage(pack as unknown as NodeJS.ReadableStream, { t: leaky, rm: true, forcerm: true });
+  await new Promise((resolve, reject) => docker.modem.followProgress(stream, (e: Error | null, res: Array<{ error?: string }>) => (e || res.some((o) => o.error) ? reject(e ?? new Error(res.find((o) => o.error)?.error)) : resolve(undefined))));
+  const extensionsDir = installStrata('shots-secrets');
+  const server = await startCodeServer({ extensionsDir, env: { DOCKER_HOST: `unix://${engine.fixtureSocket}` }, settings: { 'workbench.colorTheme': 'Default Light Modern' } });
+  try {
+    const page = await openVsCode(browser, server);
+    await openStrata(page);
+    await widenSideBar(page, 380);
+    await tagMenu(page, '2.0.1', 'Show Layers');
+    const panel = frame(page);
+    await panel.locator('#secrets .secret').first().waitFor({ timeout: 180_000 });
+    await panel.locator('#secrets .secret').first().click();
+    await panel.locator('.tree .row').first().waitFor({ timeout: 30_000 });
+    await page.mouse.move(5, 700);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: out('screenshot-secrets.png') });
+    log('media/screenshot-secrets.png');
+  } finally {
+    await server.stop();
+    for (const name of [leaky, BASE]) {
+      await docker.getImage(name).remove().catch(() => undefined);
+    }
+  }
+}
+
 async function main(): Promise<void> {
   const wanted = process.argv.slice(2);
   const out = (name: string) => path.join(REPO_ROOT, 'media', name);
@@ -163,6 +220,14 @@ async function main(): Promise<void> {
     const browser = await launchBrowser();
     try {
       await registriesShot(browser, out);
+    } finally {
+      await browser.close();
+    }
+  }
+  if (wanted.length === 0 || wanted.includes('secrets')) {
+    const browser = await launchBrowser();
+    try {
+      await secretsShot(browser, out);
     } finally {
       await browser.close();
     }

@@ -17,7 +17,10 @@ const DIVE_FILES = path.join(ROOT, 'test', 'harness', 'fixtures', 'dive-ci');
 
 interface Verdict {
   status: number;
+  /** The size and waste rules, in order (the secrets rule apart: dive's files know nothing of it). */
   rules: Array<[string, boolean]>;
+  /** The secrets rule's verdict, undefined when it was not judged. */
+  secrets?: boolean;
   thresholds: Record<string, unknown>;
   rulesFile: string | null;
   stderr: string;
@@ -42,7 +45,9 @@ describe('strata analyze --ci with rules files (.dive-ci, .strata-ci.yaml) on di
       return { status: r.status ?? -1, rules: [], thresholds: {}, rulesFile: null, stderr: r.stderr };
     }
     const out = JSON.parse(r.stdout) as { rules: Array<{ rule: string; pass: boolean }>; thresholds: Record<string, unknown>; rulesFile: string | null };
-    return { status: r.status, rules: out.rules.map((x) => [x.rule, x.pass]), thresholds: out.thresholds, rulesFile: out.rulesFile, stderr: r.stderr };
+    const secrets = out.rules.find((x) => x.rule === 'secrets')?.pass;
+    const rules = out.rules.filter((x) => x.rule !== 'secrets').map((x): [string, boolean] => [x.rule, x.pass]);
+    return { status: r.status, rules, secrets, thresholds: out.thresholds, rulesFile: out.rulesFile, stderr: r.stderr };
   }
   const dive = (name: string) => fs.readFileSync(path.join(DIVE_FILES, name), 'utf8');
 
@@ -101,10 +106,10 @@ describe('strata analyze --ci with rules files (.dive-ci, .strata-ci.yaml) on di
     const quiet = 'rules:\n  highestUserWastedPercent: disabled\n';
     const over = gate({ '.strata-ci.yaml': `${quiet}  maxImageSize: 1.2MB\n  maxLayers: 13\n  secrets: false\n` });
     assert.deepStrictEqual([over.status, over.rules], [1, [['lowestEfficiency', true], ['maxImageSize', false], ['maxLayers', false]]]);
-    assert.strictEqual(over.thresholds.secrets, false);
+    assert.deepStrictEqual([over.thresholds.secrets, over.secrets], [false, undefined], 'secrets: false: not judged');
     const within = gate({ '.strata-ci.yaml': `${quiet}  maxImageSize: 1.3MB\n  maxLayers: 14\n` });
     assert.deepStrictEqual([within.status, within.rules], [0, [['lowestEfficiency', true], ['maxImageSize', true], ['maxLayers', true]]]);
-    assert.strictEqual(within.thresholds.secrets, true);
+    assert.deepStrictEqual([within.thresholds.secrets, within.secrets], [true, true], 'on by default, and dive\'s image holds no secret');
   });
 
   it('flags override the file; the file overrides the defaults', () => {
