@@ -24,7 +24,8 @@ const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
 /** Raised when the format of what is kept changes: older entries are then simply not found. */
-const FORMAT = 'v3';
+// v4: layers read with the package reader; a v3 layer's facts lack its packages.
+const FORMAT = 'v4';
 
 /** An image as kept: its archive without the layers' entries, which are kept by diff id. */
 interface ImageRecord {
