@@ -13,6 +13,7 @@ import { vscodeApi } from '../shared/requestChannel';
 import { FileTreeView } from './fileTree';
 import { LayerDetails } from './layerDetails';
 import { Messaging, type Notice, type VsCodeApi } from './messaging';
+import { Packages } from './packages';
 import { SecretsSection } from './secrets';
 import { Stack } from './stack';
 import { Store, stepOfLayer } from './state';
@@ -30,6 +31,7 @@ const summary = new Summary({
     state.error = undefined;
     messaging.post({ type: 'retry' });
     summary.showStatus(state);
+    packages.show(state);
     wasted.show(state);
     secrets.show(state);
   },
@@ -49,9 +51,10 @@ const tree = new FileTreeView(
 const details = new LayerDetails({ setMode, setSort, setFilter, openDockerfile: (file, line) => messaging.post({ type: 'openDockerfile', file, line }) }, tree.element);
 const wasted = new WastedSpace({ showWasted });
 const secrets = new SecretsSection({ showSecret });
+const packages = new Packages();
 
 const detailsSection = el('section', 'details');
-detailsSection.append(details.element, secrets.element, wasted.element);
+detailsSection.append(details.element, secrets.element, packages.element, wasted.element);
 const body = el('main', 'body');
 body.append(stack.element, detailsSection);
 (document.getElementById('app') as HTMLElement).replaceChildren(summary.element, body);
@@ -67,6 +70,7 @@ function select(index: number): void {
   stack.showSelection(state.place);
   stack.focus(index);
   details.show(state);
+  packages.show(state);
   void tree.load(state, false);
 }
 
@@ -139,6 +143,7 @@ function receive(m: Notice): void {
       stack.showSizes(state);
       stack.showSelection(state.place);
       details.show(state);
+      packages.show(state);
       wasted.show(state);
       secrets.show(state);
       // The same tree drawn again: the open folders open, the scroll where it was.
@@ -153,6 +158,7 @@ function receive(m: Notice): void {
     case 'error':
       state.error = m.message;
       summary.showStatus(state);
+      packages.show(state);
       wasted.show(state);
       secrets.show(state);
       restorePage();
@@ -163,6 +169,7 @@ function receive(m: Notice): void {
 details.showControls(state.place);
 summary.showImage(state);
 summary.showStatus(state);
+packages.show(state);
 wasted.show(state);
 secrets.show(state);
 void tree.load(state, false);

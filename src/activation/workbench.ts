@@ -124,6 +124,7 @@ export class Workbench implements EngineRef {
         sortBy: () => settings.sortBy(),
         showMetadataSteps: () => settings.showMetadataSteps(),
         analysedLayerSizes: (imageId) => this.analyses.get(imageId)?.layerSizes(),
+        analysedLayerPackages: (imageId) => this.analyses.get(imageId)?.layerPackages(),
         registries: () => this.knownRegistries(),
       },
       this.previousBuilds,

@@ -13,7 +13,7 @@ import * as tar from 'tar-stream';
 import type { LayerEntry } from '../model/layerEntries';
 import { CancelledError } from '../shared/errors';
 import { ArchiveError } from './archiveError';
-import type { LayerFacts } from './layerFacts';
+import type { ContentReaders, LayerFacts } from './layerFacts';
 import { type Compression, type ParsedLayer, parseLayerTar, sniff, zstdTransform } from './layerReader';
 
 export { ArchiveError } from './archiveError';
@@ -75,6 +75,8 @@ export interface ReadOptions {
   knownLayer?: (entryName: string) => ParsedLayer | undefined | Promise<ParsedLayer | undefined>;
   /** Digest each file's content as it streams (to compare two images' files). */
   hashContents?: boolean;
+  /** The content readers each layer is read with (layerFacts.ts); the default ones unless given (the bench reads without). */
+  contentReaders?: ContentReaders;
 }
 
 const MAX_JSON_BYTES = 32 * 1024 * 1024;
@@ -193,7 +195,7 @@ function readArchive<T>(stream: Readable, options: ReadOptions, finish: (json: M
             };
             finish = () => feed.end();
             sink(first);
-            parseLayerTar(name, input, options.hashContents).then(
+            parseLayerTar(name, input, options.hashContents, options.contentReaders).then(
               (parsed) => {
                 layers.set(name, { compression: kind === 'tar' ? 'none' : kind, ...parsed });
                 next();

@@ -6,6 +6,7 @@ import type { ImageArchive } from './archiveReader';
 import { type ImageMetrics, computeMetrics } from './diveMetrics';
 import { type ChangeCounts, type FileChange, type Snapshot, applyLayer, countChanges } from './fileSystem';
 import { FileTree } from './fileTree';
+import { type LayerPackages, packagesByLayer } from '../model/packages';
 
 export interface LayerSummary {
   index: number;
@@ -43,6 +44,7 @@ export class ImageAnalysis {
   readonly layers: LayerSummary[];
   readonly metrics: ImageMetrics;
   private madeChanges: FileChange[][] | undefined;
+  private madePackages: LayerPackages[] | undefined;
   private readonly trees = new Map<string, FileTree>();
   private readonly archive: ImageArchive;
 
@@ -126,6 +128,23 @@ export class ImageAnalysis {
 
   get format(): ImageArchive['format'] {
     return this.archive.format;
+  }
+
+  /** Each layer's packages added, removed and upgraded, from the databases its facts carry (worked out when first asked). */
+  get packages(): LayerPackages[] {
+    this.madePackages ??= packagesByLayer(this.archive.layers.map((l) => ({ entries: l.entries, databases: l.facts?.packages, distro: l.facts?.distro })));
+    return this.madePackages;
+  }
+
+  /** Each layer's packages by diff id, as layerSizes gives its size. */
+  layerPackages(): Map<string, LayerPackages> {
+    const packages = this.packages;
+    return new Map(this.layers.filter((l) => l.diffId).map((l) => [l.diffId as string, packages[l.index]]));
+  }
+
+  /** What a layer's content readers could not read (a corrupt package database…), one sentence each. */
+  problemsOf(layer: number): string[] {
+    return this.archive.layers[layer]?.facts?.problems ?? [];
   }
 
   changesOf(layer: number): FileChange[] {

@@ -7,6 +7,7 @@
  */
 
 import type { PackageDatabase } from '../model/packages';
+import { packageReader } from './packages/packageReader';
 import type { SecretFinding } from './secrets/secretDetectors';
 import { secretsReader } from './secrets/secretsReader';
 
@@ -18,6 +19,8 @@ export interface LayerFacts {
   secrets?: SecretFinding[];
   /** Sentences about what could not be read (a corrupt package database…); the rest stands. */
   problems?: string[];
+  /** The distribution named by the os-release this layer wrote ("debian-12"), for packages' purls. */
+  distro?: string;
 }
 
 export interface ContentReader {
@@ -39,4 +42,4 @@ export const MAX_READ_BYTES = 8 * 1024 * 1024;
  * The readers every analysis uses. Each kind of fact (packages, secrets) adds its reader
  * here; a cheap `wants` matters, as it is asked of every file of every layer.
  */
-export const defaultContentReaders: ContentReaders = () => [secretsReader()];
+export const defaultContentReaders: ContentReaders = () => [packageReader(), secretsReader()];

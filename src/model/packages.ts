@@ -55,7 +55,12 @@ export function packageKey(p: InstalledPackage): string {
 export interface LayerWithPackages {
   entries: readonly LayerEntry[];
   databases?: readonly PackageDatabase[];
+  /** The distribution named by an os-release this layer wrote ("debian-12"). */
+  distro?: string;
 }
+
+/** Ecosystems whose packages the distribution built (the others are the language's own). */
+const DISTRO_ECOSYSTEMS: ReadonlySet<Ecosystem> = new Set(['deb', 'apk', 'rpm']);
 
 /**
  * Each layer's added, removed and upgraded packages, base first. A database file a layer
@@ -65,7 +70,12 @@ export interface LayerWithPackages {
 export function packagesByLayer(layers: readonly LayerWithPackages[]): LayerPackages[] {
   const databases = new Map<string, InstalledPackage[]>();
   let before = new Map<string, InstalledPackage>();
+  let distro: string | undefined;
+  // A database written in a later layer than the os-release (a `dpkg -i` on a base image)
+  // is still the base's distribution's: its packages are given the distro seen below.
+  const withDistro = (p: InstalledPackage) => (distro && !p.distro && DISTRO_ECOSYSTEMS.has(p.ecosystem) ? { ...p, distro } : p);
   return layers.map((layer) => {
+    distro = layer.distro ?? distro;
     for (const e of layer.entries) {
       if (isOpaqueMarker(e.path)) {
         const dir = parentPath(e.path);
@@ -84,7 +94,7 @@ export function packagesByLayer(layers: readonly LayerWithPackages[]): LayerPack
       }
     }
     for (const db of layer.databases ?? []) {
-      databases.set(db.path, db.packages);
+      databases.set(db.path, db.packages.map(withDistro));
     }
     const now = new Map<string, InstalledPackage>();
     for (const packages of databases.values()) {

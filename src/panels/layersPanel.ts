@@ -11,6 +11,7 @@ import { imagePlatforms, imageSizes } from '../model/imageSizes';
 import { statusCode } from '../engine/api/engineError';
 import { isCancelled } from '../shared/errors';
 import { folderRows, readView, stepView, stepsFromHistory } from './panelViews';
+import { packagesView } from './packageViews';
 import { Refusal } from './hostChannel';
 import { type OpenExport, type PanelDeps, type ReadProgress, StrataPanel } from './strataPanel';
 import { SourceError } from '../sources/imageSource';
@@ -53,6 +54,7 @@ function toAnalysisView(a: ImageAnalysis): AnalysisView {
     platform: a.platform,
     attestations: a.attestations,
     ...(a.cost ? { read: readView(a.cost) } : {}),
+    packages: packagesView(a),
   };
 }
 

@@ -85,6 +85,32 @@ export interface SecretView {
   hidden?: { layer: number; how: 'removed' | 'overwritten' };
 }
 
+/** One installed package as the panel lists it. */
+export interface PackageView {
+  ecosystem: string;
+  name: string;
+  version: string;
+  /** Bytes installed, when the database says. */
+  size?: number;
+}
+
+/** What one layer did to the installed packages. */
+export interface LayerPackagesView {
+  added: PackageView[];
+  removed: PackageView[];
+  /** `version` is the new one; `from` the one it replaced. */
+  upgraded: Array<PackageView & { from: string }>;
+  /** What could not be read in this layer (a corrupt database), one sentence each. */
+  problems: string[];
+}
+
+export interface PackagesView {
+  /** By layer index, base first. */
+  layers: LayerPackagesView[];
+  /** Everything installed in the image (after its top layer), largest first. */
+  installed: PackageView[];
+}
+
 export interface AnalysisView {
   sizeBytes: number;
   userSizeBytes: number;
@@ -101,6 +127,8 @@ export interface AnalysisView {
   attestations: string[];
   /** What reading it cost: bytes and layers read, or nothing (kept from an earlier analysis). */
   read?: ReadView;
+  /** Packages per layer, from the package databases the layers wrote. */
+  packages: PackagesView;
 }
 
 // The file tree's rows are the analysis's own (types only: the webview bundles no analysis code).

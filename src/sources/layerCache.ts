@@ -24,7 +24,8 @@ const gzip = promisify(zlib.gzip);
 const gunzip = promisify(zlib.gunzip);
 
 /** Raised when the format of what is kept changes: older entries are then simply not found. */
-export const CACHE_FORMAT = 'v3';
+// v4: layers read with the content readers (packages, secrets); a v3 layer's facts lack them.
+export const CACHE_FORMAT = 'v4';
 
 /** An image as kept: its archive without the layers' entries, which are kept by diff id. */
 interface ImageRecord {

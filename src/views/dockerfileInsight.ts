@@ -14,6 +14,7 @@ import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
 import { type Dockerfile, type Instruction, parseDockerfile } from '../analysis/dockerfile/dockerfile';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
+import type { InstalledPackage, LayerPackages } from '../model/packages';
 import { type LayerWaste, layerWaste } from '../analysis/layerWaste';
 import { type ImageSecret, imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
 import { type BuiltImage, findBuiltImage } from '../analysis/dockerfile/builtImage';
@@ -263,6 +264,7 @@ export class DockerfileInsight extends Disposable implements vscode.CodeLensProv
       md.appendText(`/${c.path}`);
       md.appendMarkdown('\n');
     }
+    appendPackages(md, insight.analysis.packages[i]);
     return new vscode.Hover(md, new vscode.Range(layer.instruction.line, 0, layer.instruction.endLine, Number.MAX_SAFE_INTEGER));
   }
 
@@ -336,4 +338,34 @@ function layerLens(size: string, files: number, removed: number, wasted: string)
     return files === 1 ? vscode.l10n.t('{0} · {1} file · {2} removed · {3} wasted', size, files, removed, wasted) : vscode.l10n.t('{0} · {1} files · {2} removed · {3} wasted', size, files, removed, wasted);
   }
   return files === 1 ? vscode.l10n.t('{0} · {1} file · {2} wasted', size, files, wasted) : vscode.l10n.t('{0} · {1} files · {2} wasted', size, files, wasted);
+}
+
+/** How many of a layer's packages a hover names; the rest are counted. */
+const HOVER_PACKAGES = 15;
+
+/** What a RUN line installed, upgraded and removed, largest first, from the packages the analysis read. */
+function appendPackages(md: vscode.MarkdownString, packages: LayerPackages | undefined): void {
+  if (!packages || packages.added.length + packages.upgraded.length + packages.removed.length === 0) {
+    return;
+  }
+  const size = (p: InstalledPackage) => p.installedSize ?? -1;
+  const list = (title: string, items: Array<{ p: InstalledPackage; text: string }>) => {
+    if (!items.length) {
+      return;
+    }
+    md.appendMarkdown(`\n**${title}**\n\n`);
+    const sorted = [...items].sort((a, b) => size(b.p) - size(a.p) || a.p.name.localeCompare(b.p.name));
+    for (const { p, text } of sorted.slice(0, HOVER_PACKAGES)) {
+      md.appendMarkdown(p.installedSize !== undefined ? `- \`${formatBytes(p.installedSize)}\` ` : '- ');
+      md.appendText(text);
+      md.appendMarkdown('\n');
+    }
+    if (sorted.length > HOVER_PACKAGES) {
+      md.appendText(vscode.l10n.t('and {0} more', sorted.length - HOVER_PACKAGES));
+      md.appendMarkdown('\n');
+    }
+  };
+  list(vscode.l10n.t('Packages installed: {0}', packages.added.length), packages.added.map((p) => ({ p, text: `${p.name} ${p.version}` })));
+  list(vscode.l10n.t('Packages upgraded: {0}', packages.upgraded.length), packages.upgraded.map((u) => ({ p: u.to, text: `${u.to.name} ${u.from.version} → ${u.to.version}` })));
+  list(vscode.l10n.t('Packages removed: {0}', packages.removed.length), packages.removed.map((p) => ({ p, text: `${p.name} ${p.version}` })));
 }

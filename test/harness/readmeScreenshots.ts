@@ -269,6 +269,12 @@ async function main(): Promise<void> {
     await page.screenshot({ path: out('screenshot-layers-panel.png') });
     log('media/screenshot-layers-panel.png');
 
+    // The same layer's packages: what apt-get installed, then the image's largest.
+    await panel.locator('.packages-layer h4', { hasText: 'Added' }).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(300);
+    await page.screenshot({ path: out('screenshot-packages.png') });
+    log('media/screenshot-packages.png');
+
     // Compare: 1.4.2 selected, then compared with 1.4.3.
     await tagMenu(page, '1.4.2', 'Select for Compare');
     const next = tagRow(page, '1.4.3');

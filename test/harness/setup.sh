@@ -16,6 +16,9 @@ dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
 # `--no-browser` (npm start) leaves Chromium out: only the tests drive a browser.
 [ "${1:-}" = "--no-browser" ] || command -v chromium >/dev/null || need+=(chromium)
 command -v rg >/dev/null || need+=(ripgrep)
+# rpmbuild and rpm write the real rpm databases the package readers are tested on; python3 writes SQLite files and reads dist-info.
+command -v rpmbuild >/dev/null || need+=(rpm)
+command -v python3 >/dev/null || need+=(python3)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need+=(libkrb5-dev)
 if [ $engines = 1 ]; then
   command -v openssl >/dev/null || need+=(openssl)

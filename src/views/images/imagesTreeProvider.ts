@@ -13,6 +13,7 @@ import { MessageNode } from '../messageNode';
 import { shownManifest } from '../../model/imageSizes';
 import type { PreviousBuildFinder } from '../../model/previousBuild';
 import { RepositoryNode } from './repositoryNode';
+import type { LayerPackages } from '../../model/packages';
 
 export type ImagesTreeNode = RepositoryNode | ImageNode | BaseGroupNode | LayerNode | MessageNode | PlatformsNode | ManifestNode;
 
@@ -23,6 +24,8 @@ export interface ImagesViewSettings {
   showMetadataSteps(): boolean;
   /** Layer sizes (by diff id) from the image's analysis, when it has been analysed: the one source then. */
   analysedLayerSizes(imageId: string): Map<string, number> | undefined;
+  /** What each layer (by diff id) did to the installed packages, when the image has been analysed. */
+  analysedLayerPackages?(imageId: string): Map<string, LayerPackages> | undefined;
   /** The Registries view's registries: an image named on one of them can be compared with the registry's. */
   registries?(): readonly KnownRegistry[];
 }
@@ -146,6 +149,7 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     const now = new Date();
     const showMetadata = this.settings.showMetadataSteps();
     const analysed = this.settings.analysedLayerSizes(node.imageId);
+    const packages = this.settings.analysedLayerPackages?.(node.imageId);
     const children: ImagesTreeNode[] = [];
     const manifests = node.entry.image.manifests ?? [];
     if (manifests.filter((m) => m.kind === 'image').length > 1 || manifests.some((m) => m.kind === 'attestation')) {
@@ -159,7 +163,7 @@ export class ImagesTreeProvider extends Disposable implements vscode.TreeDataPro
     for (const group of stack.groups) {
       const layerNodes = group.steps
         .filter((s) => showMetadata || s.diffId !== undefined)
-        .map((s) => new LayerNode(parentId, s, now, s.diffId !== undefined ? analysed?.get(s.diffId) : undefined));
+        .map((s) => new LayerNode(parentId, s, now, s.diffId !== undefined ? analysed?.get(s.diffId) : undefined, s.diffId !== undefined ? packages?.get(s.diffId) : undefined));
       if (group.base) {
         children.push(new BaseGroupNode(parentId, group, layerNodes));
       } else {

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { formatAge, formatBytes } from '../../shared/format';
 import { SIZE_NAMES } from '../../model/imageSizes';
 import type { StackStep } from '../../model/layerStack';
+import type { LayerPackages } from '../../model/packages';
 
 /**
  * One build step of an image: a filesystem layer (numbered from the base, 1 = bottom),
@@ -14,6 +15,8 @@ export class LayerNode extends vscode.TreeItem {
     now: Date = new Date(),
     /** The layer's size from the image's analysis; the history's until there is one. */
     analysedSize?: number,
+    /** What the layer did to the installed packages, from the image's analysis. */
+    packages?: LayerPackages,
   ) {
     super(step.step.text, vscode.TreeItemCollapsibleState.None);
     this.id = `${parentId}/step:${step.index}`;
@@ -47,6 +50,15 @@ export class LayerNode extends vscode.TreeItem {
         // The engine's history counts the layer as stored (the containerd store rounds to
         // its blocks, or counts compressed content): said so, until the analysis knows.
         line(vscode.l10n.t("Size: {0} as the engine's history gives it; Show Layers counts its files", formatBytes(step.size)));
+      }
+      const changed = packages ? packages.added.length + packages.upgraded.length + packages.removed.length : 0;
+      if (packages && changed) {
+        const size = packages.added.reduce((sum, p) => sum + (p.installedSize ?? 0), 0);
+        line(
+          size
+            ? vscode.l10n.t('Packages: installed {0} ({1}), upgraded {2}, removed {3}', packages.added.length, formatBytes(size), packages.upgraded.length, packages.removed.length)
+            : vscode.l10n.t('Packages: installed {0}, upgraded {1}, removed {2}', packages.added.length, packages.upgraded.length, packages.removed.length),
+        );
       }
     } else {
       line(vscode.l10n.t('Metadata step: changes no files'));

@@ -7,6 +7,9 @@
  */
 import { spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { pipeline } from 'stream/promises';
 import Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { AnalysisCache } from '../../../src/analysis/analysisCache';
@@ -124,6 +127,43 @@ function cliSaveList(reference: string): Promise<void> {
   });
 }
 
+/**
+ * What the content readers (package databases, and whatever else layerFacts.ts lists) add
+ * to the layer pass: the same saved export read from disk with them and without any, in
+ * turns. Read from a file, not the engine, so that the export's own speed does not blur it.
+ */
+async function benchContentReaders(engine: DockerEngine, reference: string, runs: number): Promise<CaseResult> {
+  const saved = path.join(os.tmpdir(), `strata-bench-readers-${process.pid}.tar`);
+  await pipeline(await engine.exportImage(reference), fs.createWriteStream(saved));
+  try {
+    const withReaders: number[] = [];
+    const without: number[] = [];
+    let facts = 0;
+    for (let i = 0; i < Math.max(runs, 5); i++) {
+      for (const which of i % 2 ? [0, 1] : [1, 0]) {
+        if (which === 0) {
+          withReaders.push(await timed(async () => (facts = (await readImageArchive(fs.createReadStream(saved))).layers.filter((l) => l.facts).length)));
+        } else {
+          without.push(await timed(() => readImageArchive(fs.createReadStream(saved), { contentReaders: () => [] })));
+        }
+      }
+    }
+    const w = summarize(withReaders);
+    const n = summarize(without);
+    const extra = w.median / n.median - 1;
+    return {
+      name: 'content readers in the layer pass (packages…)',
+      strata: w,
+      raw: n,
+      goal: '≤ 10% over the pass without readers (packages and secrets together)',
+      met: extra <= 0.1,
+      note: `with the readers ${w.median.toFixed(0)} ms, without ${n.median.toFixed(0)} ms (+${(extra * 100).toFixed(1)}%), the saved export read from disk; ${facts} layers with facts`,
+    };
+  } finally {
+    fs.rmSync(saved, { force: true });
+  }
+}
+
 export async function benchAnalysis(engine: DockerEngine, raw: RawEngine, reference: string, runs: number): Promise<{ results: CaseResult[]; context: Record<string, unknown> }> {
   const first = new ImageAnalysis(await readImageArchive(await engine.exportImage(reference)));
   const files = first.layers.reduce((n, l) => n + l.entryCount, 0);
@@ -154,6 +194,8 @@ export async function benchAnalysis(engine: DockerEngine, raw: RawEngine, refere
   const r = summarize(rawMs);
   const c = summarize(cli);
   const throughputRatio = r.median / s.median;
+
+  const readers = await benchContentReaders(engine, reference, runs);
 
   // The host side of the Layers panel: what it waits for before drawing the stack, and
   // before filling in the files, with the analysis not yet made and already cached.
@@ -190,6 +232,7 @@ export async function benchAnalysis(engine: DockerEngine, raw: RawEngine, refere
         unit: 'MB',
         note: 'resident memory of the process during one analysis, over what it was before',
       },
+      readers,
       {
         name: 'panel: stack data (not analysed)',
         strata: summarize(stackMs),

@@ -33,4 +33,13 @@ describe('packages by layer', () => {
     assert.deepStrictEqual(names(layers[2].removed), ['b@1.0.0']);
     assert.deepStrictEqual(layers[2].installed, []);
   });
+
+  it("a database written above the os-release gets the distro seen below, a language package none", () => {
+    const status = 'var/lib/dpkg/status';
+    const layers = packagesByLayer([
+      { entries: [file('etc/os-release')], distro: 'debian-12' },
+      { entries: [file(status)], databases: [{ path: status, packages: [deb('hello', '2.10-3')] }, { path: 'app/node_modules/a/package.json', packages: [{ ecosystem: 'npm', name: 'a', version: '1.0.0' }] }] },
+    ]);
+    assert.deepStrictEqual(layers[1].added.map((p) => `${p.name}:${p.distro ?? '-'}`), ['hello:debian-12', 'a:-']);
+  });
 });
