@@ -1,12 +1,15 @@
 /**
  * strata analyze IMAGE [--json] [--ci …] [--platform OS/ARCH]: an image from any source
- * (an engine, an archive, an OCI layout, a registry), with dive's figures and CI rules.
+ * (an engine, an archive, an OCI layout, a registry), with dive's figures and CI rules, and
+ * with --ci the reports (SARIF, JUnit, Markdown, GitHub annotations) of what they found.
  */
 import { evaluateRules } from '../analysis/ciRules';
 import { formatBytes } from '../shared/format';
 import { REGISTRY_FLAGS, UsageError, out, parse } from './args';
 import { RULE_FLAGS, readRulesFile, resolveThresholds, rulesFileNotes, settingsFromFlags } from './ci/rulesFile';
 import { CliImages } from './readImages';
+import { REPORT_FLAGS, planReports, writeReports } from './reports/writeReports';
+import type { SecretFinding } from './reports/findings';
 import { report } from './report';
 
 export async function analyze(args: string[]): Promise<number> {
@@ -17,6 +20,7 @@ export async function analyze(args: string[]): Promise<number> {
       ci: { type: 'boolean' },
       'ci-config': { type: 'string' },
       ...RULE_FLAGS,
+      ...REPORT_FLAGS,
       platform: { type: 'string' },
       ...REGISTRY_FLAGS,
     },
@@ -35,6 +39,9 @@ export async function analyze(args: string[]): Promise<number> {
   const rulesFile = ci ? readRulesFile(process.cwd(), values['ci-config'] as string | undefined) : undefined;
   rulesFileNotes(rulesFile);
   const rules = resolveThresholds(rulesFile?.settings ?? {}, flagRules);
+  // The Dockerfile and the reports' folders too: checked before the image is read. No
+  // annotations with --json, whose stdout is one JSON document.
+  const reports = planReports(values, ci, process.cwd(), values.json ? { ...process.env, GITHUB_ACTIONS: undefined } : process.env);
   const images = new CliImages(values);
   let read;
   try {
@@ -45,6 +52,9 @@ export async function analyze(args: string[]): Promise<number> {
   const { analysis, source } = read;
   const results = ci ? evaluateRules(analysis.metrics, rules) : [];
   const cost = analysis.cost;
+  // SECRETS (issue 19, secret scanning): the secrets found in the layers go here, as
+  // SecretFinding (kind, path, layer, fingerprint; never a value). None are looked for yet.
+  const secrets: SecretFinding[] = [];
   if (values.json) {
     const { wastedPaths, ...metrics } = analysis.metrics;
     out(
@@ -79,6 +89,8 @@ export async function analyze(args: string[]): Promise<number> {
       }
     }
   }
+  // Written whenever the analysis ran, a failed rule included: that is when they are read.
+  writeReports(reports, target, analysis, results, rules.maxLayers, secrets);
   if (images.keepFailure) {
     throw images.keepFailure;
   }
