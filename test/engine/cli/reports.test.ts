@@ -13,7 +13,7 @@ import * as path from 'path';
 import Docker from 'dockerode';
 import { XMLParser } from 'fast-xml-parser';
 import type { Log } from 'sarif';
-import { buildFixtureImage, busyboxDockerfile, fixtureDockerfile, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';
+import { buildFixtureImage, buildWithBuildKit, busyboxDockerfile, fixtureDockerfile, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';
 import { sarifErrors } from '../../harness/fixtures/sarif/sarifSchema';
 
 const CLI = path.resolve(__dirname, '..', '..', '..', '..', 'dist', 'cli.js');
@@ -141,6 +141,21 @@ describe('strata analyze --ci reports (SARIF, JUnit, Markdown, GitHub annotation
     );
     assert.match(commands[1], /wasted \d+\.\d\d%25 of the user size/);
     assert.strictEqual(strata(['--ci']).stdout.includes('::error'), false, 'none without GITHUB_ACTIONS');
+  });
+
+  it('an image built with BuildKit (its history reads `RUN /bin/sh -c … # buildkit`): the same lines', async () => {
+    const built = `${reference}-buildkit`;
+    await buildWithBuildKit({ socket: '/var/run/docker.sock' }, docker, built, options);
+    fs.writeFileSync(path.join(cwd, 'Dockerfile'), dockerfile);
+    const r = spawnSync('node', [CLI, 'analyze', built, '--ci', '--sarif', 'bk.sarif'], { cwd, env: { ...process.env, XDG_CACHE_HOME: cache, GITHUB_ACTIONS: '' }, encoding: 'utf8' });
+    assert.strictEqual(r.status, 1, r.stderr);
+    const log = sarif('bk.sarif');
+    assert.strictEqual(sarifErrors(log), '');
+    const results = log.runs[0].results ?? [];
+    assert.deepStrictEqual(
+      results.map((x) => [x.ruleId, x.locations?.[0].physicalLocation?.region?.startLine, x.relatedLocations?.[0].physicalLocation?.region?.startLine]),
+      [['lowestEfficiency', ADDS, undefined], ['highestUserWastedPercent', ADDS, undefined], ['wastedFile', ADDS, REMOVES]],
+    );
   });
 
   it('exit 0 when every rule passes, the reports written all the same; exit 2, one sentence and no report, for bad input', () => {
