@@ -1,6 +1,7 @@
 /**
  * strata analyze IMAGE [--json] [--ci …] [--platform OS/ARCH]: an image from any source
- * (an engine, an archive, an OCI layout, a registry), with dive's figures and CI rules.
+ * (an engine, an archive, an OCI layout, a registry), with dive's figures and CI rules, and
+ * with --ci the reports (SARIF, JUnit, Markdown, GitHub annotations) of what they found.
  */
 import { evaluateRules, secretsRule } from '../analysis/ciRules';
 import { imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
@@ -8,6 +9,7 @@ import { formatBytes } from '../shared/format';
 import { REGISTRY_FLAGS, UsageError, out, parse } from './args';
 import { RULE_FLAGS, readRulesFile, resolveThresholds, rulesFileNotes, settingsFromFlags } from './ci/rulesFile';
 import { CliImages } from './readImages';
+import { REPORT_FLAGS, planReports, writeReports } from './reports/writeReports';
 import { report } from './report';
 
 export async function analyze(args: string[]): Promise<number> {
@@ -18,6 +20,7 @@ export async function analyze(args: string[]): Promise<number> {
       ci: { type: 'boolean' },
       'ci-config': { type: 'string' },
       ...RULE_FLAGS,
+      ...REPORT_FLAGS,
       platform: { type: 'string' },
       ...REGISTRY_FLAGS,
     },
@@ -36,6 +39,9 @@ export async function analyze(args: string[]): Promise<number> {
   const rulesFile = ci ? readRulesFile(process.cwd(), values['ci-config'] as string | undefined) : undefined;
   rulesFileNotes(rulesFile);
   const rules = resolveThresholds(rulesFile?.settings ?? {}, flagRules);
+  // The Dockerfile and the reports' folders too: checked before the image is read. No
+  // annotations with --json, whose stdout is one JSON document.
+  const reports = planReports(values, ci, process.cwd(), values.json ? { ...process.env, GITHUB_ACTIONS: undefined } : process.env);
   const images = new CliImages(values);
   let read;
   try {
@@ -83,6 +89,9 @@ export async function analyze(args: string[]): Promise<number> {
       }
     }
   }
+  // Written whenever the analysis ran, a failed rule included: that is when they are read.
+  // Kinds, paths, layers and fingerprints only: a secret's value never reaches a report.
+  writeReports(reports, target, analysis, results, rules.maxLayers, secrets.map((s) => ({ kind: secretKindName(s.kind), path: s.path, layer: s.layer, fingerprint: s.fingerprint })));
   if (images.keepFailure) {
     throw images.keepFailure;
   }

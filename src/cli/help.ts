@@ -17,7 +17,7 @@ The engine's images: repository, tag, id, size, age.
   --json              as JSON
   --all               dangling images too
 ${ENGINE}`,
-  analyze: `usage: strata analyze IMAGE [--json] [--platform OS/ARCH] [--ci [--ci-config PATH] [RULE FLAGS]]
+  analyze: `usage: strata analyze IMAGE [--json] [--platform OS/ARCH] [--ci [--ci-config PATH] [RULE FLAGS] [REPORTS]]
 One image, layer by layer: dive's figures (efficiency, wasted bytes), each layer's changes, the
 paths wasted most.
 ${IMAGE}
@@ -32,6 +32,13 @@ rule flags (override the rules file; "disabled" turns a rule off; dive's camelCa
   --max-image-size SIZE            fail above this analysed size, such as 500MB (default disabled)
   --max-layers N                   fail above this many layers (default disabled)
   --secrets true|false             fail when a layer holds a secret (default true)
+reports (with --ci; written whenever the image was analysed, a failed rule included):
+  --sarif FILE        SARIF 2.1.0, for GitHub code scanning (upload-sarif)
+  --junit FILE        JUnit XML: one testsuite for the image, one testcase per rule
+  --markdown FILE     a summary for a pull-request comment
+  --dockerfile PATH   the Dockerfile the image was built from (default: ./Dockerfile when
+                      there is one): findings are located on its lines when it matches
+  (GITHUB_ACTIONS=true adds ::error/::warning annotations on stdout, not with --json)
 ${REGISTRY}
 ${ENGINE}`,
   diff: `usage: strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]

@@ -2,7 +2,7 @@
  * Command-line entry for pipelines: the same code as the extension, no VS Code.
  *   strata --version | --help | COMMAND --help
  *   strata images [--json] [--all]
- *   strata analyze IMAGE [--json] [--ci [--ci-config PATH] …] [--platform OS/ARCH]
+ *   strata analyze IMAGE [--json] [--ci [--ci-config PATH] … [--sarif F] [--junit F] [--markdown F] [--dockerfile P]] [--platform OS/ARCH]
  *   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
  *   strata cat IMAGE PATH [--layer N]
  *   strata engines [--json]

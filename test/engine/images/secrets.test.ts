@@ -117,6 +117,30 @@ describe('secrets left in layers, on a real engine', function () {
     assert.match(bad.stderr, /^strata: --secrets must be true, false or disabled; it is "maybe"\n/);
   });
 
+  it('the reports (SARIF, JUnit, Markdown) and GitHub annotations name each secret and the failed rule, never a value', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'strata-secret-reports-'));
+    try {
+      const files = { sarif: path.join(dir, 'r.sarif'), junit: path.join(dir, 'r.xml'), markdown: path.join(dir, 'r.md') };
+      const r = spawnSync('node', [CLI, 'analyze', reference, '--ci', '--sarif', files.sarif, '--junit', files.junit, '--markdown', files.markdown], {
+        env: { ...process.env, XDG_CACHE_HOME: cache, GITHUB_ACTIONS: 'true' },
+        encoding: 'utf8',
+      });
+      assert.strictEqual(r.status, 1, r.stderr);
+      noValueIn('the annotations', r.stdout + r.stderr);
+      const sarif = JSON.parse(fs.readFileSync(files.sarif, 'utf8')) as { runs: Array<{ results: Array<{ ruleId: string; message: { text: string } }> }> };
+      const results = sarif.runs[0].results;
+      assert.strictEqual(results.filter((x) => x.ruleId === 'secret').length, 3, 'one result per secret');
+      assert.ok(results.some((x) => x.ruleId === 'secrets'), 'the failed rule');
+      assert.ok(results.some((x) => x.ruleId === 'secret' && /private key in \/root\/\.ssh\/id_ed25519/.test(x.message.text)), JSON.stringify(results.map((x) => x.message.text)));
+      for (const [what, file] of Object.entries(files)) {
+        noValueIn(`the ${what} report`, fs.readFileSync(file, 'utf8'));
+      }
+      assert.match(r.stdout, /^::error [^\n]*::[^\n]*private key in \/root\/\.ssh\/id_ed25519/m);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('the analysis kept on disk holds the findings but no value, and gives them back without reading the image', () => {
     const files = everyFileText(cache);
     assert.ok(files.length > 0, 'the analysis was kept');
