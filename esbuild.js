@@ -33,8 +33,10 @@ const common = {
   plugins: [esbuildProblemMatcherPlugin],
 };
 
-// ssh2 (under dockerode) loads these optional native parts inside try/catch.
-const nodeExternals = ['cpu-features', '*.node'];
+// ssh2 (under dockerode) loads these optional native parts inside try/catch. Named by their
+// import paths: a pattern such as '*.node' would also match the CycloneDX library's own
+// modules ('./xmlSerializer.node' is xmlSerializer.node.js), which dist/cli.js must hold.
+const nodeExternals = ['cpu-features', './crypto/build/Release/sshcrypto.node', '../build/Release/cpufeatures.node'];
 
 /**
  * Two parts of dockerode Strata never calls, left out of the bundles (about 650 kB of a
@@ -62,6 +64,13 @@ const unusedDockerodeParts = {
     build.onLoad({ filter: /.*/, namespace: 'unused-dockerode-part' }, (args) => ({ contents: parts[args.path.slice(2)].source, loader: 'js' }));
   },
 };
+
+/**
+ * What the CycloneDX library (strata sbom) loads only if installed, each inside try/catch: XML
+ * writing and schema validation, which Strata does not use (its tests validate with ajv, a
+ * devDependency that must not end up in dist/cli.js).
+ */
+const cycloneDxOptional = ['xmlbuilder2', 'libxmljs2', 'ajv', 'ajv-formats', 'ajv-formats-draft2019'];
 
 /** The codicon font and its stylesheet, for the webview (it cannot reach node_modules). */
 function copyCodicons() {
@@ -112,7 +121,7 @@ async function main() {
       format: 'cjs',
       platform: 'node',
       target: 'node20',
-      external: nodeExternals,
+      external: [...nodeExternals, ...cycloneDxOptional],
       plugins: [...common.plugins, unusedDockerodeParts],
     }),
   ]);

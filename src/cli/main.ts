@@ -3,6 +3,7 @@
  *   strata images [--json] [--all]
  *   strata analyze IMAGE [--json] [--ci …] [--platform OS/ARCH]
  *   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
+ *   strata sbom IMAGE [--format cyclonedx|spdx|table] [--platform OS/ARCH]
  *   strata engines [--json]
  *   strata cache [--clear] [--json]
  * An IMAGE is a name on the engine, an archive file, oci-layout://PATH[:TAG] or
@@ -17,18 +18,20 @@ import { cache } from './cacheCommand';
 import { diff } from './diffCommand';
 import { engines } from './enginesCommand';
 import { images } from './imagesCommand';
+import { sbom } from './sbomCommand';
 
 const USAGE = `usage:
   strata images [--json] [--all]
   strata analyze IMAGE [--json] [--ci] [--platform OS/ARCH] [--lowest-efficiency N]
                  [--highest-wasted-bytes SIZE] [--highest-user-wasted-percent N]
   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
+  strata sbom IMAGE [--format cyclonedx|spdx|table] [--platform OS/ARCH]
   strata engines [--json]
   strata cache [--clear] [--json]
 IMAGE: a name on the engine, an archive file (docker save), oci-layout://PATH[:TAG],
        or registry://HOST[:PORT]/REPO:TAG | registry://HOST/REPO@sha256:… (no engine needed)
 every command: [--context NAME | --host URL]  (unix://, tcp://, ssh://user@host)
-analyze, diff: [--insecure HOST]... (plain HTTP, no certificate checks) [--ca FILE]... (trusted besides the system's)`;
+analyze, diff, sbom: [--insecure HOST]... (plain HTTP, no certificate checks) [--ca FILE]... (trusted besides the system's)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -40,6 +43,8 @@ async function main(argv: string[]): Promise<number> {
         return await analyze(rest);
       case 'diff':
         return await diff(rest);
+      case 'sbom':
+        return await sbom(rest);
       case 'engines':
         return await engines(rest);
       case 'cache':
