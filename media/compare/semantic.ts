@@ -17,8 +17,8 @@ const INSTRUCTIONS: Record<ConfigField, string> = {
   labels: 'LABEL',
 };
 
-/** Rows shown per list before "and N more": a base swapped for another lists hundreds. */
-const SHOWN = 40;
+/** Rows shown per list; the rest behind "N more" (a base swapped for another lists hundreds). */
+const SHOWN = 12;
 
 function row(mark: string, kind: string, cells: string[]): HTMLElement {
   const tr = el('tr', `semantic-row ${kind}`);
@@ -28,17 +28,22 @@ function row(mark: string, kind: string, cells: string[]): HTMLElement {
   return tr;
 }
 
-function table(rows: HTMLElement[], more: number): HTMLElement {
+function table(rows: HTMLElement[]): HTMLElement {
   const t = el('table', 'semantic-table');
   const body = el('tbody');
-  body.append(...rows.slice(0, SHOWN));
+  body.append(...rows);
   t.append(body);
-  const wrap = el('div');
-  wrap.append(t);
-  if (rows.length > SHOWN || more > 0) {
-    wrap.append(el('p', 'hint', `… and ${rows.length - SHOWN + more} more`));
+  return t;
+}
+
+/** The first rows, and the others in a closed <details> ("N more"). */
+function rowsShown(rows: HTMLElement[]): HTMLElement[] {
+  if (rows.length <= SHOWN) {
+    return [table(rows)];
   }
-  return wrap;
+  const more = el('details', 'semantic-more');
+  more.append(el('summary', undefined, `${rows.length - SHOWN} more`), table(rows.slice(SHOWN)));
+  return [table(rows.slice(0, SHOWN)), more];
 }
 
 function configRow(c: ConfigChange): HTMLElement {
@@ -83,13 +88,13 @@ export class SemanticSection {
       ];
       const counts = el('p', 'semantic-counts', `${p.added.length} added, ${p.removed.length} removed, ${p.upgraded.length} upgraded`);
       counts.id = 'semantic-package-counts';
-      this.packages.replaceChildren(head, counts, ...(rows.length ? [table(rows, 0)] : []));
+      this.packages.replaceChildren(head, counts, ...(rows.length ? rowsShown(rows) : []));
     }
     const configHead = el('h3', undefined, 'Configuration');
     const c = semantic.config;
     this.config.replaceChildren(
       configHead,
-      c.length ? table(c.map(configRow), 0) : el('p', 'hint', 'The same configuration (timestamps aside).'),
+      ...(c.length ? rowsShown(c.map(configRow)) : [el('p', 'hint', 'The same configuration (timestamps aside).')]),
     );
   }
 }
