@@ -33,8 +33,10 @@ const common = {
   plugins: [esbuildProblemMatcherPlugin],
 };
 
-// ssh2 (under dockerode) loads these optional native parts inside try/catch.
-const nodeExternals = ['cpu-features', '*.node'];
+// ssh2 (under dockerode) loads these optional native parts inside try/catch. Named by their
+// import paths: a pattern such as '*.node' would also match the CycloneDX library's own
+// modules ('./xmlSerializer.node' is xmlSerializer.node.js), which dist/cli.js must hold.
+const nodeExternals = ['cpu-features', './crypto/build/Release/sshcrypto.node', '../build/Release/cpufeatures.node'];
 
 /**
  * Two parts of dockerode Strata never calls, left out of the bundles (about 650 kB of a
@@ -64,6 +66,13 @@ const unusedDockerodeParts = {
 };
 
 /**
+ * What the CycloneDX library (strata sbom) loads only if installed, each inside try/catch: XML
+ * writing and schema validation, which Strata does not use (its tests validate with ajv, a
+ * devDependency that must not end up in dist/cli.js).
+ */
+const cycloneDxOptional = ['xmlbuilder2', 'libxmljs2', 'ajv', 'ajv-formats', 'ajv-formats-draft2019'];
+
+/**
  * The CLI, one self-contained file: dist/cli.js here, and the npm package's strata.js
  * (src/cli/package/pack.js builds it with these options and its own outfile). The shebang
  * lets npm's bin link run it; the version is package.json's, for `strata --version`.
@@ -76,7 +85,7 @@ function cliBundle(overrides = {}) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    external: nodeExternals,
+    external: [...nodeExternals, ...cycloneDxOptional],
     banner: { js: '#!/usr/bin/env node' },
     define: { STRATA_VERSION: JSON.stringify(require('./package.json').version) },
     plugins: [...common.plugins, unusedDockerodeParts],
@@ -145,4 +154,4 @@ if (require.main === module) {
 }
 
 // The unit tests build the extension bundle in memory to hold its size; the CLI package script builds the CLI.
-module.exports = { unusedDockerodeParts, nodeExternals, cliBundle };
+module.exports = { unusedDockerodeParts, nodeExternals, cliBundle, cycloneDxOptional };

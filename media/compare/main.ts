@@ -1,7 +1,8 @@
 /**
  * The Compare panel's script (bundled as dist/compare.js): the two images side by side
- * with the layers both share as one band, the summary, and the difference of their final
- * filesystems as a tree fetched one folder at a time. The page is built once; each message
+ * with the layers both share as one band, the summary, what changed (packages and
+ * configuration), and the difference of their final filesystems as a tree fetched one
+ * folder at a time. The page is built once; each message
  * from the host updates the part it concerns, and the user's place (the tree's kinds,
  * sort, filter, open folders, scroll) is kept in the state and saved with the panel.
  * Every string from the host came from an image or the engine: it is only ever put in the
@@ -11,6 +12,7 @@ import type { CompareRow, ComparePanelState, DiffQuery, FromWebview, ToWebview }
 import { el } from '../shared/dom';
 import { type NoticeOf, RequestChannel, type WebviewApi, vscodeApi } from '../shared/requestChannel';
 import { DiffTree } from './diffTree';
+import { SemanticSection } from './semantic';
 import { Stacks } from './stacks';
 import { Store } from './state';
 import { Summary } from './summary';
@@ -35,6 +37,7 @@ const summary = new Summary({
   swap: () => channel.post({ type: 'swap' }),
   showLayers: (side) => channel.post({ type: 'showLayers', side }),
 });
+const semantic = new SemanticSection();
 const stacks = new Stacks();
 const diff = new DiffTree(
   {
@@ -54,7 +57,7 @@ const diff = new DiffTree(
 
 const body = el('main', 'body compare-body');
 body.append(stacks.element, diff.element);
-(document.getElementById('app') as HTMLElement).replaceChildren(summary.element, body);
+(document.getElementById('app') as HTMLElement).replaceChildren(summary.element, semantic.element, body);
 
 // The page's own scroll is part of the place too, put back once the tree is drawn.
 const restorePage = store.keepPageScroll();
@@ -82,6 +85,7 @@ function receive(m: NoticeOf<ToWebview>): void {
       state.error = undefined;
       summary.show(state);
       summary.showStatus(state);
+      semantic.show(m.comparison.semantic);
       stacks.draw(state);
       stacks.showSizes(state);
       diff.showCounts();
@@ -91,6 +95,7 @@ function receive(m: NoticeOf<ToWebview>): void {
     case 'error':
       state.error = m.message;
       summary.showStatus(state);
+      semantic.show(undefined);
       void diff.load(true);
       restorePage();
       break;

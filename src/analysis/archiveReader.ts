@@ -23,7 +23,16 @@ export type { ParsedLayer } from './layerReader';
 export interface ImageConfig {
   history?: Array<{ created?: string; created_by?: string; empty_layer?: boolean; comment?: string }>;
   rootfs?: { diff_ids?: string[] };
-  config?: { Labels?: Record<string, string> | null };
+  /** The run configuration (the fields Strata reads; engines write null for an empty one). */
+  config?: {
+    Labels?: Record<string, string> | null;
+    Env?: string[] | null;
+    User?: string;
+    ExposedPorts?: Record<string, object> | null;
+    Entrypoint?: string[] | null;
+    Cmd?: string[] | null;
+    WorkingDir?: string;
+  };
 }
 
 export interface ArchiveLayer {

@@ -1,16 +1,45 @@
 /**
  * strata diff A B [--json] [--platform OS/ARCH]: two images compared as the Compare panel
- * does (the shared band, bytes, files), each from any source. Two images on the engine
+ * does (the shared band, bytes, the packages and configuration that differ, files), each
+ * from any source. Two images on the engine
  * come in one export of both (their shared layers once); otherwise the second is read
  * knowing the first's layers, so from a registry only the layers that differ are fetched.
  */
 import type { ImageArchive } from '../analysis/archiveReader';
 import { readImageArchives } from '../analysis/archiveReader';
 import { ImageAnalysis } from '../analysis/imageAnalysis';
+import { type SemanticDiff, instructionOf, semanticDiff } from '../analysis/compare/semanticDiff';
 import { compareImages } from '../analysis/imageCompare';
 import { formatBytes } from '../shared/format';
 import { InputError, REGISTRY_FLAGS, UsageError, out, parse } from './args';
 import { CliImages, type ReadResult } from './readImages';
+
+/** The packages and configuration that differ, as lines under the sizes and above the files. */
+export function semanticLines(d: SemanticDiff): string[] {
+  const lines: string[] = [];
+  const p = d.packages;
+  if (!d.packagesRead.a && !d.packagesRead.b) {
+    lines.push('  packages: no package database found in either image');
+  } else {
+    lines.push(`  packages: ${p.added.length} added, ${p.removed.length} removed, ${p.upgraded.length} upgraded`);
+    const arch = (a?: string) => (a ? ` ${a}` : '');
+    for (const x of p.added) {
+      lines.push(`    + ${x.name} ${x.version} (${x.ecosystem}${arch(x.arch)})`);
+    }
+    for (const x of p.removed) {
+      lines.push(`    - ${x.name} ${x.version} (${x.ecosystem}${arch(x.arch)})`);
+    }
+    for (const x of p.upgraded) {
+      lines.push(`    ~ ${x.name} ${x.from} -> ${x.to} (${x.ecosystem}${arch(x.arch)})`);
+    }
+  }
+  lines.push(`  config: ${d.config.length === 0 ? 'the same (timestamps aside)' : `${d.config.length} change${d.config.length === 1 ? '' : 's'}`}`);
+  for (const c of d.config) {
+    const side = (v: string | undefined) => (v === undefined ? '(not set)' : c.field === 'exposedPorts' ? 'exposed' : v);
+    lines.push(`    ${instructionOf(c.field)}${c.key !== undefined ? ` ${c.key}` : ''}: ${side(c.a)} -> ${side(c.b)}`);
+  }
+  return lines;
+}
 
 /** Which archive of an export of several images is `target`: by name, else by id, else by place. */
 function pick(archives: ImageArchive[], target: string, id: string, index: number): ImageArchive | undefined {
@@ -54,9 +83,10 @@ export async function diff(args: string[]): Promise<number> {
     await images.close();
   }
   const c = compareImages(pair[0], pair[1]);
+  const semantic = semanticDiff(pair[0], pair[1]);
   const cost = reads.map((r) => ({ image: r.source.name, origin: r.source.origin, bytesRead: r.analysis.cost?.bytesRead ?? 0, blobsRead: r.analysis.cost?.blobsRead ?? 0 }));
   if (values.json) {
-    out(JSON.stringify({ a, b, ...(cost.length ? { read: cost } : {}), summary: c.summary, sharedLayers: c.sharedLayers, differences: c.differences }, null, 2));
+    out(JSON.stringify({ a, b, ...(cost.length ? { read: cost } : {}), summary: c.summary, sharedLayers: c.sharedLayers, semantic, differences: c.differences }, null, 2));
   } else {
     const s = c.summary;
     const side = (x: { size: number; layers: number }) => `${formatBytes(x.size)} in ${x.layers} layer${x.layers === 1 ? '' : 's'}`;
@@ -65,6 +95,9 @@ export async function diff(args: string[]): Promise<number> {
     out(`  shared: ${side(s.shared)} (the ${c.sharedLayers} bottom layers); only in A: ${side(s.onlyA)}; only in B: ${side(s.onlyB)}`);
     for (const r of cost) {
       out(`  read ${r.image} ${r.origin}: ${formatBytes(r.bytesRead)} in ${r.blobsRead} layer${r.blobsRead === 1 ? '' : 's'}`);
+    }
+    for (const line of semanticLines(semantic)) {
+      out(line);
     }
     const counts = { added: 0, removed: 0, modified: 0 };
     for (const d of c.differences) {

@@ -56,6 +56,15 @@ ${IMAGE}
   --layer N           the file as layer N left it
 ${REGISTRY}
 ${ENGINE}`,
+  sbom: `usage: strata sbom IMAGE [--format cyclonedx|spdx|table] [--platform OS/ARCH]
+The packages installed in the image (dpkg, apk, rpm, npm, Python), each with its purl, its
+licence where the database says, and the layer and build step that installed it.
+${IMAGE}
+  --format F          cyclonedx (CycloneDX 1.6 JSON), spdx (SPDX 2.3 JSON) or table (default)
+  --platform OS/ARCH  which image of a multi-platform index
+  (SOURCE_DATE_EPOCH set: the serial number and timestamp are the same at every run)
+${REGISTRY}
+${ENGINE}`,
   engines: `usage: strata engines [--json]
 Every engine Strata finds (sockets, docker contexts, DOCKER_HOST), whether it answers, and which
 one is used.
@@ -72,6 +81,7 @@ export const USAGE = `usage: strata COMMAND [FLAGS]   (strata COMMAND --help for
   analyze    one image, layer by layer, with dive's figures; --ci gates a pipeline
   diff       two images compared
   cat        a file of an image, or of one of its layers
+  sbom       the image's packages as a CycloneDX or SPDX SBOM, each with its layer
   engines    the engines Strata finds, and which one it uses
   cache      the analyses kept on disk
   --version  the version of strata

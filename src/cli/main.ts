@@ -5,6 +5,7 @@
  *   strata analyze IMAGE [--json] [--ci [--ci-config PATH] … [--sarif F] [--junit F] [--markdown F] [--dockerfile P]] [--platform OS/ARCH]
  *   strata diff IMAGE IMAGE [--json] [--platform OS/ARCH]
  *   strata cat IMAGE PATH [--layer N]
+ *   strata sbom IMAGE [--format cyclonedx|spdx|table] [--platform OS/ARCH]
  *   strata engines [--json]
  *   strata cache [--clear] [--json]
  * An IMAGE is a name on the engine, an archive file, oci-layout://PATH[:TAG] or
@@ -21,11 +22,12 @@ import { diff } from './diffCommand';
 import { engines } from './enginesCommand';
 import { COMMAND_HELP, USAGE } from './help';
 import { images } from './imagesCommand';
+import { sbom } from './sbomCommand';
 
 /** The package's version, set by esbuild.js from package.json (`define`). */
 declare const STRATA_VERSION: string;
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { images, analyze, diff, cat, engines, cache };
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { images, analyze, diff, cat, sbom, engines, cache };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
 import { ArchiveError, type ImageArchive } from '../analysis/archiveReader';
+import { semanticDiff } from '../analysis/compare/semanticDiff';
 import type { ChangeKind } from '../analysis/fileSystem';
 import { FileTree } from '../analysis/fileTree';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
@@ -225,6 +226,7 @@ export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, From
       layerSizes: { a: a.layers.map((l) => l.size), b: b.layers.map((l) => l.size) },
       counts,
       delta,
+      semantic: semanticDiff(a, b),
     };
   }
 

@@ -8,12 +8,14 @@
  */
 
 import type { ChangeKind } from '../analysis/fileSystem';
+import type { SemanticDiff } from '../analysis/compare/semanticDiff';
 import type { CompareSummary, DiffReason } from '../analysis/imageCompare';
 import type { Failed } from './channel';
 import type { ReadView, StepView, TreeRowView, TreeSort } from './layersProtocol';
 
 export type { ChangeKind } from '../analysis/fileSystem';
 export type { CompareSummary, DiffReason, SideSummary } from '../analysis/imageCompare';
+export type { ConfigChange, ConfigField, PackageDiff, SemanticDiff } from '../analysis/compare/semanticDiff';
 export type { StepView, TreeRowView, TreeSort } from './layersProtocol';
 
 export type Side = 'a' | 'b';
@@ -44,6 +46,8 @@ export interface ComparisonView {
   counts: Record<ChangeKind, number>;
   /** B's total minus A's, over every difference. */
   delta: number;
+  /** Packages added, removed and upgraded, and the run configuration's changes (timestamps aside): shown above the files. */
+  semantic: SemanticDiff;
 }
 
 /** A row of the difference tree: a file (or folder, its changes summed) with why it differs. */

@@ -281,6 +281,8 @@ async function main(): Promise<void> {
     await next.click({ button: 'right' });
     await clickMenuItem(page, 'Compare with Selected');
     const compare = frame(page);
+    // Shown once the comparison is in: the facts, What changed, then the tree's rows.
+    await compare.locator('#semantic').waitFor({ state: 'visible', timeout: 180_000 });
     await compare.locator('.tree .row').first().waitFor({ timeout: 180_000 });
     await page.waitForTimeout(500);
     await page.screenshot({ path: out('screenshot-compare.png') });

@@ -11,7 +11,7 @@ const path = require('path');
 const esbuild = require('esbuild');
 
 const root = path.resolve(__dirname, '..', '..', '..');
-const { cliBundle, unusedDockerodeParts } = require(path.join(root, 'esbuild.js'));
+const { cliBundle, cycloneDxOptional, unusedDockerodeParts } = require(path.join(root, 'esbuild.js'));
 const manifest = require(path.join(root, 'package.json'));
 const outDir = path.join(root, 'dist', 'cli-package');
 const tgz = path.join(root, 'dist', 'strata-cli.tgz');
@@ -34,6 +34,11 @@ function packageJson() {
 /** A bundle that still requires a package would fail on a machine without it: refuse it here. */
 function checkSelfContained(metafile) {
   const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
+  // The CycloneDX library's optional parts (XML, its own validator) are required inside
+  // try/catch only when installed, which they never are beside the package: not needed.
+  for (const optional of cycloneDxOptional) {
+    builtins.add(optional);
+  }
   const missing = Object.values(metafile.outputs)
     .flatMap((o) => o.imports)
     .filter((i) => i.external && !builtins.has(i.path))

@@ -132,6 +132,27 @@ describe('comparing two images (real extension host)', function () {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('the comparison message carries what changed besides files: the configuration (ENV, USER, EXPOSE, LABEL, CMD), and whether packages were read', async () => {
+    const cfgA = `strata-test/cmp-cfg-a:${tag}`;
+    const cfgB = `strata-test/cmp-cfg-b:${tag}`;
+    await buildFixtureImage(docker, cfgA, { dockerfile: [`FROM ${base}`, 'ENV MODE=dev', 'LABEL version=1', 'CMD ["sh"]'].join('\n') });
+    await buildFixtureImage(docker, cfgB, { dockerfile: [`FROM ${base}`, 'ENV MODE=prod', 'USER nobody', 'EXPOSE 8080', 'LABEL version=2', 'CMD ["sh", "-c", "serve"]'].join('\n') });
+    answerQuickPicks(cfgB);
+    const panel = await vscode.commands.executeCommand<ComparePanel>('strata.image.compareWith', await imageNode(api, cfgA));
+    assert.ok(panel);
+    panels.push(panel);
+    const { comparison } = await nextPosted(api, panel, 'comparison');
+    assert.deepStrictEqual(comparison.semantic.config, [
+      { field: 'env', key: 'MODE', a: 'dev', b: 'prod' },
+      { field: 'user', b: 'nobody' },
+      { field: 'exposedPorts', key: '8080/tcp', b: 'exposed' },
+      { field: 'cmd', a: '["sh"]', b: '["sh","-c","serve"]' },
+      { field: 'labels', key: 'version', a: '1', b: '2' },
+    ]);
+    assert.deepStrictEqual(comparison.semantic.packagesRead, { a: false, b: false }, 'busybox images have no package database');
+    assert.deepStrictEqual(comparison.semantic.packages, { added: [], removed: [], upgraded: [] });
+  });
+
   it('every request is answered: a filter, the kinds shown, and errors as sentences', async () => {
     const panel = panels[0];
     const filtered = await askFolder(api, panel, 10, 'app', { filter: 'old' });
