@@ -18,6 +18,7 @@ import addFormats from 'ajv-formats';
 import type { ConfigChange } from '../../../src/analysis/compare/semanticDiff';
 import type { LayerFacts } from '../../../src/analysis/layerFacts';
 import { REPO_ROOT } from '../../harness/codeServer';
+import { debianImage } from '../../harness/fixtures/debianImage';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';
 import { fixtureClient, testEngines } from '../../harness/testEngines';
 
@@ -156,6 +157,22 @@ for (const t of testEngines().filter((e) => e.name === 'host')) {
       assert.strictEqual(format.status, 2);
       assert.match(format.stderr, /^strata: --format must be cyclonedx, spdx or table, not "xml"\n/);
       assert.strictEqual(format.stdout, '');
+    });
+
+    it('sbom of a real Debian: the packages dpkg-query lists in the container, each with its version and a deb purl', async function () {
+      this.timeout(600_000);
+      const debian = await debianImage(docker);
+      const r = strata(['sbom', debian, '--format', 'cyclonedx']);
+      assert.strictEqual(r.status, 0, r.stderr);
+      const bom = JSON.parse(r.stdout) as { components: Array<{ name: string; version: string; purl: string }> };
+      const listed = spawnSync('docker', ['-H', t.dockerHost, 'run', '--rm', debian, 'dpkg-query', '-W', '-f', '${Package} ${Version}\\n'], { encoding: 'utf8' });
+      assert.strictEqual(listed.status, 0, listed.stderr);
+      const oracle = listed.stdout.trim().split('\n').sort();
+      assert.ok(oracle.length > 50, `dpkg-query listed ${oracle.length}`);
+      assert.deepStrictEqual(bom.components.map((c) => `${c.name} ${c.version}`).sort(), oracle);
+      for (const c of bom.components) {
+        assert.match(c.purl, /^pkg:deb\/debian\/[^@]+@[^?]+\?arch=[a-z0-9]+&distro=debian-12$/, c.purl);
+      }
     });
   });
 }
