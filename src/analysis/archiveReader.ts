@@ -13,7 +13,7 @@ import * as tar from 'tar-stream';
 import type { LayerEntry } from '../model/layerEntries';
 import { CancelledError } from '../shared/errors';
 import { ArchiveError } from './archiveError';
-import type { ContentReaders, LayerFacts } from './layerFacts';
+import type { ContentReaders, LayerFacts } from '../model/layerFacts';
 import { type Compression, type ParsedLayer, parseLayerTar, sniff, zstdTransform } from './layerReader';
 
 export { ArchiveError } from './archiveError';

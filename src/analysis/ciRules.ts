@@ -6,7 +6,7 @@
  * as dive's rules are turned off in .dive-ci).
  */
 import type { ImageMetrics } from './diveMetrics';
-import { type ImageSecret, secretKindName } from './secrets/imageSecrets';
+import { type ImageSecret, secretKindName } from './imageSecrets';
 
 export interface CiThresholds {
   lowestEfficiency?: number;

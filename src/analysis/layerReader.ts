@@ -11,7 +11,8 @@ import { Decompress as ZstdDecompress } from 'fzstd';
 import * as tar from 'tar-stream';
 import { type EntryType, type LayerEntry, UnsafePathError, normalizeEntryPath } from '../model/layerEntries';
 import { ArchiveError } from './archiveError';
-import { type ContentReaders, type LayerFacts, MAX_READ_BYTES, defaultContentReaders } from './layerFacts';
+import { type ContentReaders, type LayerFacts, MAX_READ_BYTES } from '../model/layerFacts';
+import { defaultContentReaders } from './contentReaders';
 
 export type Compression = 'none' | 'gzip' | 'zstd';
 

@@ -4,9 +4,9 @@
  * with --ci the reports (SARIF, JUnit, Markdown, GitHub annotations) of what they found.
  */
 import { evaluateRules, secretsRule } from '../analysis/ciRules';
-import { imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
+import { imageSecrets, secretKindName } from '../analysis/imageSecrets';
 import { formatBytes } from '../shared/format';
-import { REGISTRY_FLAGS, UsageError, out, parse } from './args';
+import { REGISTRY_FLAGS, UsageError, out, parse } from './common/args';
 import { RULE_FLAGS, readRulesFile, resolveThresholds, rulesFileNotes, settingsFromFlags } from './ci/rulesFile';
 import { CliImages } from './readImages';
 import { REPORT_FLAGS, planReports, writeReports } from './reports/writeReports';

@@ -2,7 +2,7 @@
 import { LayerBlobs } from '../sources/layerBlobs';
 import { LayerCache, defaultCacheDir } from '../sources/layerCache';
 import { formatBytes } from '../shared/format';
-import { UsageError, out, parse } from './args';
+import { UsageError, out, parse } from './common/args';
 
 export async function cache(args: string[]): Promise<number> {
   const { values } = parse(args, { clear: { type: 'boolean' }, json: { type: 'boolean' } });

@@ -7,7 +7,7 @@
  */
 import { LayerBlobs, defaultLayersDir } from '../sources/layerBlobs';
 import { LayerFileError, LayerFiles, findFile } from '../sources/layerFiles';
-import { InputError, REGISTRY_FLAGS, UsageError, parse } from './args';
+import { InputError, REGISTRY_FLAGS, UsageError, parse } from './common/args';
 import { CliImages } from './readImages';
 
 export async function cat(args: string[]): Promise<number> {

@@ -9,9 +9,9 @@ import type { ImageArchive } from '../analysis/archiveReader';
 import { readImageArchives } from '../analysis/archiveReader';
 import { ImageAnalysis } from '../analysis/imageAnalysis';
 import { type SemanticDiff, instructionOf, semanticDiff } from '../analysis/compare/semanticDiff';
-import { compareImages } from '../analysis/imageCompare';
+import { compareImages } from '../analysis/compare/imageCompare';
 import { formatBytes } from '../shared/format';
-import { InputError, REGISTRY_FLAGS, UsageError, out, parse } from './args';
+import { InputError, REGISTRY_FLAGS, UsageError, out, parse } from './common/args';
 import { CliImages, type ReadResult } from './readImages';
 
 /** The packages and configuration that differ, as lines under the sizes and above the files. */

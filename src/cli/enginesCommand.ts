@@ -1,7 +1,7 @@
 /** strata engines [--json]: every engine a user could mean, whether each answers, and which is active. */
 import { answers, probeCandidate } from '../engine/activeEngine';
 import { chooseActiveEngine, discoverEngines } from '../engine/connect/engineDiscovery';
-import { UsageError, out, parse } from './args';
+import { UsageError, out, parse } from './common/args';
 
 /** Every engine a user could mean, checked in parallel, and which one is active. */
 export async function engines(args: string[]): Promise<number> {

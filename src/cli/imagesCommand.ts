@@ -3,7 +3,7 @@ import { engineFromFlags } from '../engine/activeEngine';
 import { toImageEntries } from '../model/images';
 import { SIZE_NAMES, imagePlatforms, imageSizes } from '../model/imageSizes';
 import { formatAge, formatBytes, shortId } from '../shared/format';
-import { UsageError, out, parse } from './args';
+import { UsageError, out, parse } from './common/args';
 
 export async function images(args: string[]): Promise<number> {
   const { values } = parse(args, { json: { type: 'boolean' }, all: { type: 'boolean' } });

@@ -15,7 +15,7 @@
  * Exit codes: 0 done (and every CI rule passed), 1 a CI rule failed, 2 bad input.
  */
 import { analyze } from './analyzeCommand';
-import { UsageError, out } from './args';
+import { UsageError, out } from './common/args';
 import { cache } from './cacheCommand';
 import { cat } from './catCommand';
 import { diff } from './diffCommand';

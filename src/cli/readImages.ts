@@ -14,7 +14,7 @@ import { SourceError, type ImageSource } from '../sources/imageSource';
 import { CacheWriteError, LayerCache, defaultCacheDir } from '../sources/layerCache';
 import { Registries, analyzeSource, localPlatform, openSource } from '../sources/openSource';
 import { RegistryError } from '../sources/registry/registryError';
-import { InputError, UsageError, type Values } from './args';
+import { InputError, UsageError, type Values } from './common/args';
 
 export interface ReadResult {
   analysis: ImageAnalysis;

@@ -1,10 +1,10 @@
 /** The analysis of one image as text, for people: the figures dive prints, the layers, the wasted paths. */
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
-import { type ImageSecret, describeSecret } from '../analysis/secrets/imageSecrets';
+import { type ImageSecret, describeSecret } from '../analysis/imageSecrets';
 import { parseBuildStep } from '../model/buildStep';
 import { SIZE_NAMES } from '../model/imageSizes';
 import { formatBytes } from '../shared/format';
-import { out } from './args';
+import { out } from './common/args';
 
 export function report(target: string, a: ImageAnalysis, secrets: ImageSecret[] = []): void {
   const m = a.metrics;

@@ -9,7 +9,7 @@ import { cycloneDxJson } from '../analysis/sbom/cycloneDx';
 import { type ImageInventory, documentIdentity, imageInventory } from '../analysis/sbom/inventory';
 import { spdxDocument } from '../analysis/sbom/spdx';
 import { formatBytes } from '../shared/format';
-import { REGISTRY_FLAGS, UsageError, out, parse, warn } from './args';
+import { REGISTRY_FLAGS, UsageError, out, parse, warn } from './common/args';
 import { CliImages } from './readImages';
 
 const FORMATS = ['cyclonedx', 'spdx', 'table'] as const;

@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { formatBytes } from '../shared/format';
-import { FileTooLargeError } from '../analysis/layerFileReader';
+import { FileTooLargeError } from '../analysis/files/layerFileReader';
 import { LayerFileError } from '../sources/layerFiles';
 import type { LayerImages } from './layerImages';
 import { LayerFileUriError, parseLayerFileUri } from './layerFileUri';

@@ -7,7 +7,7 @@
  */
 import type { AnalysisCache } from '../analysis/analysisCache';
 import type { Engine } from '../engine/api/engine';
-import type { FileReadOptions } from '../analysis/layerFileReader';
+import type { FileReadOptions } from '../analysis/files/layerFileReader';
 import { type Registries, analyzeSource, openSource } from '../sources/openSource';
 import { type FoundFile, type LayerFiles, LayerFileError, type OpenedImage, findFile } from '../sources/layerFiles';
 import type { LayerFileRef } from './layerFileUri';

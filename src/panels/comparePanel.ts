@@ -5,7 +5,7 @@ import { semanticDiff } from '../analysis/compare/semanticDiff';
 import type { ChangeKind } from '../analysis/fileSystem';
 import { FileTree } from '../analysis/fileTree';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
-import { type FileDifference, type ImageComparison, compareImages } from '../analysis/imageCompare';
+import { type FileDifference, type ImageComparison, compareImages } from '../analysis/compare/imageCompare';
 import type { Engine } from '../engine/api/engine';
 import { statusCode } from '../engine/api/engineError';
 import type { ImageIndex } from '../engine/imageIndex';

@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { AnalysisCache } from '../analysis/analysisCache';
 import { ArchiveError } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
-import { imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
+import { imageSecrets, secretKindName } from '../analysis/imageSecrets';
 import type { Engine } from '../engine/api/engine';
 import type { ImageIndex } from '../engine/imageIndex';
 import { imagePlatforms, imageSizes } from '../model/imageSizes';

@@ -9,12 +9,12 @@
 
 import type { ChangeKind } from '../analysis/fileSystem';
 import type { SemanticDiff } from '../analysis/compare/semanticDiff';
-import type { CompareSummary, DiffReason } from '../analysis/imageCompare';
+import type { CompareSummary, DiffReason } from '../analysis/compare/imageCompare';
 import type { Failed } from './channel';
 import type { ReadView, StepView, TreeRowView, TreeSort } from './layersProtocol';
 
 export type { ChangeKind } from '../analysis/fileSystem';
-export type { CompareSummary, DiffReason, SideSummary } from '../analysis/imageCompare';
+export type { CompareSummary, DiffReason, SideSummary } from '../analysis/compare/imageCompare';
 export type { ConfigChange, ConfigField, PackageDiff, SemanticDiff } from '../analysis/compare/semanticDiff';
 export type { StepView, TreeRowView, TreeSort } from './layersProtocol';
 

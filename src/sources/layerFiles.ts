@@ -1,6 +1,6 @@
 /**
  * A file of an image as one of its layers wrote it, from any source: which layer wrote the
- * path (src/analysis/pathHistory.ts, on the analysis), then that layer's blob, from the
+ * path (src/analysis/files/pathHistory.ts, on the analysis), then that layer's blob, from the
  * folder of kept blobs (layerBlobs.ts) or fetched into it: by its digest where the source
  * names blobs (a registry), from the export or archive otherwise (every layer of it kept in
  * one pass, so the next file of the image reads no export). An OCI layout's blobs are files
@@ -13,8 +13,8 @@ import * as l10n from '@vscode/l10n';
 import * as tar from 'tar-stream';
 import type { ArchiveLayer } from '../analysis/archiveReader';
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
-import { type FileReadOptions, readFileFromLayer } from '../analysis/layerFileReader';
-import { type FileLookup, lookupFile } from '../analysis/pathHistory';
+import { type FileReadOptions, readFileFromLayer } from '../analysis/files/layerFileReader';
+import { type FileLookup, lookupFile } from '../analysis/files/pathHistory';
 import { normalizeEntryPath } from '../model/layerEntries';
 import { CancelledError } from '../shared/errors';
 import type { ImageSource } from './imageSource';

@@ -16,7 +16,7 @@ import { type Dockerfile, type Instruction, parseDockerfile } from '../analysis/
 import type { ImageAnalysis } from '../analysis/imageAnalysis';
 import type { InstalledPackage, LayerPackages } from '../model/packages';
 import { type LayerWaste, layerWaste } from '../analysis/layerWaste';
-import { type ImageSecret, imageSecrets, secretKindName } from '../analysis/secrets/imageSecrets';
+import { type ImageSecret, imageSecrets, secretKindName } from '../analysis/imageSecrets';
 import { type BuiltImage, findBuiltImage } from '../analysis/dockerfile/builtImage';
 import { formatAge, formatBytes } from '../shared/format';
 import type { ImageIndex } from '../engine/imageIndex';

@@ -5,7 +5,7 @@
  * be read is one sentence in the facts' problems; the rest of the analysis stands.
  */
 import type { Ecosystem, InstalledPackage, PackageDatabase } from '../../model/packages';
-import type { ContentReader, LayerFacts } from '../layerFacts';
+import type { ContentReader, LayerFacts } from '../../model/layerFacts';
 import { parseApkInstalled } from './apk';
 import { parseDpkgStatus } from './dpkg';
 import { NPM_PATH, PYPI_PATH, parseNpmPackageJson, parsePythonMetadata } from './languagePackages';

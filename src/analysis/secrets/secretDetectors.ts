@@ -11,31 +11,9 @@
  */
 import { createHash } from 'crypto';
 
-export type SecretKind =
-  | 'private-key'
-  | 'aws-access-key'
-  | 'gcp-service-account'
-  | 'github-token'
-  | 'gitlab-token'
-  | 'slack-token'
-  | 'npm-token'
-  | 'pypi-token'
-  | 'git-credentials'
-  | 'npmrc-auth'
-  | 'pypirc-password'
-  | 'docker-config-auth'
-  | 'env-secret';
-
-/** One secret in one file: never its value. */
-export interface SecretFinding {
-  kind: SecretKind;
-  /** The file (normalised, no leading '/'). */
-  path: string;
-  /** 1-based line where it starts. */
-  line: number;
-  /** The first 8 hex digits of the sha256 of the value: tells two findings apart, gives nothing away. */
-  fingerprint: string;
-}
+// The finding's shape lives with the layer's facts, which carry it (src/model/layerFacts.ts).
+import type { SecretFinding, SecretKind } from '../../model/layerFacts';
+export type { SecretFinding, SecretKind } from '../../model/layerFacts';
 
 export function fingerprint(value: string): string {
   return createHash('sha256').update(value).digest('hex').slice(0, 8);

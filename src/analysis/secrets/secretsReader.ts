@@ -3,7 +3,7 @@
  * whose name or place calls for a look (secretDetectors.wantsFile, string tests only) and
  * adds what it found to the layer's facts, kinds and fingerprints only, never a value.
  */
-import type { ContentReader, LayerFacts } from '../layerFacts';
+import type { ContentReader, LayerFacts } from '../../model/layerFacts';
 import { type SecretFinding, detectSecrets, wantsFile } from './secretDetectors';
 
 export function secretsReader(): ContentReader {

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { LineCounter, type Node, type Pair, isMap, isScalar, parseDocument } from 'yaml';
 import { type CiThresholds, parseByteSize } from '../../analysis/ciRules';
-import { InputError, UsageError, type Values, warn } from '../args';
+import { InputError, UsageError, type Values, warn } from '../common/args';
 
 /** When both are in the working folder, the first is read (and the other named as unread). */
 export const RULES_FILES = ['.strata-ci.yaml', '.dive-ci'] as const;

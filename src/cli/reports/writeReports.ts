@@ -11,7 +11,7 @@ import { type Dockerfile, parseDockerfile } from '../../analysis/dockerfile/dock
 import { linesOfImage } from '../../analysis/dockerfile/imageLines';
 import type { ImageAnalysis } from '../../analysis/imageAnalysis';
 import { layerWaste } from '../../analysis/layerWaste';
-import { InputError, UsageError, type Values, out, warn } from '../args';
+import { InputError, UsageError, type Values, out, warn } from '../common/args';
 import { annotations } from './annotations';
 import { type SecretFinding, collectFindings } from './findings';
 import { buildJunit } from './junit';

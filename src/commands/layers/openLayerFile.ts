@@ -8,7 +8,7 @@
  */
 import * as vscode from 'vscode';
 import { type FoundFile, LayerFileError, findFile } from '../../sources/layerFiles';
-import { previousVersion } from '../../analysis/pathHistory';
+import { previousVersion } from '../../analysis/files/pathHistory';
 import { formatBytes } from '../../shared/format';
 import type { LayerImages } from '../../editors/layerImages';
 import { type LayerFileRef, layerFileLabel, layerFileUriParts } from '../../editors/layerFileUri';

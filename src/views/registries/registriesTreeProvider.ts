@@ -3,7 +3,7 @@ import { DOCKER_HUB, type KnownRegistry } from '../../model/registries';
 import { Disposable } from '../../shared/lifecycle';
 import type { RegistryClient } from '../../sources/registry/registryClient';
 import { RegistryError } from '../../sources/registry/registryError';
-import { type TagFacts, readTagFacts } from '../../sources/registry/tagFacts';
+import { type TagFacts, readTagFacts } from '../../sources/tagFacts';
 import { MessageNode } from '../messageNode';
 import { PagedNames } from './pagedNames';
 import { CatalogUnavailableNode, LoadMoreNode, RegistryNode, RegistryRepositoryNode, RegistryTagNode, tagTooltip } from './registryNodes';

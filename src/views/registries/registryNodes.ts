@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { KnownRegistry } from '../../model/registries';
 import { SIZE_NAMES } from '../../model/imageSizes';
 import { formatBytes } from '../../shared/format';
-import type { TagFacts } from '../../sources/registry/tagFacts';
+import type { TagFacts } from '../../sources/tagFacts';
 import type { PagedNames } from './pagedNames';
 
 const bytes = (n: number) => vscode.l10n.t('{0} ({1} bytes)', formatBytes(n), n.toLocaleString('en-US'));

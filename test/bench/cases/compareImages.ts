@@ -9,7 +9,7 @@ import { spawn } from 'child_process';
 import Docker from 'dockerode';
 import * as tar from 'tar-stream';
 import { AnalysisCache } from '../../../src/analysis/analysisCache';
-import { compareImages } from '../../../src/analysis/imageCompare';
+import { compareImages } from '../../../src/analysis/compare/imageCompare';
 import type { DockerEngine } from '../../../src/engine/api/dockerEngine';
 import { timed } from '../measure';
 import type { RawEngine } from '../rawEngine';

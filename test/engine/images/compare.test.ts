@@ -9,7 +9,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { readImageArchive, readImageArchives } from '../../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../../src/analysis/imageAnalysis';
-import { compareImages } from '../../../src/analysis/imageCompare';
+import { compareImages } from '../../../src/analysis/compare/imageCompare';
 import { REPO_ROOT } from '../../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';
 import { fixtureClient, strataEngine, testEngines } from '../../harness/testEngines';

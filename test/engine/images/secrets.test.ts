@@ -15,7 +15,7 @@ import * as zlib from 'zlib';
 import Docker from 'dockerode';
 import { readImageArchive } from '../../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../../src/analysis/imageAnalysis';
-import { type ImageSecret, imageSecrets } from '../../../src/analysis/secrets/imageSecrets';
+import { type ImageSecret, imageSecrets } from '../../../src/analysis/imageSecrets';
 import { DEBIAN_TEST_IMAGE, debianImage } from '../../harness/fixtures/debianImage';
 import { opensshKey, token } from '../../harness/fixtures/fakeSecrets';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';

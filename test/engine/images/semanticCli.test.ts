@@ -16,7 +16,7 @@ import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConfigChange } from '../../../src/analysis/compare/semanticDiff';
-import type { LayerFacts } from '../../../src/analysis/layerFacts';
+import type { LayerFacts } from '../../../src/model/layerFacts';
 import { REPO_ROOT } from '../../harness/codeServer';
 import { debianImage } from '../../harness/fixtures/debianImage';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';

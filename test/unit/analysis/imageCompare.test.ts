@@ -1,7 +1,7 @@
 import * as assert from 'assert';
 import { readImageArchive } from '../../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../../src/analysis/imageAnalysis';
-import { compareImages } from '../../../src/analysis/imageCompare';
+import { compareImages } from '../../../src/analysis/compare/imageCompare';
 import { type EntrySpec, imageArchive, streamOf } from '../../harness/fixtures/archiveBuilder';
 
 const base: EntrySpec[] = [{ name: 'bin/sh', size: 1000 }, { name: 'etc/os-release', size: 50 }];

@@ -3,7 +3,7 @@
  * wants and no others, in the same pass as the entries, and its facts travel with the layer.
  */
 import * as assert from 'assert';
-import type { ContentReader, LayerFacts } from '../../../src/analysis/layerFacts';
+import type { ContentReader, LayerFacts } from '../../../src/model/layerFacts';
 import { readLayer } from '../../../src/analysis/layerReader';
 import { streamOf, tarOf } from '../../harness/fixtures/archiveBuilder';
 

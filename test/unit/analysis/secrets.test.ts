@@ -8,7 +8,7 @@ import { readImageArchive } from '../../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../../src/analysis/imageAnalysis';
 import { readLayer } from '../../../src/analysis/layerReader';
 import { type SecretFinding, detectSecrets, fingerprint, wantsFile } from '../../../src/analysis/secrets/secretDetectors';
-import { describeSecret, imageSecrets } from '../../../src/analysis/secrets/imageSecrets';
+import { describeSecret, imageSecrets } from '../../../src/analysis/imageSecrets';
 import { secretsReader } from '../../../src/analysis/secrets/secretsReader';
 import { imageArchive, streamOf, tarOf } from '../../harness/fixtures/archiveBuilder';
 import { certificate, gcpServiceAccount, opensshKey, pemKey, randomChars, token } from '../../harness/fixtures/fakeSecrets';

@@ -3,7 +3,7 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { InputError, UsageError } from '../../../src/cli/args';
+import { InputError, UsageError } from '../../../src/cli/common/args';
 import { CI_DEFAULTS, parseRulesFile, readRulesFile, resolveThresholds, settingsFromFlags } from '../../../src/cli/ci/rulesFile';
 
 const DIVE_FILES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'harness', 'fixtures', 'dive-ci');

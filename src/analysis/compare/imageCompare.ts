@@ -4,10 +4,10 @@
  * counts as modified when its type, size, mode, owner, link target or content differs
  * (content by the digest taken while the archive streamed).
  */
-import type { ChangeKind, FileInfo } from './fileSystem';
-import { FileTree } from './fileTree';
-import type { ImageAnalysis } from './imageAnalysis';
-import type { EntryType } from '../model/layerEntries';
+import type { ChangeKind, FileInfo } from '../fileSystem';
+import { FileTree } from '../fileTree';
+import type { ImageAnalysis } from '../imageAnalysis';
+import type { EntryType } from '../../model/layerEntries';
 
 export interface SideSummary {
   /** Σ of the files in its layers (as dive counts), and how many layers. */

@@ -5,10 +5,10 @@
  * `created`). A single image costs two requests (manifest, config); an index one more
  * per platform (each platform's manifest: an index gives no image sizes).
  */
-import { platformText, samePlatform } from '../../analysis/archiveReader';
-import { type Descriptor, isAttestation } from '../blobImage';
-import type { RegistryClient } from './registryClient';
-import { RegistryError } from './registryError';
+import { platformText, samePlatform } from '../analysis/archiveReader';
+import { type Descriptor, isAttestation } from './blobImage';
+import type { RegistryClient } from './registry/registryClient';
+import { RegistryError } from './registry/registryError';
 
 export interface PlatformFacts {
   /** `linux/amd64`, or `unknown` when neither the index nor the config names it. */

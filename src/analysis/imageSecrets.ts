@@ -5,8 +5,8 @@
  * extract the layer that added it.
  */
 import * as l10n from '@vscode/l10n';
-import type { ImageAnalysis } from '../imageAnalysis';
-import type { SecretFinding, SecretKind } from './secretDetectors';
+import type { ImageAnalysis } from './imageAnalysis';
+import type { SecretFinding, SecretKind } from './secrets/secretDetectors';
 
 export interface ImageSecret extends Omit<SecretFinding, 'path'> {
   /** The file, with a leading '/'. */

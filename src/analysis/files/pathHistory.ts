@@ -5,7 +5,7 @@
  * folder into a file first take away what the layers below had, then its entries add.
  * Only the parsed entries are read (no content), so this runs on an analysis kept on disk.
  */
-import { type LayerEntry, isOpaqueMarker, isWhiteout, normalizeEntryPath, parentPath, whiteoutTarget } from '../model/layerEntries';
+import { type LayerEntry, isOpaqueMarker, isWhiteout, normalizeEntryPath, parentPath, whiteoutTarget } from '../../model/layerEntries';
 
 export interface LayerWithEntries {
   entries: LayerEntry[];

@@ -5,10 +5,10 @@
 import { PassThrough, type Readable } from 'stream';
 import * as zlib from 'zlib';
 import * as tar from 'tar-stream';
-import { normalizeEntryPath } from '../model/layerEntries';
-import { CancelledError } from '../shared/errors';
-import { ArchiveError } from './archiveError';
-import { sniff, zstdTransform } from './layerReader';
+import { normalizeEntryPath } from '../../model/layerEntries';
+import { CancelledError } from '../../shared/errors';
+import { ArchiveError } from '../archiveError';
+import { sniff, zstdTransform } from '../layerReader';
 
 export interface FileReadOptions {
   signal?: AbortSignal;

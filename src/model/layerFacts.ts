@@ -6,10 +6,7 @@
  * image analysed before has them without reading a byte again.
  */
 
-import type { PackageDatabase } from '../model/packages';
-import { packageReader } from './packages/packageReader';
-import type { SecretFinding } from './secrets/secretDetectors';
-import { secretsReader } from './secrets/secretsReader';
+import type { PackageDatabase } from './packages';
 
 /** What the readers found in one layer. Each reader fills its own field. */
 export interface LayerFacts {
@@ -38,8 +35,28 @@ export type ContentReaders = () => ContentReader[];
 /** Files above this are never read whole, whatever a reader says (a layer's reading stays flat in memory). */
 export const MAX_READ_BYTES = 8 * 1024 * 1024;
 
-/**
- * The readers every analysis uses. Each kind of fact (packages, secrets) adds its reader
- * here; a cheap `wants` matters, as it is asked of every file of every layer.
- */
-export const defaultContentReaders: ContentReaders = () => [packageReader(), secretsReader()];
+export type SecretKind =
+  | 'private-key'
+  | 'aws-access-key'
+  | 'gcp-service-account'
+  | 'github-token'
+  | 'gitlab-token'
+  | 'slack-token'
+  | 'npm-token'
+  | 'pypi-token'
+  | 'git-credentials'
+  | 'npmrc-auth'
+  | 'pypirc-password'
+  | 'docker-config-auth'
+  | 'env-secret';
+
+/** One secret in one file: never its value. */
+export interface SecretFinding {
+  kind: SecretKind;
+  /** The file (normalised, no leading '/'). */
+  path: string;
+  /** 1-based line where it starts. */
+  line: number;
+  /** The first 8 hex digits of the sha256 of the value: tells two findings apart, gives nothing away. */
+  fingerprint: string;
+}
