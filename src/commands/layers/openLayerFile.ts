@@ -101,7 +101,7 @@ export async function openLayerFile(deps: LayerFileDeps, target?: unknown): Prom
   if (!(await readAhead(deps, ref, found, Math.max(found.entry.size, deps.openLimit())))) {
     return undefined;
   }
-  await vscode.commands.executeCommand('vscode.open', uri, { preview: true });
+  await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   return uri;
 }
 
@@ -128,7 +128,7 @@ export async function compareWithPreviousVersion(deps: LayerFileDeps, target?: u
   }
   const name = found.path.slice(found.path.lastIndexOf('/') + 1);
   const title = vscode.l10n.t('{0} (layer {1} ↔ layer {2} of {3})', name, left.layer, ref.layer, ref.name ?? ref.image);
-  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true });
+  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   return uris;
 }
 
@@ -180,6 +180,6 @@ export async function compareImagesFile(deps: LayerFileDeps, target?: unknown): 
   }
   const name = b.found.path.slice(b.found.path.lastIndexOf('/') + 1);
   const title = vscode.l10n.t('{0} ({1} ↔ {2})', name, a.ref.name ?? a.ref.image, b.ref.name ?? b.ref.image);
-  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true });
+  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   return uris;
 }
