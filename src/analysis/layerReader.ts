@@ -163,18 +163,12 @@ export interface ParsedLayer {
 }
 
 /**
- * Reads one layer blob (plain, gzip or zstd, as its first bytes say) to its entries.
- * `source` names it in errors.
+ * A layer blob's tar, decompressed as its first bytes say (plain, gzip or zstd). `source`
+ * names it in errors. Used to parse a whole layer and to read one file out of it.
  */
-export function readLayer(source: string, blob: Readable, hash = false, readers: ContentReaders = defaultContentReaders): Promise<ParsedLayer> {
+export function decompressedLayer(source: string, blob: Readable): Promise<{ compression: Compression; input: Readable }> {
   return new Promise((resolve, reject) => {
     let head = Buffer.alloc(0);
-    // The blob's own failure (a digest that does not match, a download broken off) is the story, not the parser's.
-    let blobError: Error | undefined;
-    blob.on('error', (err) => {
-      blobError ??= err;
-      reject(err);
-    });
     const start = () => {
       blob.removeListener('data', onData);
       blob.removeListener('end', start);
@@ -193,10 +187,7 @@ export function readLayer(source: string, blob: Readable, hash = false, readers:
       if (input !== feed) {
         feed.on('error', (err) => input.destroy(err));
       }
-      parseLayerTar(source, input, hash, readers).then(
-        (parsed) => (blobError ? reject(blobError) : resolve({ compression: kind === 'tar' ? 'none' : kind, ...parsed })),
-        (err) => reject(blobError ?? err),
-      );
+      resolve({ compression: kind === 'tar' ? 'none' : kind, input });
     };
     const onData = (chunk: Buffer) => {
       head = Buffer.concat([head, chunk]);
@@ -204,7 +195,25 @@ export function readLayer(source: string, blob: Readable, hash = false, readers:
         start();
       }
     };
+    blob.on('error', reject);
     blob.on('data', onData);
     blob.on('end', start);
   });
+}
+
+/** Reads one layer blob (plain, gzip or zstd) to its entries. `source` names it in errors. */
+export async function readLayer(source: string, blob: Readable, hash = false, readers: ContentReaders = defaultContentReaders): Promise<ParsedLayer> {
+  // The blob's own failure (a digest that does not match, a download broken off) is the story, not the parser's.
+  let blobError: Error | undefined;
+  blob.on('error', (err) => (blobError ??= err));
+  const { compression, input } = await decompressedLayer(source, blob);
+  try {
+    const parsed = await parseLayerTar(source, input, hash, readers);
+    if (blobError) {
+      throw blobError;
+    }
+    return { compression, ...parsed };
+  } catch (err) {
+    throw blobError ?? err;
+  }
 }

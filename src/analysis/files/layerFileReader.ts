@@ -2,13 +2,12 @@
  * One file's bytes out of a layer blob (plain, gzip or zstd tar): the tar streams until the
  * path, whose content is kept and returned; nothing else is kept and the rest is not read.
  */
-import { PassThrough, type Readable } from 'stream';
-import * as zlib from 'zlib';
+import type { Readable } from 'stream';
 import * as tar from 'tar-stream';
 import { normalizeEntryPath } from '../../model/layerEntries';
 import { CancelledError } from '../../shared/errors';
 import { ArchiveError } from '../archiveError';
-import { sniff, zstdTransform } from '../layerReader';
+import { decompressedLayer } from '../layerReader';
 
 export interface FileReadOptions {
   signal?: AbortSignal;
@@ -26,48 +25,12 @@ export class FileTooLargeError extends Error {
   }
 }
 
-/** The decompressed tar of a blob, told apart by its first bytes. */
-function decompressed(blob: Readable, source: string): Promise<Readable> {
-  return new Promise((resolve, reject) => {
-    let head = Buffer.alloc(0);
-    const start = () => {
-      blob.removeListener('data', onData);
-      blob.removeListener('end', start);
-      blob.pause();
-      const kind = sniff(head);
-      if (kind !== 'gzip' && kind !== 'zstd' && kind !== 'tar') {
-        blob.destroy();
-        reject(new ArchiveError({ code: 'layerNotTar', layer: source, detail: 'neither a tar nor a gzip or zstd stream' }));
-        return;
-      }
-      const feed = new PassThrough();
-      feed.write(head);
-      blob.pipe(feed);
-      blob.on('error', (err) => feed.destroy(err));
-      const input: Readable = kind === 'gzip' ? feed.pipe(zlib.createGunzip()) : kind === 'zstd' ? feed.pipe(zstdTransform()) : feed;
-      if (input !== feed) {
-        feed.on('error', (err) => input.destroy(err));
-      }
-      resolve(input);
-    };
-    const onData = (chunk: Buffer) => {
-      head = Buffer.concat([head, chunk]);
-      if (head.length >= 512) {
-        start();
-      }
-    };
-    blob.on('error', reject);
-    blob.on('data', onData);
-    blob.on('end', start);
-  });
-}
-
 /**
  * The content of `path` (normalised, no leading slash) in the layer blob, or undefined when
  * the layer's tar has no regular file there. The blob is destroyed once the file is read.
  */
 export async function readFileFromLayer(blob: Readable, path: string, source: string, options: FileReadOptions = {}): Promise<Buffer | undefined> {
-  const input = await decompressed(blob, source);
+  const { input } = await decompressedLayer(source, blob);
   return new Promise<Buffer | undefined>((resolve, reject) => {
     const extract = tar.extract();
     let settled = false;
