@@ -111,32 +111,4 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
     assert.deepStrictEqual(dialogs, [], 'no alert() ran');
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layers-hostile.png') });
   });
-
-  it("double-clicking a file in the tree opens it read-only in an editor, as its layer wrote it (issue 18)", async () => {
-    const { page } = vsCode;
-    await imageMenu(page, `app-${tag}`, 'Show Layers');
-    const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
-    await frame.locator('h1', { hasText: app }).waitFor({ timeout: 30_000 });
-    await frame.locator('button.block', { hasText: 'rm /srv/app/data.bin' }).click();
-    await frame.locator('.layer-head h2', { hasText: 'Layer 5' }).waitFor();
-    const removed = frame.locator('.tree .row.change-removed', { hasText: 'data.bin' });
-    // Folders opened before are open again (the panel keeps its place): open only those that are not.
-    for (const name of ['srv', 'app']) {
-      const folder = frame.locator('.tree .row', { hasText: name }).first();
-      await folder.waitFor({ timeout: 15_000 });
-      if ((await folder.getAttribute('aria-expanded')) !== 'true') {
-        await folder.click();
-      }
-    }
-    await removed.waitFor({ timeout: 15_000 });
-    // A removed file opens as the layer that wrote it had it.
-    await removed.dblclick();
-    await page.locator('.tab', { hasText: 'data.bin' }).waitFor({ timeout: 30_000 });
-    await page.locator('.editor-instance .view-lines', { hasText: 'big' }).waitFor({ timeout: 30_000 });
-    // Enter on a row opens it too.
-    await frame.locator('.tree .row', { hasText: 'main.py' }).first().press('Enter');
-    await page.locator('.tab', { hasText: 'main.py' }).waitFor({ timeout: 30_000 });
-    await page.locator('.editor-instance .view-lines', { hasText: 'print(2)' }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layer-file.png') });
-  });
 });
