@@ -142,7 +142,10 @@ describe('Dockerfile lenses, hover and wasted-space problems in a real VS Code i
     const goTo = frame.locator('button.go-to-line');
     assert.strictEqual(await goTo.getAttribute('title'), `Dockerfile, line ${lineNo('head -c 3000000')}`);
     await goTo.click();
-    await page.locator('.part.editor .editor-group-container.active .tab.active', { hasText: 'Dockerfile' }).waitFor({ timeout: 15_000 });
+    // The tab's own label: a text match would also find the panel's tab ("Layers: strata-test/e2e-dockerfile:…"
+    // holds "dockerfile", and Playwright's hasText ignores case), and pass before the Dockerfile opens.
+    const dockerfileTab = page.locator('.part.editor .editor-group-container.active .tab.active .label-name', { hasText: /^Dockerfile$/ });
+    await dockerfileTab.waitFor({ timeout: 15_000 });
     assert.strictEqual(await page.locator('.part.editor .editor-group-container').count(), 2, 'beside the panel');
     await page.locator('.statusbar-item', { hasText: `Ln ${lineNo('head -c 3000000')}, Col 1` }).waitFor({ timeout: 10_000 });
   });
