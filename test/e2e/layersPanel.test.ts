@@ -1,7 +1,8 @@
 /**
  * The Layers panel in a real VS Code in a real browser: opened from the tree, a layer
  * selected, its changed files seen inside the webview frame; an image whose build step,
- * label and file names are HTML renders them as text, with no script run.
+ * label and file names are HTML renders them as text, with no script run; a file of a
+ * layer opens read-only beside the panel.
  */
 import * as assert from 'assert';
 import * as path from 'path';
@@ -25,18 +26,19 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
   const tag = runTag('p');
   const app = `strata-test/e2e-layers:app-${tag}`;
   const hostile = `strata-test/e2e-hostile:evil-${tag}`;
+  // An image of its own for opening files: the app's panel keeps the place the tests above left it in.
+  const files = `strata-test/e2e-layers:files-${tag}`;
+  const appSteps = [
+    'RUN mkdir -p /srv/app && echo "print(1)" > /srv/app/main.py && echo big > /srv/app/data.bin',
+    'RUN rm /srv/app/data.bin && echo "print(2)" > /srv/app/main.py',
+    'CMD ["sh"]',
+  ];
   const dialogs: string[] = [];
   const vsCode = setUpVsCode({
     label: 'e2e-layers',
     setUp: async () => {
-      await buildFixtureImage(docker, app, {
-        unique: true,
-        steps: [
-          'RUN mkdir -p /srv/app && echo "print(1)" > /srv/app/main.py && echo big > /srv/app/data.bin',
-          'RUN rm /srv/app/data.bin && echo "print(2)" > /srv/app/main.py',
-          'CMD ["sh"]',
-        ],
-      });
+      await buildFixtureImage(docker, app, { unique: true, steps: appSteps });
+      await buildFixtureImage(docker, files, { unique: true, steps: appSteps });
       await buildFixtureImage(docker, hostile, {
         steps: [`RUN touch '/${IMG}' '/${SCRIPT}'`, `LABEL evil="${LABEL}"`],
       });
@@ -110,5 +112,37 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
     assert.strictEqual(await frame.locator('body script').count(), 1, 'only the panel\'s own script');
     assert.deepStrictEqual(dialogs, [], 'no alert() ran');
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layers-hostile.png') });
+  });
+
+  it('double-click or Enter on a file in the tree opens it read-only beside the panel, as its layer wrote it', async () => {
+    const { page } = vsCode;
+    await imageMenu(page, `files-${tag}`, 'Show Layers');
+    const frame = page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
+    await frame.locator('h1', { hasText: files }).waitFor({ timeout: 30_000 });
+    await frame.locator('button.block', { hasText: 'rm /srv/app/data.bin' }).click();
+    await frame.locator('.layer-head h2', { hasText: 'Layer 5' }).waitFor();
+    await frame.locator('.tree .row', { hasText: 'srv' }).first().click();
+    await frame.locator('.tree .row', { hasText: 'app' }).first().click();
+    const removed = frame.locator('.tree .row.change-removed', { hasText: 'data.bin' });
+    await removed.waitFor({ timeout: 15_000 });
+
+    // A file this layer removed opens as the layer that wrote it had it.
+    await removed.dblclick();
+    await page.locator('.tab.active .label-name', { hasText: /^data\.bin$/ }).waitFor({ timeout: 30_000 });
+    const editor = page.locator('.part.editor .editor-group-container.active .monaco-editor');
+    await editor.locator('.view-lines', { hasText: 'big' }).waitFor({ timeout: 30_000 });
+    assert.strictEqual(await page.locator('.part.editor .editor-group-container').count(), 2, 'beside the panel, which stays in view');
+    // Read-only: typing is refused with VS Code's own message, and the text stays as the layer wrote it.
+    await editor.locator('.view-lines').click();
+    await page.keyboard.type('x');
+    await page.locator('.monaco-editor-overlaymessage', { hasText: /read-only/i }).waitFor({ timeout: 10_000 });
+    assert.strictEqual((await editor.locator('.view-lines').innerText()).trim(), 'big');
+
+    // Enter on another row opens that one, in the same group beside the panel.
+    await frame.locator('.tree .row.change-modified', { hasText: 'main.py' }).press('Enter');
+    await page.locator('.tab.active .label-name', { hasText: /^main\.py$/ }).waitFor({ timeout: 30_000 });
+    await editor.locator('.view-lines', { hasText: 'print(2)' }).waitFor({ timeout: 30_000 });
+    assert.strictEqual(await page.locator('.part.editor .editor-group-container').count(), 2, 'still two groups');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layer-file.png') });
   });
 });
