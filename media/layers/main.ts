@@ -8,7 +8,7 @@
  * the page as text (textContent), never as HTML.
  */
 import type { SecretView, TreeMode, TreeSort, WastedPathView } from '../../src/protocol/layersProtocol';
-import { el } from '../shared/dom';
+import { el, trackHeight } from '../shared/dom';
 import { vscodeApi } from '../shared/requestChannel';
 import { FileTreeView } from './fileTree';
 import { LayerDetails } from './layerDetails';
@@ -58,6 +58,8 @@ detailsSection.append(details.element, secrets.element, packages.element, wasted
 const body = el('main', 'body');
 body.append(stack.element, detailsSection);
 (document.getElementById('app') as HTMLElement).replaceChildren(summary.element, body);
+// The stack stays in view beside the details as they scroll (layers.css), below the summary.
+trackHeight(summary.element, '--summary-height');
 
 // The page's own scroll is part of the place too, put back once the tree is drawn.
 const restorePage = store.keepPageScroll();

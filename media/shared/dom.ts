@@ -39,3 +39,12 @@ export function setShown(e: HTMLElement, shown: boolean): void {
 export function definitions(entries: Array<[string, string]>): HTMLElement[] {
   return entries.flatMap(([term, value]) => [el('dt', undefined, term), el('dd', undefined, value)]);
 }
+
+/**
+ * Keeps a CSS variable on the page equal to an element's height, so that the stylesheet
+ * can place sticky parts below a sticky header whose height changes (labels opened, a
+ * long tag wrapping).
+ */
+export function trackHeight(e: HTMLElement, variable: string): void {
+  new ResizeObserver(() => document.documentElement.style.setProperty(variable, `${e.offsetHeight}px`)).observe(e);
+}
