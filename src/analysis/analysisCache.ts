@@ -68,7 +68,8 @@ function layerBytes(layer: ParsedLayer): number {
   for (const e of layer.entries) {
     bytes += entryBytes(e.path);
   }
-  return bytes;
+  // Packages and findings: small beside the entries, counted roughly by their text.
+  return bytes + (layer.facts ? 2 * JSON.stringify(layer.facts).length : 0);
 }
 
 interface CachedLayer {
@@ -310,7 +311,8 @@ export class AnalysisCache {
       }
       let cached = this.layers.get(layer.diffId);
       if (!cached) {
-        const parsed = { compression: layer.compression, entries: layer.entries, size: layer.size };
+        // The content readers' facts too (packages, secrets): the next image with this layer gets them without reading it.
+        const parsed = { compression: layer.compression, entries: layer.entries, size: layer.size, ...(layer.facts ? { facts: layer.facts } : {}) };
         cached = { parsed, bytes: layerBytes(parsed), users: new Set() };
         this.layers.set(layer.diffId, cached);
       }

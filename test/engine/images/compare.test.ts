@@ -9,7 +9,9 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { readImageArchive, readImageArchives } from '../../../src/analysis/archiveReader';
 import { ImageAnalysis } from '../../../src/analysis/imageAnalysis';
+import { AnalysisCache } from '../../../src/analysis/analysisCache';
 import { compareImages } from '../../../src/analysis/compare/imageCompare';
+import { semanticDiff } from '../../../src/analysis/compare/semanticDiff';
 import { REPO_ROOT } from '../../harness/codeServer';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';
 import { fixtureClient, strataEngine, testEngines } from '../../harness/testEngines';
@@ -76,6 +78,21 @@ for (const t of testEngines().filter((e) => ['host', 'docker28', 'docker28-conta
       const alone = await readImageArchive(await engine.exportImage(a), { preferPlatform: 'linux/amd64' });
       const pairA = archives.find((x) => x.repoTags.some((r) => r.endsWith(a)));
       assert.deepStrictEqual(pairA?.layers.map((l) => [l.diffId, l.size]), alone.layers.map((l) => [l.diffId, l.size]));
+    });
+
+    it('an image analysed first, then compared with one built on it: the layers they share keep their packages', async () => {
+      const pkgA = `strata-test/cmp-pkg-a-${t.name}:${tag}`;
+      const pkgB = `strata-test/cmp-pkg-b-${t.name}:${tag}`;
+      const status = ['Package: libfoo', 'Status: install ok installed', 'Version: 1.2-3', 'Architecture: amd64', 'Installed-Size: 40', ''].join('\\n');
+      const idA = await buildFixtureImage(docker, pkgA, { dockerfile: [`FROM ${base}`, `RUN mkdir -p /var/lib/dpkg && printf '${status}' > /var/lib/dpkg/status`].join('\n') });
+      const idB = await buildFixtureImage(docker, pkgB, { dockerfile: [`FROM ${pkgA}`, 'RUN echo app > /app.txt'].join('\n') });
+      // As the Layers panel then the Compare panel do: A is in memory, and B's layers that A has (by digest, where the export names blobs so) are not read again.
+      const cache = new AnalysisCache();
+      await cache.analyze(idA, () => engine.exportImage(pkgA), { preferPlatform: 'linux/amd64' });
+      const [x, y] = await cache.analyzePair([idA, idB], () => engine.exportImages([pkgA, pkgB]), (key) => engine.exportImage(key === idA ? pkgA : pkgB), () => undefined, { preferPlatform: 'linux/amd64' });
+      const semantic = semanticDiff(x, y);
+      assert.deepStrictEqual(semantic.packagesRead, { a: true, b: true });
+      assert.deepStrictEqual(semantic.packages, { added: [], removed: [], upgraded: [] }, 'B has what A has');
     });
 
     if (t.name === 'host') {

@@ -34,6 +34,18 @@ describe('AnalysisCache', () => {
     assert.strictEqual(counter.opened, 2);
   });
 
+  it("a layer reused from the memory of an earlier image keeps what the content readers found in it (its packages)", async () => {
+    const status = Buffer.from('Package: libc6\nStatus: install ok installed\nVersion: 2.36-9\nArchitecture: amd64\nInstalled-Size: 12000\n\n');
+    const withDb = (own: EntrySpec[][]) => imageArchive({ format: 'oci', layers: [[...base, { name: 'var/lib/dpkg/status', data: status }], ...own] });
+    const cache = new AnalysisCache();
+    const counter = { opened: 0 };
+    const a = await cache.analyze('sha256:a', opener(await withDb([[file('app/a.txt', 10)]]), counter));
+    const b = await cache.analyze('sha256:b', opener(await withDb([[file('app/b.txt', 20)]]), counter));
+    assert.strictEqual(a.archiveLayers[0].entries, b.archiveLayers[0].entries, 'the base layer came from memory');
+    assert.deepStrictEqual(a.archiveLayers[0].facts?.packages?.[0].packages.map((p) => p.name), ['libc6']);
+    assert.deepStrictEqual(b.archiveLayers[0].facts, a.archiveLayers[0].facts);
+  });
+
   it('forgetting an image (it was removed) drops its analysis and the layers only it had', async () => {
     const cache = new AnalysisCache();
     const counter = { opened: 0 };

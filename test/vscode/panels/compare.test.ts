@@ -11,6 +11,7 @@ import Docker from 'dockerode';
 import * as vscode from 'vscode';
 import type { StrataApi } from '../../../src/extension';
 import { ComparePanel } from '../../../src/panels/comparePanel';
+import type { LayersPanel } from '../../../src/panels/layersPanel';
 import type { CompareRow } from '../../../src/protocol/compareProtocol';
 import type { ImageNode } from '../../../src/views/images/imageNode';
 import { buildFixtureImage, removeFixtureImages, runTag } from '../../harness/fixtures/fixtureImages';
@@ -151,6 +152,27 @@ describe('comparing two images (real extension host)', function () {
     ]);
     assert.deepStrictEqual(comparison.semantic.packagesRead, { a: false, b: false }, 'busybox images have no package database');
     assert.deepStrictEqual(comparison.semantic.packages, { added: [], removed: [], upgraded: [] });
+  });
+
+  it('an image shown in the Layers panel first, compared with one built on it: the packages of the layers they share count on both sides', async () => {
+    const pkgA = `strata-test/cmp-pkg-a:${tag}`;
+    const pkgB = `strata-test/cmp-pkg-b:${tag}`;
+    const status = ['Package: libfoo', 'Status: install ok installed', 'Version: 1.2-3', 'Architecture: amd64', 'Installed-Size: 40', ''].join('\\n');
+    await buildFixtureImage(docker, pkgA, { unique: true, steps: [`RUN mkdir -p /var/lib/dpkg && printf '${status}' > /var/lib/dpkg/status`] });
+    await buildFixtureImage(docker, pkgB, { dockerfile: [`FROM ${pkgA}`, 'RUN echo app > /app.txt'].join('\n') });
+    // A user's order: A in the Layers panel, then compared. (This engine's exports name layers by id, so B's
+    // shared layers are read again here; the reuse from memory is tested on Engine 28 in test/engine/images/compare.test.ts.)
+    const layers = await vscode.commands.executeCommand<LayersPanel>('strata.image.showLayers', await imageNode(api, pkgA));
+    const { analysis } = await nextPosted(api, layers, 'analysis');
+    assert.deepStrictEqual(analysis.packages.installed.map((p) => p.name), ['libfoo']);
+    layers.panel.dispose();
+    answerQuickPicks(pkgB);
+    const panel = await vscode.commands.executeCommand<ComparePanel>('strata.image.compareWith', await imageNode(api, pkgA));
+    assert.ok(panel);
+    panels.push(panel);
+    const { comparison } = await nextPosted(api, panel, 'comparison');
+    assert.deepStrictEqual(comparison.semantic.packagesRead, { a: true, b: true });
+    assert.deepStrictEqual(comparison.semantic.packages, { added: [], removed: [], upgraded: [] }, 'B has what A has');
   });
 
   it('every request is answered: a filter, the kinds shown, and errors as sentences', async () => {
