@@ -46,10 +46,20 @@ function rowsShown(rows: HTMLElement[]): HTMLElement[] {
   return [table(rows.slice(0, SHOWN)), more];
 }
 
+/**
+ * A configuration change on two lines: what changed (a label's name can be long), then its
+ * values before and after, each free to wrap (a long CMD), so that neither squeezes the other.
+ */
 function configRow(c: ConfigChange): HTMLElement {
   const kind = c.a === undefined ? 'added' : c.b === undefined ? 'removed' : 'modified';
   const value = (v: string | undefined) => (v === undefined ? '(not set)' : c.field === 'exposedPorts' ? 'exposed' : v);
-  return row(kind === 'added' ? '+' : kind === 'removed' ? '−' : '~', kind, [`${INSTRUCTIONS[c.field]}${c.key !== undefined ? ` ${c.key}` : ''}`, value(c.a), '→', value(c.b)]);
+  const tr = row(kind === 'added' ? '+' : kind === 'removed' ? '−' : '~', kind, []);
+  const change = el('td', 'config-change');
+  const values = el('div', 'config-values');
+  values.append(el('span', `config-a${c.a === undefined ? ' unset' : ''}`, value(c.a)), el('span', 'config-arrow', ' → '), el('span', `config-b${c.b === undefined ? ' unset' : ''}`, value(c.b)));
+  change.append(el('div', 'config-name', `${INSTRUCTIONS[c.field]}${c.key !== undefined ? ` ${c.key}` : ''}`), values);
+  tr.append(change);
+  return tr;
 }
 
 export class SemanticSection {

@@ -1,7 +1,8 @@
 /**
  * Comparing two images in a real VS Code in a real browser, with the packaged .vsix:
  * right-click → Select for Compare, right-click another → Compare with Selected; the panel
- * draws the layers both share as one band and lists the changed files; an image's hostile
+ * draws the layers both share as one band, what changed besides files (packages, the
+ * configuration) and the changed files; an image's hostile
  * file name and label render as text; screenshots in a light and a dark theme. A rebuilt
  * tag offers Compare with Previous Build (and an image that was not rebuilt does not).
  */
@@ -64,6 +65,7 @@ describe('comparing two images in a real VS Code in a real browser', function ()
           `FROM ${base}`,
           `RUN mkdir -p /srv/app && echo two > /srv/app/config && echo new > /srv/app/new.txt && head -c 90000 /dev/zero > /srv/app/data.bin && touch '/srv/app/${IMG}'`,
           `LABEL evil="${LABEL}"`,
+          'LABEL org.opencontainers.image.version=1.4.3',
         ].join('\n'),
       });
       const version = (v: string) => [`FROM ${base}`, 'RUN echo rebuilt > /name.txt', `RUN echo ${v} > /version.txt`].join('\n');
@@ -93,6 +95,19 @@ describe('comparing two images in a real VS Code in a real browser', function ()
     assert.strictEqual(await frame.locator('.column-b .block').count(), 1);
     assert.match(await frame.locator('#fact-shared dd').innerText(), /in 4 layers/);
     assert.strictEqual(await frame.locator('#fact-files dd').innerText(), '2 added, 1 removed, 2 modified');
+
+    // What changed besides files, above them: no package database in either, B's two labels, each
+    // with its name on one line and its values below (a long label name does not squeeze them).
+    await frame.locator('#semantic-packages .hint', { hasText: 'No package database' }).waitFor();
+    const configRows = frame.locator('#semantic-config .semantic-row');
+    assert.deepStrictEqual(await frame.locator('#semantic-config .config-name').allInnerTexts(), ['LABEL evil', 'LABEL org.opencontainers.image.version']);
+    assert.deepStrictEqual(await frame.locator('#semantic-config .config-values').allInnerTexts(), [`(not set) → ${LABEL}`, '(not set) → 1.4.3']);
+    assert.strictEqual(await configRows.locator('.semantic-mark.change-added').count(), 2);
+    const line = (await frame.locator('#semantic-config .config-name', { hasText: /^LABEL evil$/ }).boundingBox())?.height ?? 0;
+    for (const values of await frame.locator('#semantic-config .config-values').all()) {
+      const box = await values.boundingBox();
+      assert.ok(line > 0 && box && box.height < 1.5 * line, `the values sit on one line (${JSON.stringify(box)}, a line is ${line} px)`);
+    }
 
     // The tree, sorted by size change: srv, then app, then the files with their reasons.
     await frame.locator('.diff-tree .row', { hasText: 'srv' }).first().click();
