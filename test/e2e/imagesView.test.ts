@@ -8,7 +8,7 @@ import * as path from 'path';
 import Docker from 'dockerode';
 import { buildFixtureImage, runTag } from '../harness/fixtures/fixtureImages';
 import { ARTIFACTS, setUpVsCode } from './fixture';
-import { clickMenuItem, row, viewRow } from './workbench';
+import { clickMenuItem, row, scrolledTo, viewRow } from './workbench';
 
 describe('Strata in a real VS Code in a real browser', () => {
   const docker = new Docker();
@@ -33,8 +33,7 @@ describe('Strata in a real VS Code in a real browser', () => {
   it('the Images view lists the fixture image with its size and age', async () => {
     const page = await vsCode.openPage({ server: await vsCode.startServer() });
     const [, fixtureTag] = reference.split(':');
-    const item = row(page, fixtureTag);
-    await item.waitFor({ timeout: 30_000 });
+    const item = await scrolledTo(page, 'Images', row(page, fixtureTag));
     const text = await item.innerText();
     assert.match(text, /\d+(\.\d+)? (B|kB|MB) · (just now|\d+ minutes? ago)/, `row text: ${text}`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-images-view.png') });
@@ -44,35 +43,32 @@ describe('Strata in a real VS Code in a real browser', () => {
     await docker.getImage(reference).tag({ repo: `${repo}-retag`, tag: fixtureTagAgain });
     await page.locator('.pane-header', { hasText: 'Images' }).hover();
     await page.locator('.pane-header .action-label[aria-label="Refresh"]').first().click();
-    await row(page, `${repo}-retag`).waitFor({ timeout: 15_000 });
+    await scrolledTo(page, 'Images', row(page, `${repo}-retag`), 15_000);
     await docker.getImage(`${repo}-retag:${fixtureTagAgain}`).remove();
     await page.close();
   });
 
   it('expanding an image shows its layers, grouped by the base it is built on; right-click offers the image commands', async () => {
     const page = await vsCode.openPage({ server: await vsCode.startServer(), sideBarWidth: 640 });
-    const [appRepo, appTag] = app.split(':');
-    const appRow = page.locator('.pane-body .monaco-list-row', { hasText: appTag }).filter({ hasText: `built on ${base}` });
-    await row(page, appRepo).first().waitFor({ timeout: 30_000 });
-    await appRow.waitFor({ timeout: 30_000 });
+    const appTag = app.split(':')[1];
+    const appRow = row(page, appTag).filter({ hasText: `built on ${base}` });
+    await scrolledTo(page, 'Images', appRow);
     await appRow.click();
     await page.keyboard.press('ArrowRight');
-    const group = row(page, `from ${base}`);
-    await group.waitFor({ timeout: 15_000 });
+    const group = await scrolledTo(page, 'Images', row(page, `from ${base}`), 15_000);
     assert.match(await group.innerText(), /3 layers/);
-    const runRow = row(page, 'RUN mkdir /app && echo');
-    await runRow.waitFor({ timeout: 15_000 });
+    const runRow = await scrolledTo(page, 'Images', row(page, 'RUN mkdir /app && echo'), 15_000);
     assert.match(await runRow.innerText(), /#4 · \d+ B/);
-    await row(page, 'CMD ["sh", "-c", "cat /app/main.py"]').waitFor();
+    await scrolledTo(page, 'Images', row(page, 'CMD ["sh", "-c", "cat /app/main.py"]'));
     assert.match(await row(page, 'CMD ["sh", "-c"').innerText(), /metadata/);
     // Open the base group: its layers, shared by the app and the base itself.
-    await group.click();
+    await (await scrolledTo(page, 'Images', group)).click();
     await page.keyboard.press('ArrowRight');
-    await row(page, 'RUN /bin/busybox --install -s /bin').waitFor({ timeout: 15_000 });
+    await scrolledTo(page, 'Images', row(page, 'RUN /bin/busybox --install -s /bin'), 15_000);
     assert.match(await row(page, 'RUN /bin/busybox --install -s /bin').innerText(), /shared by 2 images/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layer-stack.png') });
 
-    await appRow.click({ button: 'right' });
+    await (await scrolledTo(page, 'Images', appRow)).click({ button: 'right' });
     const menu = page.locator('.context-view .monaco-menu');
     await menu.waitFor({ timeout: 10_000 });
     const items = await menu.locator('.action-label').allInnerTexts();
@@ -94,7 +90,7 @@ describe('Strata in a real VS Code in a real browser', () => {
     await page.locator('.pane-header .action-label[aria-label="Collapse All"]').first().click();
     const alias = `strata-test/e2e-live:live-${tag}`;
     execFileSync('docker', ['tag', app, alias]);
-    await row(page, 'strata-test/e2e-live').waitFor({ timeout: 10_000 });
+    await scrolledTo(page, 'Images', row(page, 'strata-test/e2e-live'), 10_000);
     execFileSync('docker', ['rmi', alias]);
     await row(page, 'strata-test/e2e-live').waitFor({ state: 'detached', timeout: 10_000 });
     await page.close();
@@ -105,8 +101,7 @@ describe('Strata in a real VS Code in a real browser', () => {
     await buildFixtureImage(docker, victim, { steps: ['RUN echo bye > /bye'] });
     const container = await docker.createContainer({ Image: victim, Cmd: ['true'], name: `strata-e2e-user-${tag}`, Labels: { 'strata.test': String(process.pid) } });
     const page = await vsCode.openPage({ server: await vsCode.startServer(), sideBarWidth: 640 });
-    const victimRow = row(page, `rm-${tag}`);
-    await victimRow.waitFor({ timeout: 30_000 });
+    const victimRow = await scrolledTo(page, 'Images', row(page, `rm-${tag}`));
     const remove = async () => {
       await victimRow.click({ button: 'right' });
       await clickMenuItem(page, 'Remove Image…');

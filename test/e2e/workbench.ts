@@ -1,5 +1,5 @@
 /** Ways of using the VS Code workbench in a browser, as a person would, for the e2e tests. */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import type { CodeServer } from '../harness/codeServer';
 
 export async function openVsCode(browser: Browser, server: CodeServer): Promise<Page> {
@@ -17,10 +17,16 @@ export async function openStrata(page: Page): Promise<void> {
   await page.locator('.pane-header', { hasText: 'Images' }).waitFor({ timeout: 30_000 });
 }
 
+/**
+ * A tree's rows, not the copies of them that sticky scroll draws at the top of the view
+ * (the parent of the rows in sight, once the list is scrolled).
+ */
+const LIST_ROW = '.monaco-list-row:not(.monaco-tree-sticky-row)';
+
 /** The rows of one view ("Images", "Containers") that hold `text`. */
 export function viewRow(page: Page, view: string, text: string) {
   const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: view }) });
-  return pane.locator('.monaco-list-row', { hasText: text });
+  return pane.locator(LIST_ROW, { hasText: text });
 }
 
 export function row(page: Page, text: string) {
@@ -33,7 +39,7 @@ export function row(page: Page, text: string) {
  */
 export function namedRow(page: Page, text: string) {
   const pane = page.locator('.pane', { has: page.locator('.pane-header', { hasText: 'Images' }) });
-  return pane.locator('.monaco-list-row').filter({ has: page.locator('.label-name', { hasText: text }) });
+  return pane.locator(LIST_ROW).filter({ has: page.locator('.label-name', { hasText: text }) });
 }
 
 /**
@@ -62,10 +68,34 @@ export async function widenSideBar(page: Page, width = 640): Promise<void> {
 }
 
 
+/**
+ * Waits for a row of a view, moving down the view's list with the keyboard as a person would:
+ * the list draws only the rows in sight, and the engine's other images (the user's own) can put
+ * a row below them. A row already drawn is returned at once, with nothing pressed.
+ */
+export async function scrolledTo(page: Page, view: string, target: Locator, timeout = 30_000): Promise<Locator> {
+  const list = page.locator('.pane', { has: page.locator('.pane-header', { hasText: view }) }).locator('.monaco-list').first();
+  const deadline = Date.now() + timeout;
+  for (let moves = 0; Date.now() < deadline; moves++) {
+    if ((await target.count()) > 0) {
+      return target;
+    }
+    // From the top, one row at a time (the focused row is kept in sight); again from the top
+    // after a while, for rows that come in late (a listing still loading).
+    if (moves % 150 === 0) {
+      await list.focus();
+      await page.keyboard.press('Home');
+    }
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(40);
+  }
+  await target.waitFor({ timeout: 1 });
+  return target;
+}
+
 /** Right-clicks an image in the Images view (by text in its name) and picks a menu item. */
 export async function imageMenu(page: Page, rowText: string, item: string): Promise<void> {
-  const imageRow = namedRow(page, rowText);
-  await imageRow.waitFor({ timeout: 30_000 });
+  const imageRow = await scrolledTo(page, 'Images', namedRow(page, rowText));
   await imageRow.click({ button: 'right' });
   await clickMenuItem(page, item);
 }
