@@ -117,6 +117,7 @@ export class ComparePanel extends StrataPanel<ComparePanelState, ToWebview, From
               a: { image: this.state.a.source ?? this.state.a.id, name: this.state.a.title },
               b: { image: this.state.b.source ?? this.state.b.id, name: this.state.b.title },
               path: m.path,
+              panelColumn: this.panel.viewColumn,
             }),
         },
         requests: {

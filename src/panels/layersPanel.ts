@@ -112,6 +112,7 @@ export class LayersPanel extends StrataPanel<LayersPanelState, ToWebview, FromWe
             name: this.state.title,
             layer: m.layer + 1,
             path: m.path,
+            panelColumn: this.panel.viewColumn,
           }),
         openDockerfile: async (m) => {
           const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(m.file));

@@ -21,7 +21,20 @@ export interface LayerFileDeps {
 }
 
 /** What the panel (or its context menu) names: a path as the user saw it after a layer (1 at the base). */
-export type LayerFileTarget = LayerFileRef;
+export type LayerFileTarget = LayerFileRef & Placed;
+
+/**
+ * Where a panel asks for its files: the editor group to the right of its own (`panelColumn`
+ * is the panel's), so that each file goes to the same place whichever group had focus last;
+ * without it, beside the active group.
+ */
+interface Placed {
+  panelColumn?: number;
+}
+
+function placeFor(target: Placed): vscode.ViewColumn {
+  return typeof target.panelColumn === 'number' && target.panelColumn >= 1 ? target.panelColumn + 1 : vscode.ViewColumn.Beside;
+}
 
 export function layerFileUri(ref: LayerFileRef): vscode.Uri {
   return vscode.Uri.from(layerFileUriParts(ref));
@@ -101,7 +114,7 @@ export async function openLayerFile(deps: LayerFileDeps, target?: unknown): Prom
   if (!(await readAhead(deps, ref, found, Math.max(found.entry.size, deps.openLimit())))) {
     return undefined;
   }
-  await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  await vscode.commands.executeCommand('vscode.open', uri, { preview: true, viewColumn: placeFor(target) });
   return uri;
 }
 
@@ -128,11 +141,11 @@ export async function compareWithPreviousVersion(deps: LayerFileDeps, target?: u
   }
   const name = found.path.slice(found.path.lastIndexOf('/') + 1);
   const title = vscode.l10n.t('{0} (layer {1} ↔ layer {2} of {3})', name, left.layer, ref.layer, ref.name ?? ref.image);
-  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true, viewColumn: placeFor(target) });
   return uris;
 }
 
-export interface ImagesFileTarget {
+export interface ImagesFileTarget extends Placed {
   a: { image: string; name?: string };
   b: { image: string; name?: string };
   path: string;
@@ -168,7 +181,7 @@ export async function compareImagesFile(deps: LayerFileDeps, target?: unknown): 
   const [a, b] = await Promise.all([side(target.a), side(target.b)]);
   if (!a || !b) {
     const only = a ?? b;
-    return only ? [(await openLayerFile(deps, only.ref)) as vscode.Uri].filter(Boolean) : undefined;
+    return only ? [(await openLayerFile(deps, { ...only.ref, panelColumn: target.panelColumn })) as vscode.Uri].filter(Boolean) : undefined;
   }
   const uris = [layerFileUri(a.ref), layerFileUri(b.ref)];
   if (!(await mayOpen(deps, uris, b.found.path, Math.max(a.found.entry.size, b.found.entry.size)))) {
@@ -180,6 +193,6 @@ export async function compareImagesFile(deps: LayerFileDeps, target?: unknown): 
   }
   const name = b.found.path.slice(b.found.path.lastIndexOf('/') + 1);
   const title = vscode.l10n.t('{0} ({1} ↔ {2})', name, a.ref.name ?? a.ref.image, b.ref.name ?? b.ref.image);
-  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  await vscode.commands.executeCommand('vscode.diff', uris[0], uris[1], title, { preview: true, viewColumn: placeFor(target) });
   return uris;
 }
