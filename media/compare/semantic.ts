@@ -4,18 +4,9 @@
  * (ENV, USER, EXPOSE, ENTRYPOINT, CMD, WORKDIR, LABEL; timestamps aside). Drawn from the
  * comparison's `semantic` part; every name and value came from an image, so it goes in as text.
  */
-import type { ConfigChange, ConfigField, SemanticDiff } from '../../src/protocol/compareProtocol';
+import type { ConfigChange, SemanticDiff } from '../../src/protocol/compareProtocol';
+import { configChangeName } from '../../src/shared/configFields';
 import { el, icon, setShown } from '../shared/dom';
-
-const INSTRUCTIONS: Record<ConfigField, string> = {
-  env: 'ENV',
-  user: 'USER',
-  exposedPorts: 'EXPOSE',
-  entrypoint: 'ENTRYPOINT',
-  cmd: 'CMD',
-  workdir: 'WORKDIR',
-  labels: 'LABEL',
-};
 
 /** Rows shown per list; the rest behind "N more" (a base swapped for another lists hundreds). */
 const SHOWN = 12;
@@ -57,7 +48,7 @@ function configRow(c: ConfigChange): HTMLElement {
   const change = el('td', 'config-change');
   const values = el('div', 'config-values');
   values.append(el('span', `config-a${c.a === undefined ? ' unset' : ''}`, value(c.a)), el('span', 'config-arrow', ' → '), el('span', `config-b${c.b === undefined ? ' unset' : ''}`, value(c.b)));
-  change.append(el('div', 'config-name', `${INSTRUCTIONS[c.field]}${c.key !== undefined ? ` ${c.key}` : ''}`), values);
+  change.append(el('div', 'config-name', configChangeName(c)), values);
   tr.append(change);
   return tr;
 }

@@ -8,7 +8,8 @@
 import type { ImageArchive } from '../analysis/archiveReader';
 import { readImageArchives } from '../analysis/archiveReader';
 import { ImageAnalysis } from '../analysis/imageAnalysis';
-import { type SemanticDiff, instructionOf, semanticDiff } from '../analysis/compare/semanticDiff';
+import { type SemanticDiff, semanticDiff } from '../analysis/compare/semanticDiff';
+import { configChangeName } from '../shared/configFields';
 import { compareImages } from '../analysis/compare/imageCompare';
 import { formatBytes } from '../shared/format';
 import { InputError, REGISTRY_FLAGS, UsageError, out, parse } from './common/args';
@@ -36,7 +37,7 @@ export function semanticLines(d: SemanticDiff): string[] {
   lines.push(`  config: ${d.config.length === 0 ? 'the same (timestamps aside)' : `${d.config.length} change${d.config.length === 1 ? '' : 's'}`}`);
   for (const c of d.config) {
     const side = (v: string | undefined) => (v === undefined ? '(not set)' : c.field === 'exposedPorts' ? 'exposed' : v);
-    lines.push(`    ${instructionOf(c.field)}${c.key !== undefined ? ` ${c.key}` : ''}: ${side(c.a)} -> ${side(c.b)}`);
+    lines.push(`    ${configChangeName(c)}: ${side(c.a)} -> ${side(c.b)}`);
   }
   return lines;
 }

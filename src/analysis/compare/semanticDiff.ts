@@ -9,6 +9,7 @@
 import { type Ecosystem, type InstalledPackage, packageKey, packagesByLayer } from '../../model/packages';
 import type { ImageConfig } from '../archiveReader';
 import type { ImageAnalysis } from '../imageAnalysis';
+import type { ConfigField } from '../../shared/configFields';
 
 export interface PackageRef {
   ecosystem: Ecosystem;
@@ -32,7 +33,7 @@ export interface PackageDiff {
   upgraded: PackageVersionChange[];
 }
 
-export type ConfigField = 'env' | 'user' | 'exposedPorts' | 'entrypoint' | 'cmd' | 'workdir' | 'labels';
+export type { ConfigField };
 
 /** One change of the run configuration; keyed fields (env, labels, ports) change key by key. */
 export interface ConfigChange {
@@ -137,19 +138,4 @@ export function semanticDiff(a: ImageAnalysis, b: ImageAnalysis): SemanticDiff {
     packagesRead: { a: x.read, b: y.read },
     config: configDiff(a.archiveImage.config.config, b.archiveImage.config.config),
   };
-}
-
-const FIELD_NAMES: Record<ConfigField, string> = {
-  env: 'ENV',
-  user: 'USER',
-  exposedPorts: 'EXPOSE',
-  entrypoint: 'ENTRYPOINT',
-  cmd: 'CMD',
-  workdir: 'WORKDIR',
-  labels: 'LABEL',
-};
-
-/** The Dockerfile instruction that sets a field: how a change is named to a person. */
-export function instructionOf(field: ConfigField): string {
-  return FIELD_NAMES[field];
 }
