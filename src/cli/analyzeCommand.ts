@@ -8,7 +8,7 @@ import { imageSecrets, secretKindName } from '../analysis/imageSecrets';
 import { formatBytes } from '../shared/format';
 import { REGISTRY_FLAGS, UsageError, out, parse } from './common/args';
 import { RULE_FLAGS, readRulesFile, resolveThresholds, rulesFileNotes, settingsFromFlags } from './ci/rulesFile';
-import { CliImages } from './readImages';
+import { readOnce } from './readImages';
 import { REPORT_FLAGS, planReports, writeReports } from './reports/writeReports';
 import { report } from './report';
 
@@ -42,14 +42,7 @@ export async function analyze(args: string[]): Promise<number> {
   // The Dockerfile and the reports' folders too: checked before the image is read. No
   // annotations with --json, whose stdout is one JSON document.
   const reports = planReports(values, ci, process.cwd(), values.json ? { ...process.env, GITHUB_ACTIONS: undefined } : process.env);
-  const images = new CliImages(values);
-  let read;
-  try {
-    read = await images.read(target);
-  } finally {
-    await images.close();
-  }
-  const { analysis, source } = read;
+  const { analysis, source, keepFailure } = await readOnce(values, target);
   const secrets = imageSecrets(analysis);
   const results = ci ? [...evaluateRules(analysis.metrics, rules), ...(rules.secrets === true ? [secretsRule(secrets)] : [])] : [];
   const cost = analysis.cost;
@@ -92,8 +85,8 @@ export async function analyze(args: string[]): Promise<number> {
   // Written whenever the analysis ran, a failed rule included: that is when they are read.
   // Kinds, paths, layers and fingerprints only: a secret's value never reaches a report.
   writeReports(reports, target, analysis, results, rules.maxLayers, secrets.map((s) => ({ kind: secretKindName(s.kind), path: s.path, layer: s.layer, fingerprint: s.fingerprint })));
-  if (images.keepFailure) {
-    throw images.keepFailure;
+  if (keepFailure) {
+    throw keepFailure;
   }
   return results.some((r) => !r.pass) ? 1 : 0;
 }

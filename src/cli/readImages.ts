@@ -112,3 +112,19 @@ export class CliImages {
     }
   }
 }
+
+/**
+ * Reads one image, then lets go of the engine and writes the cache (for commands that read
+ * once and report). `keepFailure`: why the analysis could not be kept on disk, known only
+ * once the cache is written; the command says it after its output, which does not need it.
+ */
+export async function readOnce(values: Values, target: string): Promise<ReadResult & { keepFailure?: CacheWriteError }> {
+  const images = new CliImages(values);
+  let read: ReadResult;
+  try {
+    read = await images.read(target);
+  } finally {
+    await images.close();
+  }
+  return { ...read, keepFailure: images.keepFailure };
+}

@@ -10,7 +10,7 @@ import { type ImageInventory, documentIdentity, imageInventory } from '../analys
 import { spdxDocument } from '../analysis/sbom/spdx';
 import { formatBytes } from '../shared/format';
 import { REGISTRY_FLAGS, UsageError, out, parse, warn } from './common/args';
-import { CliImages } from './readImages';
+import { readOnce } from './readImages';
 
 const FORMATS = ['cyclonedx', 'spdx', 'table'] as const;
 type Format = (typeof FORMATS)[number];
@@ -47,13 +47,7 @@ export async function sbom(args: string[]): Promise<number> {
   if (!FORMATS.includes(format)) {
     throw new UsageError(`--format must be cyclonedx, spdx or table, not "${String(values.format)}"`);
   }
-  const images = new CliImages(values);
-  let read;
-  try {
-    read = await images.read(target);
-  } finally {
-    await images.close();
-  }
+  const read = await readOnce(values, target);
   const inventory = imageInventory(read.analysis, target);
   for (const problem of inventory.problems) {
     warn(problem);
@@ -72,8 +66,8 @@ export async function sbom(args: string[]): Promise<number> {
     }
     out(format === 'cyclonedx' ? cycloneDxJson(inventory, identity) : JSON.stringify(spdxDocument(inventory, identity), null, 2));
   }
-  if (images.keepFailure) {
-    throw images.keepFailure;
+  if (read.keepFailure) {
+    throw read.keepFailure;
   }
   return 0;
 }
