@@ -80,6 +80,21 @@ describe('the Layers panel in a real VS Code in a real browser', () => {
     await wasted.click();
     assert.strictEqual(await frame.locator('button.block.highlighted').count(), 2);
     await page.screenshot({ path: path.join(ARTIFACTS, 'e2e-layers-selected.png') });
+
+    // A short window, scrolled down past the stack's own place: the stack stays in sight below the summary.
+    await page.setViewportSize({ width: 1400, height: 560 });
+    await page.waitForTimeout(300);
+    const scrolled = await frame.locator('body').evaluate(() => {
+      const root = document.scrollingElement as HTMLElement;
+      root.scrollTop = 150;
+      return root.scrollTop;
+    });
+    const summaryBox = await frame.locator('.summary').boundingBox();
+    const stackBox = await frame.locator('.body > .stack').boundingBox();
+    await page.setViewportSize({ width: 1400, height: 850 });
+    assert.ok(scrolled >= 100, `the page scrolled (${scrolled} px)`);
+    assert.ok(summaryBox && stackBox, 'the summary and the stack are drawn');
+    assert.ok(stackBox.y >= summaryBox.y + summaryBox.height - 1, `the stack's top (${stackBox.y}) is below the summary (${summaryBox.y + summaryBox.height}), not under it`);
   });
 
   it('after a window reload the panel comes back (serializer), with its image', async () => {
